@@ -1,0 +1,68 @@
+import picomatch from 'picomatch/posix'
+import { invalid } from './errors'
+import { describe, GLOB_CHARS, hasEmptySegment } from './validate'
+
+/**
+ * A compiled system pattern or kind filter. Patterns are globs over `.`-separated segments:
+ * `*` is one whole segment, `**` any number of segments (none included), `{a,b}` alternatives.
+ *
+ * The shape decides how the router indexes it: `exact` names go in a map, `segments` (only
+ * literal, `*` and `**` segments) in a trie, and anything else is a compiled `glob`.
+ */
+export type Pattern =
+  | { readonly type: 'exact'; readonly source: string; readonly test: (name: string) => boolean }
+  | { readonly type: 'segments'; readonly source: string; readonly segments: readonly string[]; readonly test: (name: string) => boolean }
+  | { readonly type: 'glob'; readonly source: string; readonly test: (name: string) => boolean }
+
+/** Compiles a pattern once; throws `INVALID` for empty or malformed patterns. */
+export function compilePattern(source: unknown, what = 'pattern'): Pattern {
+  if (typeof source !== 'string') {
+    throw invalid('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(source)}.`)
+  }
+  if (source === '') throw invalid('EMPTY_PATTERN', `The ${what} is empty: use a name such as "orders" or a glob such as "orders.*".`)
+  checkWellFormed(source, what)
+
+  if (!GLOB_CHARS.test(source)) {
+    return { type: 'exact', source, test: (name) => name === source }
+  }
+  const segments = source.split('.')
+  const test = compileGlob(source)
+  if (segments.every((s) => s === '*' || s === '**' || !GLOB_CHARS.test(s))) {
+    return { type: 'segments', source, segments, test }
+  }
+  return { type: 'glob', source, test }
+}
+
+function checkWellFormed(source: string, what: string): void {
+  const malformed = (why: string) =>
+    invalid('MALFORMED_PATTERN', `The ${what} "${source}" is malformed: ${why}.`)
+  if (source.includes('/')) throw malformed('"/" is not allowed, segments are separated by "."')
+  if (hasEmptySegment(source)) throw malformed('it has an empty segment')
+  if (source.startsWith('!')) throw malformed('negation is not supported, use a policy deny list')
+  if (/\*\*\*/.test(source) || /[^.{,]\*\*|\*\*[^.},]/.test(source)) {
+    throw malformed('"**" must be a whole segment')
+  }
+  let braces = 0
+  let brackets = 0
+  let parens = 0
+  for (const char of source) {
+    if (char === '{') braces++
+    else if (char === '}') braces--
+    else if (char === '[') brackets++
+    else if (char === ']') brackets--
+    else if (char === '(') parens++
+    else if (char === ')') parens--
+    if (braces < 0 || brackets < 0 || parens < 0) throw malformed(`unbalanced "${char}"`)
+  }
+  if (braces || brackets || parens) throw malformed('unbalanced brackets or braces')
+}
+
+/** picomatch separates segments with `/`, so `.` is mapped to `/` on both sides. */
+function compileGlob(source: string): (name: string) => boolean {
+  const matcher = picomatch(toSlashes(source), { dot: true })
+  return (name) => matcher(toSlashes(name))
+}
+
+function toSlashes(value: string): string {
+  return value.replaceAll('.', '/')
+}

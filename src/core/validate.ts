@@ -1,0 +1,48 @@
+import { invalid } from './errors'
+
+// Characters that make a string a glob. A concrete system or kind must not contain them, so
+// that a name is never mistaken for a pattern when it is matched.
+export const GLOB_CHARS = /[*?[\]{}()!]/
+
+/**
+ * Checks a concrete name (a system or a kind). Names are `.`-separated segments, which is what
+ * lets `orders.*` match `orders.eu`; so `/` and empty segments are refused.
+ */
+function checkName(value: unknown, what: 'system' | 'kind'): asserts value is string {
+  const upper = what.toUpperCase()
+  if (typeof value !== 'string') {
+    throw invalid('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(value)}.`)
+  }
+  if (value === '') throw invalid(`EMPTY_${upper}`, `The ${what} is empty: give the ${what} a name, e.g. ${what === 'system' ? '"orders"' : '"order.created"'}.`)
+  if (value.includes('/') || GLOB_CHARS.test(value) || hasEmptySegment(value)) {
+    throw invalid(
+      `INVALID_${upper}`,
+      `The ${what} "${value}" is not a valid name: use "."-separated segments without "/", empty segments or glob characters.`,
+    )
+  }
+}
+
+export function checkSystem(value: unknown): asserts value is string {
+  checkName(value, 'system')
+}
+
+export function checkKind(value: unknown): asserts value is string {
+  checkName(value, 'kind')
+}
+
+export function checkPath(value: unknown): asserts value is string {
+  if (typeof value !== 'string') {
+    throw invalid('INVALID_ARGUMENT', `The path must be a string, got ${describe(value)}.`)
+  }
+  if (value === '') throw invalid('EMPTY_PATH', 'The path is empty: name the resource the event is about, e.g. "/orders/123".')
+}
+
+export function hasEmptySegment(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.') || name.includes('..')
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
+}
