@@ -7,7 +7,8 @@
  *   system: { heartbeat: undefined }
  * }
  */
-export type EventMap = { [system: string]: { [kind: string]: unknown } }
+// `object` rather than an index signature so that interfaces, which have none, qualify too.
+export type EventMap = object
 
 /** The map an untyped `createBus()` uses: any system, any kind, any data. */
 export type AnyEventMap = { [system: string]: { [kind: string]: unknown } }

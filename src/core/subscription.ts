@@ -43,9 +43,10 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   private readonly kindFilter: Pattern | undefined
   private readonly admitsSystem: (system: string) => boolean
   private readonly host: SubscriptionHost
-  // Replaced, never mutated, so a delivery loop is safe while observers come and go.
-  private observers: readonly Subscriber<E>[] = []
-  private buffered: BufferedChannel<E> | undefined
+  // Replaced, never mutated, so a delivery loop is safe while observers come and go. Typed with
+  // the base event so that a subscription to specific events stays assignable to a general one.
+  private observers: readonly Subscriber<BusEvent>[] = []
+  private buffered: BufferedChannel<BusEvent> | undefined
   private isClosed = false
 
   constructor(init: SubscriptionInit) {
@@ -80,16 +81,16 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
    */
   override subscribe(observerOrNext?: Partial<Observer<E>> | ((value: E) => void) | null): Subscription {
     if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext)
-    return super.subscribe(this.guard(observerOrNext))
+    return super.subscribe(guard(observerOrNext, (cause) => this.host.report(this.host.handlerFailed(cause, this as BusSubscription<BusEvent>))))
   }
 
   /** The subscription's channel: the same one on every call; it buffers from the first call on. */
   channel(): Channel<E> {
     if (!this.buffered) {
-      this.buffered = new BufferedChannel<E>()
+      this.buffered = new BufferedChannel<BusEvent>()
       if (this.isClosed) this.buffered.close()
     }
-    return this.buffered
+    return this.buffered as Channel<BusEvent> as Channel<E>
   }
 
   /** Reads the channel; leaving the loop early (`break`, `return`, a throw) closes the subscription. */
@@ -141,43 +142,44 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
       subscriber.complete()
       return noop
     }
-    this.observers = [...this.observers, subscriber]
+    const observer = subscriber as Subscriber<unknown> as Subscriber<BusEvent>
+    this.observers = [...this.observers, observer]
     return () => {
-      this.observers = this.observers.filter((observer) => observer !== subscriber)
+      this.observers = this.observers.filter((other) => other !== observer)
     }
   }
+}
 
-  private guard(observerOrNext: Partial<Observer<E>> | ((value: E) => void) | null | undefined): Partial<Observer<E>> {
-    const report = (cause: unknown) => this.host.report(this.host.handlerFailed(cause, this as BusSubscription<BusEvent>))
-    if (typeof observerOrNext === 'function') {
-      return {
-        next: (event) => {
-          try {
-            observerOrNext(event)
-          } catch (cause) {
-            report(cause)
-          }
-        },
-      }
-    }
-    const observer = observerOrNext ?? {}
+/** Wraps a user's observer so that what it throws is reported instead of escaping delivery. */
+function guard<E>(observerOrNext: Partial<Observer<E>> | ((value: E) => void) | null | undefined, report: (cause: unknown) => void): Partial<Observer<E>> {
+  if (typeof observerOrNext === 'function') {
     return {
       next: (event) => {
         try {
-          observer.next?.(event)
-        } catch (cause) {
-          report(cause)
-        }
-      },
-      error: (error) => observer.error?.(error),
-      complete: () => {
-        try {
-          observer.complete?.()
+          observerOrNext(event)
         } catch (cause) {
           report(cause)
         }
       },
     }
+  }
+  const observer = observerOrNext ?? {}
+  return {
+    next: (event) => {
+      try {
+        observer.next?.(event)
+      } catch (cause) {
+        report(cause)
+      }
+    },
+    error: (error) => observer.error?.(error),
+    complete: () => {
+      try {
+        observer.complete?.()
+      } catch (cause) {
+        report(cause)
+      }
+    },
   }
 }
 

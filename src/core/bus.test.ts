@@ -1,0 +1,322 @@
+import { filter, firstValueFrom, map, take, toArray } from 'rxjs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { catchError } from '../testing/catch-error'
+import { createBus, type Bus } from './bus'
+import { BusError } from './errors'
+import type { BusEvent } from './event'
+
+const buses: Bus[] = []
+function newBus(options: Parameters<typeof createBus>[0] = {}): Bus {
+  const bus = createBus({ crossTab: false, ...options } as Parameters<typeof createBus>[0])
+  buses.push(bus)
+  return bus
+}
+afterEach(() => {
+  for (const bus of buses.splice(0)) bus.close()
+})
+
+function collect(sub: { subscribe(next: (e: BusEvent) => void): unknown }): BusEvent[] {
+  const seen: BusEvent[] = []
+  sub.subscribe((e) => seen.push(e))
+  return seen
+}
+
+describe('send', () => {
+  it('returns the event with id, time, origin and a per-origin seq', () => {
+    const bus = newBus()
+    const before = Date.now()
+    const first = bus.send('orders', 'order.created', '/orders/1', { total: 1 })
+    const second = bus.send('system', 'heartbeat', '/health')
+    expect(first).toMatchObject({ system: 'orders', kind: 'order.created', path: '/orders/1', data: { total: 1 }, origin: bus.id, seq: 1 })
+    expect(second).toMatchObject({ data: undefined, seq: 2, origin: bus.id })
+    expect(first.id).not.toBe(second.id)
+    expect(first.time).toBeGreaterThanOrEqual(before)
+    expect(first.time).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('gives ids unique across bus instances', () => {
+    const ids = new Set<string>()
+    for (let i = 0; i < 50; i++) ids.add(newBus().send('a', 'b', '/c').id)
+    expect(ids.size).toBe(50)
+  })
+
+  it.each([
+    ['', 'order.created', '/orders/1', 'EMPTY_SYSTEM'],
+    ['orders', '', '/orders/1', 'EMPTY_KIND'],
+    ['orders', 'order.created', '', 'EMPTY_PATH'],
+    ['orders/eu', 'order.created', '/o', 'INVALID_SYSTEM'],
+    ['orders.*', 'order.created', '/o', 'INVALID_SYSTEM'],
+    ['orders', 'order..created', '/o', 'INVALID_KIND'],
+    [42, 'order.created', '/o', 'INVALID_ARGUMENT'],
+    ['orders', null, '/o', 'INVALID_ARGUMENT'],
+    ['orders', 'order.created', undefined, 'INVALID_ARGUMENT'],
+  ])('refuses system %j, kind %j, path %j with %s and delivers nothing', (system, kind, path, code) => {
+    const bus = newBus()
+    const seen = collect(bus.subscribe('**'))
+    const error = catchError(() => bus.send(system as string, kind as string, path as string))
+    expect(error).toMatchObject({ kind: 'INVALID', code, retryable: false })
+    expect(error.message.length).toBeGreaterThan(20)
+    expect(seen).toEqual([])
+    expect(bus.stats().sent).toBe(0)
+    // The failed send did not use up a seq.
+    expect(bus.send('orders', 'order.created', '/o').seq).toBe(1)
+  })
+
+  it('refuses a send after close with a clear error', () => {
+    const bus = newBus()
+    bus.close()
+    expect(catchError(() => bus.send('a', 'b', '/c'))).toMatchObject({ kind: 'UNAVAILABLE', code: 'BUS_CLOSED', retryable: false })
+    expect(catchError(() => bus.subscribe('a'))).toMatchObject({ code: 'BUS_CLOSED' })
+  })
+})
+
+describe('subscribe', () => {
+  it('routes by system glob and kind filter, synchronously and in send order', () => {
+    const bus = newBus()
+    const all = collect(bus.subscribe('orders.*'))
+    const created = collect(bus.subscribe('orders.**', 'order.created'))
+    const kinds = collect(bus.subscribe('orders.**', 'order.*'))
+    bus.send('orders.eu', 'order.created', '/orders/1')
+    bus.send('orders', 'order.updated', '/orders/1')
+    bus.send('orders.eu.west', 'order.created', '/orders/2')
+    bus.send('users', 'order.created', '/users/1')
+    bus.send('orders.us', 'payment.done', '/orders/3')
+    expect(all.map((e) => e.path)).toEqual(['/orders/1', '/orders/3'])
+    expect(created.map((e) => e.system)).toEqual(['orders.eu', 'orders.eu.west'])
+    expect(kinds.map((e) => e.kind)).toEqual(['order.created', 'order.updated', 'order.created'])
+  })
+
+  it('is a real Observable: operators, firstValueFrom, take', async () => {
+    const bus = newBus()
+    const sub = bus.subscribe('orders')
+    const paths = firstValueFrom(sub.pipe(map((e) => e.path), filter((p) => p.endsWith('2')), take(2), toArray()))
+    for (let i = 0; i < 30; i++) bus.send('orders', 'order.created', `/orders/${i}`)
+    expect(await paths).toEqual(['/orders/2', '/orders/12'])
+  })
+
+  it('keeps delivering to others when a handler throws, and reports it', () => {
+    const bus = newBus()
+    const errors: BusError[] = []
+    bus.errors$.subscribe((e) => errors.push(e))
+    const sub = bus.subscribe('a')
+    const before: string[] = []
+    const after: string[] = []
+    sub.subscribe((e) => before.push(e.path))
+    sub.subscribe(() => {
+      throw new Error('boom')
+    })
+    bus.subscribe('a').subscribe({ next: (e) => after.push(e.path) })
+    bus.send('a', 'k', '/1')
+    bus.send('a', 'k', '/2')
+    expect(before).toEqual(['/1', '/2'])
+    expect(after).toEqual(['/1', '/2'])
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatchObject({ kind: 'INTERNAL', code: 'HANDLER_FAILED' })
+    expect((errors[0]!.cause as Error).message).toBe('boom')
+    expect(bus.stats().errors).toBe(2)
+  })
+
+  it('is safe when a handler unsubscribes or subscribes during delivery', () => {
+    const bus = newBus()
+    const seen: string[] = []
+    const late: string[] = []
+    let second: ReturnType<Bus['subscribe']> | undefined = undefined
+    bus.subscribe('a').subscribe(() => {
+      second?.close()
+      bus.subscribe('a').subscribe((e) => late.push(e.path))
+    })
+    second = bus.subscribe('a')
+    second.subscribe((e) => seen.push(e.path))
+    bus.send('a', 'k', '/1')
+    // Closed before its turn: nothing; subscribed during delivery: from the next event on.
+    expect(seen).toEqual([])
+    expect(late).toEqual([])
+    bus.send('a', 'k', '/2')
+    expect(late).toEqual(['/2'])
+  })
+
+  it.each([
+    ['', 'EMPTY_PATTERN'],
+    ['orders..eu', 'MALFORMED_PATTERN'],
+    ['{a,b', 'MALFORMED_PATTERN'],
+  ])('refuses the pattern %j with %s', (pattern, code) => {
+    const bus = newBus()
+    expect(catchError(() => bus.subscribe(pattern))).toMatchObject({ kind: 'INVALID', code, retryable: false })
+    expect(catchError(() => bus.subscribe('a', pattern))).toMatchObject({ kind: 'INVALID', code, retryable: false })
+    expect(bus.stats().subscriptions).toBe(0)
+  })
+
+  it('refuses a non-string pattern', () => {
+    const bus = newBus()
+    expect(catchError(() => bus.subscribe(7 as unknown as string))).toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+})
+
+describe('channel and iteration', () => {
+  it('buffers from the first channel() call, the same channel every time', async () => {
+    const bus = newBus()
+    const sub = bus.subscribe('a')
+    bus.send('a', 'k', '/before')
+    const channel = sub.channel()
+    expect(sub.channel()).toBe(channel)
+    for (let i = 0; i < 1000; i++) bus.send('a', 'k', `/${i}`)
+    expect(bus.stats().buffered).toBe(1000)
+    const first = await channel.receive()
+    expect(first.ok && first.value.path).toBe('/0')
+    expect(bus.stats().buffered).toBe(999)
+    sub.close()
+    let drained = 0
+    while ((await channel.receive()).ok) drained++
+    expect(drained).toBe(999)
+    expect(await channel.receive()).toEqual({ value: undefined, ok: false })
+  })
+
+  it('observers alone buffer nothing', () => {
+    const bus = newBus()
+    bus.subscribe('a').subscribe(() => {})
+    for (let i = 0; i < 100; i++) bus.send('a', 'k', '/x')
+    expect(bus.stats().buffered).toBe(0)
+  })
+
+  it('iterates with for await, and leaving the loop closes the subscription', async () => {
+    const bus = newBus()
+    const sub = bus.subscribe('a')
+    const consumed = (async () => {
+      const paths: string[] = []
+      for await (const e of sub) {
+        paths.push(e.path)
+        if (paths.length === 3) break
+      }
+      return paths
+    })()
+    for (let i = 0; i < 5; i++) bus.send('a', 'k', `/${i}`)
+    expect(await consumed).toEqual(['/0', '/1', '/2'])
+    expect(sub.closed).toBe(true)
+    expect(bus.stats().subscriptions).toBe(0)
+  })
+
+  it('ends iteration when the subscription closes', async () => {
+    const bus = newBus()
+    const sub = bus.subscribe('a')
+    const consumed = (async () => {
+      let count = 0
+      for await (const _ of sub) count++
+      return count
+    })()
+    bus.send('a', 'k', '/1')
+    sub.close()
+    expect(await consumed).toBe(1)
+  })
+})
+
+describe('close and stats', () => {
+  it('close is idempotent, completes observers and lowers the count', () => {
+    const bus = newBus()
+    const sub = bus.subscribe('a')
+    let completed = 0
+    sub.subscribe({ complete: () => completed++ })
+    expect(bus.stats().subscriptions).toBe(1)
+    sub.close()
+    sub.close()
+    expect(completed).toBe(1)
+    expect(bus.stats().subscriptions).toBe(0)
+    bus.send('a', 'k', '/x')
+    expect(bus.stats().delivered).toBe(0)
+  })
+
+  it('an observer of a closed subscription completes at once', () => {
+    const bus = newBus()
+    const sub = bus.subscribe('a')
+    sub.close()
+    let completed = false
+    sub.subscribe({ complete: () => (completed = true) })
+    expect(completed).toBe(true)
+  })
+
+  it('closing the bus closes every subscription and leaks nothing', () => {
+    const bus = newBus()
+    const subs = Array.from({ length: 100 }, (_, i) => bus.subscribe(i % 2 ? `s${i}.*` : `s${i}`))
+    expect(bus.stats().subscriptions).toBe(100)
+    bus.close()
+    bus.close()
+    expect(subs.every((s) => s.closed)).toBe(true)
+    expect(bus.stats().subscriptions).toBe(0)
+    expect(bus.closed).toBe(true)
+  })
+
+  it('counts sent and delivered', () => {
+    const bus = newBus()
+    bus.subscribe('a')
+    bus.subscribe('a.*')
+    bus.subscribe('**')
+    bus.send('a', 'k', '/1')
+    bus.send('a.b', 'k', '/2')
+    expect(bus.stats()).toMatchObject({ sent: 2, delivered: 4, dropped: 0 })
+  })
+
+  it('unsubscribing 10,000 subscriptions returns to zero', () => {
+    const bus = newBus()
+    const subs = Array.from({ length: 10_000 }, (_, i) => bus.subscribe(i % 2 ? `s${i}.*` : `s${i}`))
+    bus.send('s1.x', 'k', '/1')
+    for (const sub of subs) sub.close()
+    expect(bus.stats().subscriptions).toBe(0)
+  })
+})
+
+describe('policies', () => {
+  it('a bus policy refuses denied sends and exact subscriptions', () => {
+    const bus = newBus({ policy: { send: ['orders.*'], subscribe: ['orders.*'] } })
+    const seen = collect(bus.subscribe('orders.*'))
+    const error = catchError(() => bus.send('users', 'user.created', '/users/1'))
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'POLICY_DENIED', retryable: false })
+    expect(error.message).toContain('users')
+    expect(catchError(() => bus.subscribe('users'))).toMatchObject({ code: 'POLICY_DENIED' })
+    bus.send('orders.eu', 'order.created', '/o')
+    expect(seen).toHaveLength(1)
+  })
+
+  it('a scoped handle sends and subscribes only where its policy allows', () => {
+    const bus = newBus()
+    const cart = bus.scope({ send: ['cart.*'], subscribe: ['orders.*', 'cart.**'], deny: { subscribe: ['orders.internal'] } })
+    const everything = collect(bus.subscribe('**'))
+    expect(catchError(() => cart.send('orders.eu', 'order.created', '/o'))).toMatchObject({ code: 'POLICY_DENIED' })
+    expect(everything).toEqual([])
+    expect(cart.send('cart.items', 'item.added', '/cart/1').system).toBe('cart.items')
+    expect(catchError(() => cart.subscribe('users'))).toMatchObject({ code: 'POLICY_DENIED' })
+    expect(catchError(() => cart.subscribe('orders.internal'))).toMatchObject({ code: 'POLICY_DENIED' })
+  })
+
+  it.each(['**', 'orders.**', '*', '*.*', '{orders,users,payments}', '{orders,users}.**', 'o*', '**.internal', 'orders.{internal,eu}'])(
+    'a scoped subscription to %j never gets a system the policy does not allow',
+    (pattern) => {
+      const bus = newBus()
+      const scoped = bus.scope({ subscribe: ['orders.*'], deny: { subscribe: ['orders.internal'] } })
+      const seen = collect(scoped.subscribe(pattern))
+      for (const system of ['orders', 'users', 'payments', 'orders.internal', 'orders.eu', 'orders.eu.west', 'users.eu', 'o']) {
+        bus.send(system, 'k', '/x')
+      }
+      expect(seen.every((e) => e.system === 'orders.eu')).toBe(true)
+      const shouldSee = ['orders.eu'].filter((s) => pattern !== '*' && pattern !== '{orders,users,payments}' && pattern !== '**.internal' && pattern !== 'o*')
+      expect(seen.map((e) => e.system)).toEqual(shouldSee)
+    },
+  )
+
+  it('a scope of a scope never widens its parent', () => {
+    const bus = newBus()
+    const outer = bus.scope({ send: ['cart.*'], subscribe: ['cart.*'] })
+    const inner = outer.scope({ send: ['**'], subscribe: ['**'] })
+    expect(catchError(() => inner.send('orders', 'k', '/x'))).toMatchObject({ code: 'POLICY_DENIED' })
+    expect(inner.send('cart.a', 'k', '/x').system).toBe('cart.a')
+  })
+
+  it('takes a policy function', () => {
+    const bus = newBus({ policy: (action, system) => action === 'events.subscribe' || system === 'ok' })
+    expect(bus.send('ok', 'k', '/x').system).toBe('ok')
+    expect(catchError(() => bus.send('nope', 'k', '/x'))).toMatchObject({ code: 'POLICY_DENIED' })
+  })
+
+  it('refuses a malformed policy when the bus or scope is made', () => {
+    expect(catchError(() => newBus({ policy: { send: ['a..b'] } }))).toMatchObject({ code: 'MALFORMED_PATTERN' })
+    expect(catchError(() => newBus().scope({ subscribe: [''] }))).toMatchObject({ code: 'EMPTY_PATTERN' })
+  })
+})
