@@ -27,6 +27,11 @@ describe('patterns', () => {
     ['order.?', 'order.a', true],
     ['*.created', 'order.created', true],
     ['*.created', 'order.updated', false],
+    ['orders.*.**', 'orders', false],
+    ['orders.*.**', 'orders.eu', true],
+    ['orders.*.**', 'orders.eu.west', true],
+    ['orders.**.west', 'orders.west', true],
+    ['orders.**.west', 'orders.eu.north.west', true],
   ])('%s against %s is %s', (pattern, name, expected) => {
     expect(matches(pattern, name)).toBe(expected)
   })

@@ -26,11 +26,27 @@ export function compilePattern(source: unknown, what = 'pattern'): Pattern {
     return { type: 'exact', source, test: (name) => name === source }
   }
   const segments = source.split('.')
-  const test = compileGlob(source)
   if (segments.every((s) => s === '*' || s === '**' || !GLOB_CHARS.test(s))) {
-    return { type: 'segments', source, segments, test }
+    return { type: 'segments', source, segments, test: (name) => matchSegments(segments, name.split('.'), 0, 0) }
   }
-  return { type: 'glob', source, test }
+  return { type: 'glob', source, test: compileGlob(source) }
+}
+
+/**
+ * Segment globs are matched here rather than by picomatch, for speed and because picomatch
+ * lets a trailing `**` after `*` match nothing only sometimes (`a/*` + `/**` refuses `a/x`); this
+ * matcher and the router's trie share one rule: `**` takes zero or more whole segments.
+ */
+function matchSegments(pattern: readonly string[], name: readonly string[], p: number, n: number): boolean {
+  for (; p < pattern.length; p++, n++) {
+    const segment = pattern[p]
+    if (segment === '**') {
+      for (let rest = n; rest <= name.length; rest++) if (matchSegments(pattern, name, p + 1, rest)) return true
+      return false
+    }
+    if (n >= name.length || (segment !== '*' && segment !== name[n])) return false
+  }
+  return n === name.length
 }
 
 function checkWellFormed(source: string, what: string): void {

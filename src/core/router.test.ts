@@ -21,7 +21,7 @@ describe('router', () => {
   })
 
   it('agrees with the compiled glob for every pattern and system', () => {
-    const patterns = ['a', 'a.*', 'a.**', '**', '*', '*.b', 'a.*.c', 'a.**.c', '**.c', '*.*', '{a,b}.c', 'a?', 'a.b.c']
+    const patterns = ['a', 'a.*', 'a.**', '**', '*', '*.b', 'a.*.c', 'a.**.c', '**.c', '*.*', '{a,b}.c', 'a?', 'a.b.c', 'a.*.**', '**.**', '*.**.*']
     const systems = ['a', 'b', 'c', 'a.b', 'a.c', 'b.c', 'a.b.c', 'a.x.y.c', 'ab', 'a.b.c.d']
     const router = new Router<Route>()
     const routes = patterns.map((p) => route(p))

@@ -1,0 +1,119 @@
+// Smoke tests for the browser harness: the dev server, the system Chromium, dependency
+// pre-bundling and module workers. If these fail, every other e2e test will too.
+//
+// How a test uses the library in a real page:
+//
+//   await page.goto('/e2e/fixtures/blank.html')
+//   const delivered = await page.evaluate(async (url) => {
+//     const { createBus }: typeof import('../src/index') = await import(url)
+//     const bus = createBus({ name: 'demo' })
+//     ...
+//   }, '/src/index.ts')
+//
+// The dev server (e2e/vite.config.ts) serves the repo root, so '/src/index.ts' is the library
+// compiled from source, with its package imports rewritten to pre-bundled copies. Pass the URL
+// as an argument: the callback is serialized into the page and can't see this file's variables,
+// and a non-literal specifier keeps tsc from resolving '/src/...' on disk. Code that needs
+// `import.meta.url` (e.g. `new Worker(new URL('./w.ts', import.meta.url), { type: 'module' })`)
+// goes in a module under e2e/fixtures/ that the page imports, as workers.ts does here.
+import { expect, test, type Page } from '@playwright/test'
+
+/** Fails the test on any page error, console error, or reload (a reload means a dependency was missed). */
+function watchPage(page: Page): () => void {
+  const problems: string[] = []
+  let navigations = 0
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
+  })
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1
+  })
+  return () => {
+    expect(problems).toEqual([])
+    expect(navigations, 'the page reloaded itself; is a dependency missing from optimizeDeps.include?').toBe(1)
+  }
+}
+
+test('the library entry loads from source and creates a bus', async ({ page }) => {
+  const checkPage = watchPage(page)
+  await page.goto('/e2e/fixtures/blank.html')
+
+  const result = await page.evaluate(async (url) => {
+    const { createBus }: { createBus: (options?: { name?: string }) => { close(): void } } = await import(url)
+    const bus = createBus({ name: 'smoke' })
+    bus.close()
+    return typeof createBus
+  }, '/src/index.ts')
+
+  expect(result).toBe('function')
+  checkPage()
+})
+
+test('every runtime dependency loads in the browser and works', async ({ page }) => {
+  const checkPage = watchPage(page)
+  await page.goto('/e2e/fixtures/blank.html')
+
+  const result = await page.evaluate(async (url) => {
+    const deps: typeof import('./fixtures/deps') = await import(url)
+    const { firstValueFrom, of, toArray } = deps.rxjs
+
+    const doubled = await firstValueFrom(of(1, 2, 3).pipe(deps.rxjsOperators.map((n) => n * 2), toArray()))
+
+    const isOrderEvent = deps.picomatch('orders.**')
+    const globMatches = [isOrderEvent('orders.created'), isOrderEvent('users.created')]
+
+    const db = await deps.openDB('crossbus-smoke', 1, {
+      upgrade: (database) => database.createObjectStore('kv'),
+    })
+    await db.put('kv', 'hello', 'greeting')
+    const stored = await db.get('kv', 'greeting')
+    db.close()
+
+    const sender = new deps.BroadcastChannel<string>('crossbus-smoke')
+    const receiver = new deps.BroadcastChannel<string>('crossbus-smoke')
+    const received = new Promise<string>((resolve) => {
+      receiver.onmessage = resolve
+    })
+    await sender.postMessage('ping')
+    const message = await received
+    await Promise.all([sender.close(), receiver.close()])
+
+    return { doubled, globMatches, stored, message, channelType: receiver.type }
+  }, '/e2e/fixtures/deps.ts')
+
+  expect(result).toEqual({
+    doubled: [2, 4, 6],
+    globMatches: [true, false],
+    stored: 'hello',
+    message: 'ping',
+    channelType: 'native',
+  })
+  checkPage()
+})
+
+test('a dedicated module worker can import rxjs and reply', async ({ page }) => {
+  const checkPage = watchPage(page)
+  await page.goto('/e2e/fixtures/blank.html')
+
+  const reply = await page.evaluate(async (url) => {
+    const { echoViaWorker }: typeof import('./fixtures/workers') = await import(url)
+    return echoViaWorker({ n: 42 })
+  }, '/e2e/fixtures/workers.ts')
+
+  expect(reply).toEqual({ echo: { n: 42 }, from: 'echo-worker' })
+  checkPage()
+})
+
+test('a shared module worker can import rxjs and reply', async ({ page }) => {
+  const checkPage = watchPage(page)
+  await page.goto('/e2e/fixtures/blank.html')
+
+  const reply = await page.evaluate(async (url) => {
+    const { echoViaSharedWorker }: typeof import('./fixtures/workers') = await import(url)
+    return echoViaSharedWorker('hi')
+  }, '/e2e/fixtures/workers.ts')
+
+  expect(reply).toEqual({ echo: 'hi', from: 'echo-shared-worker' })
+  checkPage()
+})

@@ -1,0 +1,39 @@
+// Type-checks every ```ts and ```tsx block of the README against the sources, as a user would
+// write them (`import ... from 'crossbus'`), so the documented examples cannot rot.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const outDir = '.readme-check'
+const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```(tsx?)\n([\s\S]*?)```/g)]
+rmSync(outDir, { recursive: true, force: true })
+mkdirSync(outDir)
+const files = blocks.map(([, lang, code], i) => {
+  const file = join(outDir, `block-${i + 1}.${lang}`)
+  // Each block is its own module, so names never clash between blocks.
+  writeFileSync(file, `${code}\nexport {}\n`)
+  return file
+})
+writeFileSync(
+  join(outDir, 'tsconfig.json'),
+  JSON.stringify({
+    extends: '../tsconfig.json',
+    compilerOptions: {
+      noEmit: true,
+      noUnusedLocals: false,
+      paths: {
+        crossbus: ['../src/index.ts'],
+        'crossbus/react': ['../src/react/index.ts'],
+        'crossbus/vue': ['../src/vue/index.ts'],
+      },
+    },
+    include: ['*.ts', '*.tsx'],
+  }),
+)
+try {
+  execFileSync('npx', ['tsc', '-p', join(outDir, 'tsconfig.json')], { stdio: 'inherit' })
+  console.log(`README: ${files.length} TypeScript blocks type-check`)
+} catch {
+  console.error('README: a TypeScript block does not type-check (block-N above is the N-th ```ts block)')
+  process.exitCode = 1
+}
