@@ -88,11 +88,11 @@ export class Router<R extends Route> {
     return routes
   }
 
-  // Only the cached systems this route matches can have changed; the rest stay valid.
+  // An exact route changes one cached system; a glob may change any, and refilling the cache is
+  // cheaper than testing every cached system on each subscribe and close.
   private forgetSystemsOf(route: R): void {
-    for (const system of this.cache.keys()) {
-      if (route.pattern.test(system)) this.cache.delete(system)
-    }
+    if (route.pattern.type === 'exact') this.cache.delete(route.pattern.source)
+    else this.cache.clear()
   }
 
   private trieNodeFor(segments: readonly string[]): TrieNode<R> {
