@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { BusError } from '../core/errors'
+import { createEnvelopeReader } from './envelope'
+
+const read = createEnvelopeReader()
+const FROM = 'abc123def456gh'
+
+function events(...list: unknown[]): unknown {
+  return { v: 1, type: 'events', from: FROM, events: list }
+}
+
+function codeOf(raw: unknown): string | undefined {
+  const result = read(raw)
+  return result instanceof BusError ? result.code : undefined
+}
+
+describe('envelope reader', () => {
+  it('rebuilds events as fresh objects with id and origin from the envelope', () => {
+    const result = read(events([1, 'orders', 'order.created', '/orders/1', 1000, { total: 1 }], [2, 'orders', 'order.paid', '/orders/1', 1001, undefined]))
+    expect(result).toEqual({
+      v: 1,
+      type: 'events',
+      from: FROM,
+      events: [
+        { id: `${FROM}-1`, system: 'orders', kind: 'order.created', path: '/orders/1', data: { total: 1 }, time: 1000, origin: FROM, seq: 1 },
+        { id: `${FROM}-2`, system: 'orders', kind: 'order.paid', path: '/orders/1', data: undefined, time: 1001, origin: FROM, seq: 2 },
+      ],
+    })
+  })
+
+  it('reads presence messages', () => {
+    expect(read({ v: 1, type: 'hello', from: FROM, kind: 'worker', since: 5, ask: true })).toEqual({ v: 1, type: 'hello', from: FROM, kind: 'worker', since: 5, ask: true })
+    expect(read({ v: 1, type: 'here', from: FROM, kind: 'iframe', since: 5 })).toEqual({ v: 1, type: 'here', from: FROM, kind: 'iframe', since: 5 })
+    expect(read({ v: 1, type: 'bye', from: FROM })).toEqual({ v: 1, type: 'bye', from: FROM })
+  })
+
+  it.each([
+    ['a string', 'garbage'],
+    ['null', null],
+    ['an array', [1, 2]],
+    ['no version', { type: 'bye', from: FROM }],
+    ['a string version', { v: '1', type: 'bye', from: FROM }],
+    ['an unknown type', { v: 1, type: 'shout', from: FROM }],
+    ['a bad origin id', { v: 1, type: 'bye', from: 'not an id!' }],
+    ['no events', events()],
+    ['events not an array', { v: 1, type: 'events', from: FROM, events: {} }],
+    ['a short tuple', events([1, 'orders', 'order.created', '/o'])],
+    ['an object event', events({ seq: 1, system: 'orders', kind: 'k', path: '/o', time: 1, data: 1 })],
+    ['a zero seq', events([0, 'orders', 'k', '/o', 1, null])],
+    ['a fractional seq', events([1.5, 'orders', 'k', '/o', 1, null])],
+    ['seqs out of order', events([2, 'orders', 'k', '/o', 1, null], [1, 'orders', 'k', '/o', 1, null])],
+    ['a glob system', events([1, 'orders.*', 'k', '/o', 1, null])],
+    ['an empty path', events([1, 'orders', 'k', '', 1, null])],
+    ['a NaN time', events([1, 'orders', 'k', '/o', Number.NaN, null])],
+    ['an unknown peer kind', { v: 1, type: 'hello', from: FROM, kind: 'robot', since: 1, ask: false }],
+    ['a hello without ask', { v: 1, type: 'hello', from: FROM, kind: 'window', since: 1 }],
+  ])('drops %s as MALFORMED_MESSAGE', (_, raw) => {
+    expect(codeOf(raw)).toBe('MALFORMED_MESSAGE')
+  })
+
+  it('refuses a newer version by name', () => {
+    const result = read({ v: 2, type: 'events', from: FROM, events: [] })
+    expect(result).toBeInstanceOf(BusError)
+    expect(result).toMatchObject({ kind: 'INVALID', code: 'UNSUPPORTED_VERSION', retryable: false })
+  })
+
+  it('drops __proto__, constructor and prototype keys on the envelope and in data, polluting nothing', () => {
+    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","__proto__":{"polluted":true}}`))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","constructor":{"prototype":{"polluted":true}}}`))).toBe('MALFORMED_MESSAGE')
+    const payload = JSON.parse('{"nested":{"__proto__":{"polluted":true}}}') as unknown
+    expect(codeOf(events([1, 'orders', 'k', '/o', 1, payload]))).toBe('MALFORMED_MESSAGE')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('refuses a whole message when one of its events is bad', () => {
+    expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('MALFORMED_MESSAGE')
+  })
+})

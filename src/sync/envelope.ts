@@ -1,0 +1,135 @@
+import { BusError, invalid } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import { checkKind, checkPath, checkSystem } from '../core/validate'
+import { isUnsafeKey, measureClonable } from './clonable'
+
+/** The envelope version this build writes and reads. A newer version is refused, not guessed at. */
+export const ENVELOPE_VERSION = 1
+
+/** What kind of context a bus instance lives in; `other` outside a browser (Node, SSR). */
+export type PeerKind = 'window' | 'iframe' | 'worker' | 'shared-worker' | 'service-worker' | 'other'
+
+const PEER_KINDS: ReadonlySet<string> = new Set<PeerKind>(['window', 'iframe', 'worker', 'shared-worker', 'service-worker', 'other'])
+
+/**
+ * One event on the wire, as a tuple: a burst of small events clones faster without the same eight
+ * keys in every event. The origin is the envelope's `from`, the id is `${from}-${seq}`.
+ */
+export type WireEvent = readonly [seq: number, system: string, kind: string, path: string, time: number, data: unknown]
+
+/** Every message a bus posts on its channel. */
+export type Envelope =
+  /** The events one instance sent in one task, in seq order. */
+  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly WireEvent[] }
+  /** An instance announcing itself; `ask`: everyone answer with `here` (who is there?). */
+  | { readonly v: 1; readonly type: 'hello'; readonly from: string; readonly kind: PeerKind; readonly since: number; readonly ask: boolean }
+  /** The answer to a `hello` that asked. */
+  | { readonly v: 1; readonly type: 'here'; readonly from: string; readonly kind: PeerKind; readonly since: number }
+  /** An instance leaving (closed, or its page unloading or entering the back/forward cache). */
+  | { readonly v: 1; readonly type: 'bye'; readonly from: string }
+
+/** A checked incoming message: events are fresh `BusEvent` objects. */
+export type Incoming =
+  | Exclude<Envelope, { type: 'events' }>
+  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly BusEvent[] }
+
+/** Packs an event for the wire. */
+export function toWire(event: BusEvent): WireEvent {
+  return [event.seq, event.system, event.kind, event.path, event.time, event.data]
+}
+
+// Bus instance ids are base36 (see core/ids.ts); the bound keeps a crafted id from being huge.
+const ORIGIN_ID = /^[0-9a-z]{1,64}$/
+
+// Valid names seen recently, so a burst pays one Set lookup per name instead of the checks.
+const KNOWN_NAMES_LIMIT = 4096
+
+/**
+ * Checks a message from the channel and rebuilds it from fresh objects; returns a `BusError`
+ * (`INVALID`) for anything else. Reads only what it expects, so extra keys are ignored, but an own
+ * `__proto__`, `constructor` or `prototype` key anywhere refuses the whole message.
+ */
+export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
+  const knownNames = new Set<string>()
+
+  function checkName(value: unknown, check: (value: unknown) => void): value is string {
+    if (typeof value === 'string' && knownNames.has(value)) return true
+    check(value)
+    if (knownNames.size >= KNOWN_NAMES_LIMIT) knownNames.clear()
+    knownNames.add(value as string)
+    return true
+  }
+
+  function readEvents(from: string, raw: unknown): BusEvent[] {
+    if (!Array.isArray(raw) || raw.length === 0) throw malformed('"events" is not a non-empty array')
+    const events: BusEvent[] = new Array(raw.length)
+    let previous = 0
+    for (let i = 0; i < raw.length; i++) {
+      const wire: unknown = raw[i]
+      if (!Array.isArray(wire) || wire.length !== 6) throw malformed(`event ${i} is not a [seq, system, kind, path, time, data] tuple`)
+      const [seq, system, kind, path, time, data] = wire as unknown[]
+      if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
+      checkName(system, checkSystem)
+      checkName(kind, checkKind)
+      checkPath(path)
+      if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`event ${i} has no finite time`)
+      // Only the key check matters here (a clone holds nothing unclonable); the sender enforced the size.
+      measureClonable(data, Infinity)
+      previous = seq
+      events[i] = { id: `${from}-${seq}`, system: system as string, kind: kind as string, path: path as string, data, time, origin: from, seq }
+    }
+    return events
+  }
+
+  return (raw) => {
+    try {
+      if (!isRecord(raw)) return malformed('not an object')
+      const v = raw.v
+      if (v !== ENVELOPE_VERSION) {
+        if (typeof v === 'number' && v > ENVELOPE_VERSION) {
+          return invalid('UNSUPPORTED_VERSION', `Dropped a message of envelope version ${v} from another context: this build reads version ${ENVELOPE_VERSION}. Load the same crossbus version everywhere.`)
+        }
+        return malformed('no known version "v"')
+      }
+      const from = raw.from
+      if (typeof from !== 'string' || !ORIGIN_ID.test(from)) return malformed('"from" is not a bus id')
+      switch (raw.type) {
+        case 'events':
+          return { v: ENVELOPE_VERSION, type: 'events', from, events: readEvents(from, raw.events) }
+        case 'hello':
+        case 'here': {
+          const { kind, since } = raw
+          if (typeof kind !== 'string' || !PEER_KINDS.has(kind)) return malformed('"kind" is not a known context kind')
+          if (typeof since !== 'number' || !Number.isFinite(since)) return malformed('"since" is not a finite time')
+          if (raw.type === 'here') return { v: ENVELOPE_VERSION, type: 'here', from, kind: kind as PeerKind, since }
+          if (typeof raw.ask !== 'boolean') return malformed('"ask" is not a boolean')
+          return { v: ENVELOPE_VERSION, type: 'hello', from, kind: kind as PeerKind, since, ask: raw.ask }
+        }
+        case 'bye':
+          return { v: ENVELOPE_VERSION, type: 'bye', from }
+        default:
+          return malformed('no known "type"')
+      }
+    } catch (error) {
+      if (error instanceof BusError) return error.code === 'MALFORMED_MESSAGE' ? error : malformed(error.message, error)
+      throw error
+    }
+  }
+}
+
+/** A plain object with no own key that a merge could follow into a prototype. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return false
+  for (const key of Object.keys(value)) if (isUnsafeKey(key)) return false
+  return true
+}
+
+function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+}
+
+function malformed(why: string, cause?: unknown): BusError {
+  return invalid('MALFORMED_MESSAGE', `Dropped a malformed message on the bus channel (${why}); it reached no subscriber.`, cause)
+}

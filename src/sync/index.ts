@@ -1,0 +1,6 @@
+export { DEFAULT_MAX_EVENT_BYTES, measureClonable } from './clonable'
+export { ENVELOPE_VERSION } from './envelope'
+export type { Envelope, PeerKind, WireEvent } from './envelope'
+export type { Peer } from './presence'
+export { createSync } from './sync'
+export type { Sync, SyncOptions } from './sync'

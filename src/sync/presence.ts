@@ -1,0 +1,137 @@
+import { BehaviorSubject, Observable, distinctUntilChanged, share, ReplaySubject, type Subscription } from 'rxjs'
+import type { PeerKind } from './envelope'
+
+/** A live bus instance of this bus's name: a tab, an iframe, a worker. */
+export interface Peer {
+  /** The instance's bus id, the `origin` of the events it sends. */
+  readonly id: string
+  readonly kind: PeerKind
+  /** When the instance was created, epoch milliseconds on its own clock. */
+  readonly since: number
+  /** `true` for the instance whose `peers$` this is. */
+  readonly self: boolean
+}
+
+/** How presence talks to the others: sync posts for it. */
+export interface PresenceLink {
+  readonly self: Peer
+  /** `false` for a local bus: there is no one to ask, so `peers$` is just this instance. */
+  readonly shared: boolean
+  /** Posts `hello` asking every instance to answer with `here`. */
+  ask(): void
+}
+
+// While someone watches peers$, every PROBE_MS the others are asked who is there; a peer that did
+// not answer the previous probe, nor sent anything since, is gone (its tab was killed, its worker
+// terminated). Comparing with the previous probe rather than a clock keeps a throttled timer in a
+// background tab from expiring live peers.
+const PROBE_MS = 2_000
+
+/**
+ * The live peers, kept only while `peers$` is observed: the first observer asks everyone to
+ * announce themselves and starts probing; the last one leaving stops it all.
+ */
+export class Presence {
+  readonly peers$: Observable<readonly Peer[]>
+  private readonly known = new Map<string, { peer: Peer; seen: number }>()
+  private readonly list: BehaviorSubject<readonly Peer[]>
+  private tracking = false
+  private closed = false
+  private lastProbe = 0
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  constructor(private readonly link: PresenceLink) {
+    this.list = new BehaviorSubject<readonly Peer[]>([link.self])
+    const source = new Observable<readonly Peer[]>((subscriber) => {
+      // After close the subject is complete, so this completes the subscriber at once.
+      const watch: Subscription = this.list.subscribe(subscriber)
+      if (!this.closed) this.start()
+      return () => {
+        watch.unsubscribe()
+        this.stop()
+      }
+    })
+    this.peers$ = source.pipe(
+      distinctUntilChanged(),
+      share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true, resetOnComplete: true }),
+    )
+  }
+
+  /** An instance said hello or answered one. */
+  seen(id: string, kind: PeerKind, since: number): void {
+    if (!this.tracking) return
+    const entry = this.known.get(id)
+    if (entry) {
+      entry.seen = Date.now()
+      return
+    }
+    this.known.set(id, { peer: { id, kind, since, self: false }, seen: Date.now() })
+    this.publish()
+  }
+
+  /** Any other message from an instance also shows it is alive. */
+  alive(id: string): void {
+    const entry = this.known.get(id)
+    if (entry) entry.seen = Date.now()
+  }
+
+  /** An instance said goodbye. */
+  left(id: string): void {
+    if (this.known.delete(id)) this.publish()
+  }
+
+  /** Forgets every peer and, if watched, asks again (after coming back from the back/forward cache). */
+  restart(): void {
+    if (this.known.size > 0) {
+      this.known.clear()
+      this.publish()
+    }
+    if (this.tracking) this.probe()
+  }
+
+  /** Stops probing and completes every observer of `peers$`. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.stop()
+    this.list.complete()
+  }
+
+  private start(): void {
+    if (this.tracking || !this.link.shared) return
+    this.tracking = true
+    this.probe()
+    this.timer = setInterval(() => {
+      const deadline = this.lastProbe
+      let expired = false
+      for (const [id, entry] of this.known) {
+        if (entry.seen < deadline) {
+          this.known.delete(id)
+          expired = true
+        }
+      }
+      if (expired) this.publish()
+      this.probe()
+    }, PROBE_MS)
+  }
+
+  private stop(): void {
+    if (!this.tracking) return
+    this.tracking = false
+    clearInterval(this.timer)
+    this.timer = undefined
+    this.known.clear()
+    if (!this.closed) this.list.next([this.link.self])
+  }
+
+  private probe(): void {
+    this.lastProbe = Date.now()
+    this.link.ask()
+  }
+
+  private publish(): void {
+    const peers = [this.link.self, ...[...this.known.values()].map((entry) => entry.peer)]
+    peers.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1))
+    this.list.next(peers)
+  }
+}

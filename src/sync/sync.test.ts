@@ -1,0 +1,223 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createBus } from '../core/bus'
+import type { BusError } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import type { BusCore } from '../core/extension'
+import { catchError } from '../testing/catch-error'
+import type { Envelope } from './envelope'
+import { createSync, type Sync } from './sync'
+import type { OpenTransport } from './transport'
+
+/** An in-memory channel: clones each message at post (as postMessage does) and delivers it later. */
+function createHub() {
+  const listeners = new Map<string, Set<(raw: unknown) => void>>()
+  const posted: Envelope[] = []
+  const open: OpenTransport = (name, receive) => {
+    const set = listeners.get(name) ?? new Set()
+    listeners.set(name, set)
+    set.add(receive)
+    return {
+      post: (message) => {
+        const copy = structuredClone(message)
+        posted.push(copy)
+        for (const other of set) if (other !== receive) setTimeout(() => other(structuredClone(copy)))
+      },
+      close: () => set.delete(receive),
+    }
+  }
+  const inject = (name: string, raw: unknown) => {
+    for (const receive of listeners.get(name) ?? []) receive(raw)
+  }
+  return { open, posted, inject }
+}
+
+interface Node {
+  readonly sync: Sync
+  readonly core: BusCore
+  readonly received: BusEvent[]
+  readonly errors: BusError[]
+  readonly counts: { dropped: number; gaps: number }
+  send(event: Omit<BusEvent, 'id' | 'origin' | 'time'>): void
+}
+
+const nodes: Node[] = []
+afterEach(() => {
+  for (const node of nodes.splice(0)) node.sync.close?.()
+})
+
+let nextId = 0
+function createNode(hub: ReturnType<typeof createHub>, maxEventBytes = 1024 * 1024): Node {
+  const received: BusEvent[] = []
+  const errors: BusError[] = []
+  const counts = { dropped: 0, gaps: 0 }
+  const origin = `node${++nextId}`
+  const core: BusCore = {
+    name: 'test',
+    origin,
+    deliver: (event) => received.push(event),
+    report: (error) => errors.push(error),
+    drop: (error) => {
+      counts.dropped++
+      errors.push(error)
+    },
+    missed: (error) => {
+      counts.gaps++
+      errors.push(error)
+    },
+  }
+  const sync = createSync(core, { crossTab: true, maxEventBytes, environment: { kind: 'window', open: hub.open } })
+  const node: Node = {
+    sync,
+    core,
+    received,
+    errors,
+    counts,
+    send: (partial) => {
+      const event = { ...partial, id: `${origin}-${partial.seq}`, origin, time: 1 }
+      sync.check?.(event)
+      sync.sent?.(event)
+    },
+  }
+  nodes.push(node)
+  return node
+}
+
+const event = (seq: number, data: unknown = { seq }) => ({ seq, system: 'orders', kind: 'order.created', path: '/o', data })
+
+describe('sync', () => {
+  it('coalesces the events of one task into one message, in seq order, and never echoes', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    const before = hub.posted.length
+    for (let seq = 1; seq <= 100; seq++) a.send(event(seq))
+    await vi.waitFor(() => expect(b.received).toHaveLength(100))
+    const batches = hub.posted.slice(before).filter((m) => m.type === 'events')
+    expect(batches).toHaveLength(1)
+    expect(b.received.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(b.received[0]).toMatchObject({ id: `${a.core.origin}-1`, origin: a.core.origin, system: 'orders', data: { seq: 1 } })
+    expect(a.received).toEqual([])
+  })
+
+  it('keeps seq order when a handler sends while an event is delivered', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    // What core does for a handler that sends: check(1), [check(2), sent(2)], sent(1).
+    const first = { ...event(1), id: 'x-1', origin: a.core.origin, time: 1 }
+    const second = { ...event(2), id: 'x-2', origin: a.core.origin, time: 1 }
+    a.sync.check?.(first)
+    a.sync.check?.(second)
+    a.sync.sent?.(second)
+    a.sync.sent?.(first)
+    await vi.waitFor(() => expect(b.received).toHaveLength(2))
+    expect(b.received.map((e) => e.seq)).toEqual([1, 2])
+    expect(b.errors).toEqual([])
+  })
+
+  it('splits a burst of large events into messages of about 1 MiB', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    const before = hub.posted.length
+    for (let seq = 1; seq <= 10; seq++) a.send(event(seq, 'x'.repeat(400_000)))
+    await vi.waitFor(() => expect(b.received).toHaveLength(10), { timeout: 10_000 })
+    expect(hub.posted.slice(before).filter((m) => m.type === 'events').length).toBeGreaterThanOrEqual(4)
+    expect(b.received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+  })
+
+  it('drops duplicates and reports gaps in stats and errors', async () => {
+    const hub = createHub()
+    const b = createNode(hub)
+    const from = 'abcdefabcdefab'
+    const wire = (seq: number) => [seq, 'orders', 'k', '/o', 1, null]
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(1), wire(2)] })
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(2)] })
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(5)] })
+    expect(b.received.map((e) => e.seq)).toEqual([1, 2, 5])
+    expect(b.counts).toEqual({ dropped: 0, gaps: 1 })
+    expect(b.errors[0]).toMatchObject({ code: 'EVENTS_MISSED', message: expect.stringContaining('2 event(s)') })
+  })
+
+  it('drops and counts garbage, delivering none of it', () => {
+    const hub = createHub()
+    const b = createNode(hub)
+    for (const raw of ['garbage', 42, null, { v: 1, type: 'events', from: 'x', events: [[1, 'a', 'b', '/c', 1, JSON.parse('{"__proto__":{"p":1}}')]] }]) {
+      hub.inject('crossbus:test', raw)
+    }
+    expect(b.received).toEqual([])
+    expect(b.counts.dropped).toBe(4)
+  })
+
+  it('refuses unclonable and oversized data in check, before anything is queued', async () => {
+    const hub = createHub()
+    const a = createNode(hub, 1000)
+    const b = createNode(hub)
+    expect(catchError(() => a.send(event(1, { fn: () => 1 }))).code).toBe('NOT_CLONABLE')
+    expect(catchError(() => a.send(event(1, 'x'.repeat(2000)))).code).toBe('TOO_LARGE')
+    a.send(event(1))
+    await vi.waitFor(() => expect(b.received).toHaveLength(1))
+    expect(b.received.map((e) => e.seq)).toEqual([1])
+  })
+
+  it('posts bye and stops on close; flushes what was queued first', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    a.send(event(1))
+    a.sync.close?.()
+    await vi.waitFor(() => expect(b.received).toHaveLength(1))
+    expect(b.received.map((e) => e.seq)).toEqual([1])
+    expect(hub.posted.at(-1)).toMatchObject({ type: 'bye', from: a.core.origin })
+  })
+
+  it('shows peers that say hello and forgets those that say bye', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const seen: string[][] = []
+    const watch = a.sync.peers$.subscribe((peers) => seen.push(peers.map((p) => (p.self ? 'self' : p.kind))))
+    const b = createNode(hub)
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual(['self', 'window']))
+    b.sync.close?.()
+    await vi.waitFor(() => expect(seen.at(-1)).toEqual(['self']))
+    watch.unsubscribe()
+  })
+})
+
+describe('createBus outside a browser', () => {
+  it('stays local and still refuses unclonable data atomically, taking no seq', () => {
+    const bus = createBus({ name: 'node-local' })
+    const got: BusEvent[] = []
+    bus.subscribe('orders').subscribe((e) => got.push(e))
+    const error = catchError(() => bus.send('orders', 'order.created', '/o/1', { render: () => 'x' }))
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'NOT_CLONABLE', retryable: false })
+    expect(got).toEqual([])
+    expect(bus.stats()).toMatchObject({ sent: 0, delivered: 0, gaps: 0 })
+    expect(bus.send('orders', 'order.created', '/o/1', { total: 1 }).seq).toBe(1)
+    bus.close()
+  })
+
+  it('with crossTab: false carries anything, as a local bus may', () => {
+    const bus = createBus({ name: 'local', crossTab: false })
+    const render = () => 'x'
+    expect(bus.send('ui', 'render', '/', { render }).data).toEqual({ render })
+    bus.close()
+  })
+
+  it('refuses data over maxEventBytes with TOO_LARGE', () => {
+    const bus = createBus({ name: 'small', maxEventBytes: 1000 })
+    expect(catchError(() => bus.send('files', 'file.read', '/f', 'x'.repeat(5000))).code).toBe('TOO_LARGE')
+    bus.close()
+  })
+
+  it('offers peers$ with only itself and leader$ true', async () => {
+    const bus = createBus({ name: 'alone' })
+    const peers: unknown[] = []
+    const leading: boolean[] = []
+    bus.peers$.subscribe((list) => peers.push(list))
+    bus.leader$.subscribe((value) => leading.push(value))
+    expect(peers).toEqual([[{ id: bus.id, kind: 'other', since: expect.any(Number), self: true }]])
+    expect(leading).toEqual([true])
+    bus.close()
+  })
+})
