@@ -16,3 +16,5 @@ export {
   toCloudEventBatch,
 } from './cloudevents/index'
 export type { CloudEventJson } from './cloudevents/index'
+export type { HistoryQuery, ReplayOptions, ReplaySpec, SubscribeOptions } from './replay/index'
+export type { Peer, PeerKind } from './sync/index'

@@ -8,12 +8,29 @@ import { compilePolicy, intersect, type Policy, type PolicyAction, type PolicyCh
 import { Router } from './router'
 import { BusSubscription, type SubscriptionHost } from './subscription'
 import { checkKind, checkPath, checkSystem } from './validate'
+import { DEFAULT_MAX_EVENT_BYTES } from '../sync/clonable'
+import type { Peer } from '../sync/presence'
+import { createSync } from '../sync/sync'
+import { createHistory } from '../replay/history'
+import { checkQuery, queryOf, type HistoryQuery, type ReplayOptions, type SubscribeOptions } from '../replay/options'
 
 export interface BusOptions {
   /** The bus namespace: buses of one name share events. Default `'crossbus'`. */
   readonly name?: string
   /** Who may send and subscribe; no policy allows everything. */
   readonly policy?: Policy
+  /**
+   * Keep history for `subscribe(..., { replay })` and `history()`: in IndexedDB, shared by every
+   * context of the origin (default), or in memory. Off when absent.
+   */
+  readonly replay?: ReplayOptions
+  /**
+   * One bus with every bus of this name in the origin: tabs, iframes, workers. Default `true`;
+   * outside a browser (Node, SSR) the bus stays local either way. `false` keeps it in this context.
+   */
+  readonly crossTab?: boolean
+  /** Largest (estimated) event a cross-tab bus sends; larger ones fail with `TOO_LARGE`. Default 1 MiB. */
+  readonly maxEventBytes?: number
 }
 
 /** Counters for tests, leak checks and the devtools. */
@@ -30,6 +47,8 @@ export interface BusStats {
   readonly buffered: number
   /** Errors reported on `errors$`. */
   readonly errors: number
+  /** Events from other contexts found lost in transit (a seq gap). */
+  readonly gaps: number
 }
 
 /** What a micro-frontend holds: send and subscribe, within a policy. */
@@ -46,15 +65,40 @@ export interface BusHandle<E extends EventMap = AnyEventMap> {
 
   /**
    * Subscribes to the systems matching a glob (`orders`, `orders.*`, `orders.**`, `{orders,users}`),
-   * optionally only to kinds matching `kind`.
+   * optionally only to kinds matching `kind`. With `{ replay }` (a bus created with `replay`),
+   * the matching history comes first, then live events, none lost or repeated at the seam.
    *
    * @example
    * const sub = bus.subscribe('users', 'user.created')
    * sub.subscribe((e) => console.log(e.path, e.data))
+   * bus.subscribe('orders.*', undefined, { replay: 'all' }).subscribe((e) => render(e))
    */
-  subscribe<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K): BusSubscription<EventOf<E, S, K>>
-  subscribe<S extends SystemOf<E>>(system: S): BusSubscription<EventOf<E, S>>
-  subscribe(pattern: string, kind?: string): BusSubscription<AnyEventOf<E>>
+  subscribe<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: SubscribeOptions): BusSubscription<EventOf<E, S, K>>
+  subscribe<S extends SystemOf<E>>(system: S, kind?: undefined, options?: SubscribeOptions): BusSubscription<EventOf<E, S>>
+  subscribe(pattern: string, kind?: string, options?: SubscribeOptions): BusSubscription<AnyEventOf<E>>
+
+  /**
+   * The stored events matching a glob (and kind filter), oldest first, within retention;
+   * `since` keeps those sent at or after an epoch-ms time, `limit` the latest that many.
+   * Needs a bus created with `replay`.
+   *
+   * @example
+   * const last10 = await bus.history('orders.*', 'order.created', { limit: 10 })
+   */
+  history<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, query?: HistoryQuery): Promise<EventOf<E, S, K>[]>
+  history<S extends SystemOf<E>>(system: S, kind?: undefined, query?: HistoryQuery): Promise<EventOf<E, S>[]>
+  history(pattern: string, kind?: string, query?: HistoryQuery): Promise<AnyEventOf<E>[]>
+
+  /**
+   * Resolves once every event this context sent so far is stored (in memory if IndexedDB
+   * failed); at once on a bus without `replay`. Never rejects.
+   *
+   * @example
+   * bus.send('cart', 'cart.checked_out', '/cart')
+   * await bus.flush()
+   * location.assign('/thanks')
+   */
+  flush(): Promise<void>
 
   /**
    * A handle that may send and subscribe only where `policy` allows (and where this handle
@@ -74,6 +118,22 @@ export interface Bus<E extends EventMap = AnyEventMap> extends BusHandle<E> {
   readonly errors$: Observable<BusError>
   readonly closed: boolean
   stats(): BusStats
+  /**
+   * The live instances of this bus (this one included, `self: true`), oldest first, kept current
+   * while observed. A local bus has only itself.
+   *
+   * @example
+   * bus.peers$.subscribe((peers) => console.log(`${peers.length} contexts`))
+   */
+  readonly peers$: Observable<readonly Peer[]>
+  /**
+   * Whether this instance is the one leader among the instances observing `leader$`: for work
+   * that must happen once per origin. Starts `false`; a local bus leads alone.
+   *
+   * @example
+   * bus.leader$.subscribe((leading) => (leading ? startPolling() : stopPolling()))
+   */
+  readonly leader$: Observable<boolean>
   /** Ends every subscription and releases what the bus holds. Idempotent. */
   close(): void
 }
@@ -102,8 +162,9 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
   const extensions: BusExtension[] = []
   const errors = new Subject<BusError>()
   const knownNames = new Set<string>()
-  const counters = { sent: 0, delivered: 0, dropped: 0, errors: 0 }
+  const counters = { sent: 0, delivered: 0, dropped: 0, errors: 0, gaps: 0 }
   let seq = 0
+  let lastTime = 0
   let serial = 0
   let closed = false
 
@@ -166,28 +227,58 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
     checkNames(system, kind)
     checkPath(path)
     ensureAllowed(policy, 'events.send', system)
-    seq++
-    const event: BusEvent = { id: `${origin}-${seq}`, system, kind, path, data, time: Date.now(), origin, seq }
+    // The seq is taken once every check passed: a refused send leaves no gap for receivers to report.
+    const next = seq + 1
+    // Never backwards within an origin (clocks get adjusted), so history ordered by time keeps seq order.
+    const now = Date.now()
+    if (now > lastTime) lastTime = now
+    const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time: lastTime, origin, seq: next }
     for (const extension of extensions) extension.check?.(event)
+    seq = next
     counters.sent++
     dispatch(event)
     for (const extension of extensions) extension.sent?.(event)
     return event
   }
 
-  function subscribe(policy: PolicyCheck | undefined, pattern: string, kind?: string): BusSubscription<BusEvent> {
-    ensureOpen()
+  /** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
+  function select(policy: PolicyCheck | undefined, pattern: string, kind: string | undefined) {
     const compiled = compilePattern(pattern, 'system pattern')
     const kindFilter = kind === undefined ? undefined : compilePattern(kind, 'kind filter')
     // An exact system can be refused now; a glob is filtered per system, so `**` under a scope
     // still never yields a system the policy does not allow.
     if (compiled.type === 'exact') ensureAllowed(policy, 'events.subscribe', compiled.source)
+    const admits = policy ? (system: string) => policy('events.subscribe', system) : always
+    const matches = (event: BusEvent) => compiled.test(event.system) && (kindFilter === undefined || kindFilter.test(event.kind)) && admits(event.system)
+    return { compiled, kindFilter, admits, matches }
+  }
+
+  function replayHistory() {
+    if (replay) return replay
+    throw invalid('REPLAY_NOT_ENABLED', `The bus "${name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+  }
+
+  function readHistory(policy: PolicyCheck | undefined, pattern: string, kind?: string, query: HistoryQuery = {}): Promise<BusEvent[]> {
+    try {
+      ensureOpen()
+      const { matches } = select(policy, pattern, kind)
+      return replayHistory().read(matches, checkQuery(query))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  function subscribe(policy: PolicyCheck | undefined, pattern: string, kind?: string, options?: SubscribeOptions): BusSubscription<BusEvent> {
+    ensureOpen()
+    const { compiled, kindFilter, admits, matches } = select(policy, pattern, kind)
+    const history = options?.replay === undefined ? undefined : replayHistory().read(matches, queryOf(options.replay))
     const subscription = new BusSubscription<BusEvent>({
       serial: ++serial,
       pattern: compiled,
       kind: kindFilter,
-      admits: policy ? (system) => policy('events.subscribe', system) : always,
+      admits,
       host,
+      history,
     })
     router.add(subscription)
     open.add(subscription)
@@ -197,7 +288,9 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
   function handle(policy: PolicyCheck | undefined): BusHandle<E> {
     return {
       send: (system: string, kind: string, path: string, data?: unknown) => send(policy, system, kind, path, data),
-      subscribe: (pattern: string, kind?: string) => subscribe(policy, pattern, kind),
+      subscribe: (pattern: string, kind?: string, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
+      history: (pattern: string, kind?: string, query?: HistoryQuery) => readHistory(policy, pattern, kind, query),
+      flush: () => (replay ? replay.flush() : Promise.resolve()),
       scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner))),
     } as unknown as BusHandle<E>
   }
@@ -212,14 +305,24 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
       counters.dropped++
       report(error)
     },
+    missed: (error) => {
+      counters.gaps++
+      report(error)
+    },
   }
   void core
+  const sync = createSync(core, { crossTab: options.crossTab ?? true, maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES })
+  extensions.push(sync)
+  const replay = options.replay === undefined ? undefined : createHistory(core, options.replay)
+  if (replay) extensions.push(replay.extension)
 
   return {
     ...handle(rootPolicy),
     name,
     id: origin,
     errors$: errors.asObservable(),
+    peers$: sync.peers$,
+    leader$: sync.leader$,
     get closed() {
       return closed
     },

@@ -15,6 +15,8 @@ export interface BusCore {
   report(error: BusError): void
   /** Counts a refused incoming message in `stats().dropped` and reports why. */
   drop(error: BusError): void
+  /** Counts events found lost in transit (a seq gap) in `stats().gaps` and reports them. */
+  missed(error: BusError): void
 }
 
 /** A module plugged into a bus: every hook is optional. */

@@ -4,6 +4,7 @@ import type { BusError } from './errors'
 import type { BusEvent } from './event'
 import type { Pattern } from './pattern'
 import type { Route } from './router'
+import { ReplaySeam } from '../replay/seam'
 
 /** Where a subscription hands events: an RxJS Subscriber, or a plain handler on the fast path. */
 interface Sink {
@@ -27,6 +28,8 @@ export interface SubscriptionInit {
   readonly kind: Pattern | undefined
   readonly admits: (system: string) => boolean
   readonly host: SubscriptionHost
+  /** Replay mode: the matching history, delivered before any live event. */
+  readonly history?: Promise<readonly BusEvent[]> | undefined
 }
 
 /**
@@ -35,6 +38,10 @@ export interface SubscriptionInit {
  *
  * Observers receive synchronously and buffer nothing; a channel (or an iterator, which reads the
  * channel) buffers every event from the moment it is first asked for, without limit.
+ *
+ * With `{ replay }`, history arrives first (asynchronously) to the observers and channel attached
+ * by then, so attach them in the task that subscribed; live events that come meanwhile are held
+ * and follow it, none lost and none twice.
  *
  * @example
  * const sub = bus.subscribe('orders.*', 'order.created')
@@ -54,6 +61,7 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   private observers: readonly Sink[] = []
   private buffered: BufferedChannel<BusEvent> | undefined
   private isClosed = false
+  private readonly seam: ReplaySeam | undefined
 
   constructor(init: SubscriptionInit) {
     let self: BusSubscription<E> | undefined
@@ -64,6 +72,13 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
     this.kindFilter = init.kind
     this.admitsSystem = init.admits
     this.host = init.host
+    if (init.history) {
+      const seam = (this.seam = new ReplaySeam())
+      const replay = (history: readonly BusEvent[]) => {
+        for (const event of seam.finish(history)) if (!this.isClosed) this.emit(event)
+      }
+      init.history.then(replay, () => replay([]))
+    }
   }
 
   /** `true` once `close()` was called or the bus closed. */
@@ -152,6 +167,12 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   /** @internal Hands one event to every observer and the channel, if its kind is wanted. */
   deliver(event: BusEvent): boolean {
     if (this.isClosed || (this.kindFilter !== undefined && !this.kindFilter.test(event.kind))) return false
+    // Replay mode holds live events until history is delivered, then lets each through once.
+    if (this.seam === undefined || this.seam.admit(event)) this.emit(event)
+    return true
+  }
+
+  private emit(event: BusEvent): void {
     const observers = this.observers
     // One try around the loop rather than one per handler: a throw is reported and delivery
     // resumes with the next observer, so the common path pays for no guard at all.
@@ -163,7 +184,6 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
       }
     }
     this.buffered?.push(event)
-    return true
   }
 
   private attach(subscriber: Subscriber<E>): () => void {

@@ -1,0 +1,205 @@
+import { BusError } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import type { BusCore, BusExtension } from '../core/extension'
+import { openIndexedDbStore } from './indexeddb'
+import { MemoryReplayStore } from './memory'
+import { retentionOf, type HistoryQuery, type ReplayOptions } from './options'
+import type { ReplayStore, StoredRange } from './store'
+
+/** A bus's history: what the bus wires into `send`, `subscribe({ replay })`, `history` and `flush`. */
+export interface BusHistory {
+  /** Stores every event the bus sends (the `sent` hook) and releases the store on close. */
+  readonly extension: BusExtension
+  /** The stored events that pass `filter`, in order, within `query` and retention. */
+  read(filter: (event: BusEvent) => boolean, query: HistoryQuery): Promise<BusEvent[]>
+  /** Resolves once every event sent so far is stored (in IndexedDB, or in memory after a fallback). */
+  flush(): Promise<void>
+}
+
+/**
+ * Keeps the events a bus sends. Only the sending context writes an event: every context of the
+ * origin reads the same database, so one write per event is enough, and N tabs writing each
+ * event would cost N times the work for the same records (see docs/readme/replay.md).
+ *
+ * Writes are batched per task: the first `send` of a task queues a microtask that puts the whole
+ * batch in one relaxed transaction and commits it, so the transaction starts before the task
+ * that sent ends and a page closed right after survives it (as far as the browser commits).
+ */
+export function createHistory(core: BusCore, options: ReplayOptions): BusHistory {
+  const retention = retentionOf(options)
+  // A trim per tenth of maxEvents written keeps the store within 110% of it at a few requests per trim.
+  const trimEvery = Math.max(1, Math.ceil(retention.maxEvents / 10))
+  // Writes in flight (what flush waits for); trims and closing are not.
+  const writes = new Set<Promise<unknown>>()
+  let pending: BusEvent[] = []
+  let scheduled = false
+  let writtenSinceTrim = 0
+  let reported = false
+  let closed = false
+  let store: ReplayStore | undefined
+  let fallback: MemoryReplayStore | undefined
+  let resolveOpening: ((store: ReplayStore) => void) | undefined
+  let opening: Promise<ReplayStore> | undefined
+
+  /** From now on this context keeps history in memory; said once on `errors$`. */
+  function fallBack(reason: string, cause?: unknown): MemoryReplayStore {
+    if (fallback) return fallback
+    fallback = new MemoryReplayStore()
+    const previous = store
+    store = fallback
+    resolveOpening?.(fallback)
+    previous?.close()
+    if (!reported) {
+      reported = true
+      core.report(
+        new BusError({
+          kind: 'UNAVAILABLE',
+          code: 'REPLAY_UNAVAILABLE',
+          retryable: false,
+          message: `History of the bus "${core.name}" is kept in memory in this context only: ${reason}. Sending and live delivery are unaffected.`,
+          cause,
+        }),
+      )
+    }
+    return fallback
+  }
+
+  if (options.store === 'memory') {
+    store = new MemoryReplayStore()
+  } else {
+    // Opened when the bus is created, not on its first send, so that a tab sending and closing
+    // at once has a connection ready to commit on.
+    opening = new Promise((resolve) => (resolveOpening = resolve))
+    const opened = (async () => openIndexedDbStore(core.name, {
+      lost: (reason) => fallBack(reason),
+      refused: (event, cause) =>
+        core.report(
+          new BusError({
+            kind: 'INVALID',
+            code: 'NOT_CLONABLE',
+            retryable: false,
+            message: `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data is not structured-clonable.`,
+            cause,
+          }),
+        ),
+    }))()
+    opened.then(
+      (idb) => {
+        // Blocked, then unblocked after we had already fallen back: keep to one store.
+        if (fallback) return idb.close()
+        resolveOpening!(idb)
+        // Age trimming for whatever earlier sessions left.
+        if (!closed) void trim()
+      },
+      (cause: unknown) => fallBack(`IndexedDB cannot be opened (${describe(cause)})`, cause),
+    )
+    // Set after every use queued while opening has run, so queued and new uses keep their order.
+    opening.then((ready) => {
+      store ??= ready
+    })
+  }
+
+  /** Runs `use` on the store now if it is open (so a transaction starts in this task), else once it is. */
+  function withStore<T>(use: (store: ReplayStore) => Promise<T>): Promise<T> {
+    return store ? use(store) : opening!.then(use)
+  }
+
+  function track(write: Promise<unknown>): void {
+    writes.add(write)
+    void write.finally(() => writes.delete(write))
+  }
+
+  function writePending(): void {
+    scheduled = false
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    track(withStore((target) => write(target, batch)))
+  }
+
+  async function write(target: ReplayStore, batch: BusEvent[]): Promise<void> {
+    try {
+      await target.write(batch)
+    } catch (cause) {
+      await fallBack(writeFailure(cause), cause).write(batch)
+      return
+    }
+    // Committed to IndexedDB just as this context fell back: keep the batch readable here too.
+    if (fallback && target !== fallback) await fallback.write(batch)
+    writtenSinceTrim += batch.length
+    if (writtenSinceTrim >= trimEvery && !closed) void trim()
+  }
+
+  function trim(): Promise<void> {
+    writtenSinceTrim = 0
+    return withStore((target) =>
+      target.trim(retention, Date.now()).catch((cause: unknown) => {
+        fallBack(`trimming history failed (${describe(cause)})`, cause)
+      }),
+    )
+  }
+
+  const onPageHide = () => writePending()
+  const onVisibilityChange = () => {
+    if (document.visibilityState === 'hidden') writePending()
+  }
+  const listens = typeof addEventListener === 'function' && typeof document !== 'undefined'
+  if (listens && options.store !== 'memory') {
+    addEventListener('pagehide', onPageHide)
+    document.addEventListener('visibilitychange', onVisibilityChange)
+  }
+
+  return {
+    extension: {
+      sent: (event) => {
+        pending.push(event)
+        if (!scheduled) {
+          scheduled = true
+          queueMicrotask(writePending)
+        }
+      },
+      close: () => {
+        writePending()
+        closed = true
+        if (listens && options.store !== 'memory') {
+          removeEventListener('pagehide', onPageHide)
+          document.removeEventListener('visibilitychange', onVisibilityChange)
+        }
+        // After the writes queued above: closing waits for started transactions to finish.
+        void withStore(async (target) => target.close())
+      },
+    },
+
+    async read(filter, query) {
+      // Started before the read, so its transaction sees everything this context sent.
+      writePending()
+      const now = Date.now()
+      const oldest = now - retention.maxAgeMs
+      const range: StoredRange = {
+        since: query.since === undefined || query.since < oldest ? oldest : query.since,
+        // Trimming lags a little behind retention; reads never do.
+        last: retention.maxEvents,
+      }
+      const stored = await withStore((target) =>
+        target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
+      )
+      const matching = stored.filter(filter)
+      if (query.limit === undefined || matching.length <= query.limit) return matching
+      return query.limit === 0 ? [] : matching.slice(-query.limit)
+    },
+
+    async flush() {
+      writePending()
+      while (writes.size > 0) await Promise.all(writes)
+    },
+  }
+}
+
+function writeFailure(cause: unknown): string {
+  if (cause instanceof DOMException && cause.name === 'QuotaExceededError') return 'the storage quota is exceeded'
+  return `storing events failed (${describe(cause)})`
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+}

@@ -1,0 +1,1 @@
+export type { HistoryQuery, ReplayOptions, ReplaySpec, SubscribeOptions } from './options'

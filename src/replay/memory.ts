@@ -1,0 +1,63 @@
+import type { BusEvent } from '../core/event'
+import type { Retention } from './options'
+import { compareEvents, type ReplayStore, type StoredRange } from './store'
+
+/**
+ * History in this context's memory: for tests, server-side rendering, and as the fallback when
+ * IndexedDB cannot be used. Writes are in order almost always (a context stores what it sent),
+ * so they append; anything else is inserted in place.
+ */
+export class MemoryReplayStore implements ReplayStore {
+  readonly kind = 'memory'
+  private events: BusEvent[] = []
+  private readonly ids = new Set<string>()
+
+  /** Events held (trimming may lag behind retention until the next `trim`). */
+  get size(): number {
+    return this.events.length
+  }
+
+  write(events: readonly BusEvent[]): Promise<void> {
+    for (const event of events) this.add(event)
+    return Promise.resolve()
+  }
+
+  read(range: StoredRange): Promise<BusEvent[]> {
+    const start = range.since === undefined ? 0 : this.firstAtOrAfter(range.since)
+    const from = range.last === undefined ? start : Math.max(start, this.events.length - range.last)
+    return Promise.resolve(this.events.slice(from))
+  }
+
+  trim(retention: Retention, now: number): Promise<void> {
+    const keepFrom = Math.max(this.firstAtOrAfter(now - retention.maxAgeMs), this.events.length - retention.maxEvents)
+    if (keepFrom > 0) {
+      for (const event of this.events.slice(0, keepFrom)) this.ids.delete(event.id)
+      this.events = this.events.slice(keepFrom)
+    }
+    return Promise.resolve()
+  }
+
+  close(): void {}
+
+  private add(event: BusEvent): void {
+    if (this.ids.has(event.id)) return
+    this.ids.add(event.id)
+    const events = this.events
+    let at = events.length
+    while (at > 0 && compareEvents(events[at - 1]!, event) > 0) at--
+    if (at === events.length) events.push(event)
+    else events.splice(at, 0, event)
+  }
+
+  /** Index of the first event with `time >= time` (binary search). */
+  private firstAtOrAfter(time: number): number {
+    let low = 0
+    let high = this.events.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (this.events[mid]!.time < time) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
+}
