@@ -1,0 +1,39 @@
+// The inventory and pricing service, in a dedicated worker: it owns the products and their
+// stock, and lists them with what every cart holds taken off. It talks only through the bus.
+import { cartOf, openShopBus, type CartEvent, type Listing, type Product } from './shop'
+
+const PRODUCTS: readonly (Product & { stock: number })[] = [
+  { sku: 'espresso', name: 'Espresso beans', price: 14, emoji: '☕', stock: 8 },
+  { sku: 'matcha', name: 'Ceremonial matcha', price: 22, emoji: '🍵', stock: 5 },
+  { sku: 'croissant', name: 'Butter croissant', price: 3.5, emoji: '🥐', stock: 12 },
+  { sku: 'honey', name: 'Wildflower honey', price: 9, emoji: '🍯', stock: 3 },
+  { sku: 'chocolate', name: 'Dark chocolate', price: 6, emoji: '🍫', stock: 10 },
+  { sku: 'lemons', name: 'Amalfi lemons', price: 4, emoji: '🍋', stock: 6 },
+]
+
+const bus = openShopBus()
+const cartEvents: CartEvent[] = []
+let listingQueued = false
+
+function listing(): Listing[] {
+  const held = new Map(cartOf(cartEvents).map((line) => [line.sku, line.quantity]))
+  return PRODUCTS.map(({ stock, ...product }) => ({ ...product, available: Math.max(0, stock - (held.get(product.sku) ?? 0)) }))
+}
+
+// One listing per burst (a replayed history arrives as one), not one per event.
+function queueListing(): void {
+  if (listingQueued) return
+  listingQueued = true
+  queueMicrotask(() => {
+    listingQueued = false
+    bus.send('inventory', 'catalog.listed', '/catalog', { products: listing() })
+  })
+}
+
+// Every cart event of the origin, from history first: holds survive reloads and restarts.
+bus.subscribe('cart', undefined, { replay: 'all' }).subscribe((event) => {
+  cartEvents.push(event)
+  queueListing()
+})
+bus.subscribe('inventory', 'catalog.requested').subscribe(queueListing)
+queueListing()

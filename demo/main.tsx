@@ -1,0 +1,26 @@
+// The shell: one bus for the page, a scoped handle per micro-frontend (each may only send and
+// subscribe where its policy says), and the inventory service in a worker.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { createApp } from 'vue'
+import { BusProvider } from '../src/react/index'
+import { createBusPlugin } from '../src/vue/index'
+import { Cart } from './cart/Cart'
+import { Catalog } from './catalog/Catalog'
+import { openShopBus } from './shop'
+
+const bus = openShopBus()
+
+createRoot(document.getElementById('catalog')!).render(
+  <StrictMode>
+    <BusProvider bus={bus.scope({ send: ['cart', 'inventory'], subscribe: ['inventory'] })}>
+      <Catalog />
+    </BusProvider>
+  </StrictMode>,
+)
+
+createApp(Cart)
+  .use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart'] })))
+  .mount('#cart')
+
+new Worker(new URL('./inventory.worker.ts', import.meta.url), { type: 'module', name: 'inventory' })

@@ -1,0 +1,142 @@
+import { useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import type { BusHandle } from '../core/bus'
+import type { AnyEventMap, AnyEventOf, BusEvent, EventMap, EventOf, KindOf, SystemOf } from '../core/event'
+import { useBus } from './context'
+import type { ReplaySpec } from '../replay/index'
+import { createRecentEvents, NO_EVENTS, replayKey, type RecentEventsOptions } from './recent-events'
+
+/** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
+export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
+
+/** `useEvents(pattern, kind?, options)`. */
+export type UseEventsOptions = RecentEventsOptions
+
+/** `useLatestEvent(pattern, kind?, options)`. */
+export interface UseLatestEventOptions {
+  /** Start from history (on a bus created with `replay`); `1` shows the last stored event at once. */
+  readonly replay?: ReplaySpec
+}
+
+/**
+ * The crossbus hooks, typed by an event map. `createBusHooks<ShopEvents>()` returns them typed;
+ * the hooks exported from `crossbus/react` are the same functions, untyped.
+ */
+export interface BusHooks<E extends EventMap = AnyEventMap> {
+  /** The handle of the nearest `BusProvider`. */
+  useBus(): BusHandle<E>
+
+  /**
+   * Calls `handler` for every matching event while the component is mounted. The latest handler
+   * is called (no resubscribe when only the handler changes); a new pattern or kind resubscribes.
+   *
+   * @example
+   * useEvent('cart', 'item.added', (e) => toast(`${e.data.name} added`))
+   */
+  useEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, handler: (event: EventOf<E, S, K>) => void): void
+  useEvent<S extends SystemOf<E>>(system: S, handler: (event: SystemEvent<E, S>) => void): void
+  useEvent<S extends SystemOf<E>>(system: S, kind: undefined, handler: (event: SystemEvent<E, S>) => void): void
+  useEvent(pattern: string, kind: string | undefined, handler: (event: AnyEventOf<E>) => void): void
+  useEvent(pattern: string, handler: (event: AnyEventOf<E>) => void): void
+
+  /**
+   * The last `limit` (default 100) matching events, oldest first, as state. Every event of a burst
+   * is kept. A new pattern, kind, limit or replay starts over with a new subscription.
+   *
+   * @example
+   * const added = useEvents('cart', 'item.added', { limit: 10, replay: 'all' })
+   */
+  useEvents<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: UseEventsOptions): readonly EventOf<E, S, K>[]
+  useEvents<S extends SystemOf<E>>(system: S, options?: UseEventsOptions): readonly SystemEvent<E, S>[]
+  useEvents<S extends SystemOf<E>>(system: S, kind: undefined, options?: UseEventsOptions): readonly SystemEvent<E, S>[]
+  useEvents(pattern: string, kind?: string, options?: UseEventsOptions): readonly AnyEventOf<E>[]
+  useEvents(pattern: string, options?: UseEventsOptions): readonly AnyEventOf<E>[]
+
+  /**
+   * The last matching event, or `undefined` before the first.
+   *
+   * @example
+   * const listing = useLatestEvent('inventory', 'catalog.listed', { replay: 1 })
+   */
+  useLatestEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: UseLatestEventOptions): EventOf<E, S, K> | undefined
+  useLatestEvent<S extends SystemOf<E>>(system: S, options?: UseLatestEventOptions): SystemEvent<E, S> | undefined
+  useLatestEvent<S extends SystemOf<E>>(system: S, kind: undefined, options?: UseLatestEventOptions): SystemEvent<E, S> | undefined
+  useLatestEvent(pattern: string, kind?: string, options?: UseLatestEventOptions): AnyEventOf<E> | undefined
+  useLatestEvent(pattern: string, options?: UseLatestEventOptions): AnyEventOf<E> | undefined
+
+  /**
+   * The provider's `send`, stable for as long as the handle is: safe in dependency lists. A scoped
+   * handle's policy applies (a denied send throws `POLICY_DENIED`).
+   *
+   * @example
+   * const send = useSend()
+   * <button onClick={() => send('cart', 'item.added', '/cart/tea', { sku: 'tea', price: 4 })}>Add</button>
+   */
+  useSend(): BusHandle<E>['send']
+}
+
+type Handler = (event: BusEvent) => void
+
+function useEventImpl(pattern: string, kindOrHandler: string | undefined | Handler, maybeHandler?: Handler): void {
+  const bus = useBus()
+  const [kind, handler] = typeof kindOrHandler === 'function' ? [undefined, kindOrHandler] : [kindOrHandler, maybeHandler!]
+  const latest = useRef(handler)
+  // Updated before any layout effect can send, and never during render (which React may discard).
+  useInsertionEffect(() => {
+    latest.current = handler
+  })
+  useEffect(() => {
+    const subscription = bus.subscribe(pattern, kind)
+    subscription.subscribe((event) => latest.current(event))
+    return () => subscription.close()
+  }, [bus, pattern, kind])
+}
+
+function useEventsImpl(pattern: string, kindOrOptions?: string | UseEventsOptions, maybeOptions?: UseEventsOptions): readonly BusEvent[] {
+  const bus = useBus()
+  const [kind, options = {}] = typeof kindOrOptions === 'object' && kindOrOptions !== null ? [undefined, kindOrOptions] : [kindOrOptions, maybeOptions]
+  const { limit, replay } = options
+  const replayAs = replayKey(replay)
+  // `replayAs` stands for `replay` so that an inline `{ since }` object keeps the same store.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const store = useMemo(() => createRecentEvents(bus, pattern, kind, { limit, replay }), [bus, pattern, kind, limit, replayAs])
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, getServerSnapshot)
+}
+
+function useLatestEventImpl(pattern: string, kindOrOptions?: string | UseLatestEventOptions, maybeOptions?: UseLatestEventOptions): BusEvent | undefined {
+  const [kind, options = {}] = typeof kindOrOptions === 'object' && kindOrOptions !== null ? [undefined, kindOrOptions] : [kindOrOptions, maybeOptions]
+  const events = useEventsImpl(pattern, kind, { limit: 1, replay: options.replay })
+  return events[events.length - 1]
+}
+
+function useSendImpl(): BusHandle['send'] {
+  const bus = useBus()
+  // Bound so a handle whose methods use `this` works too.
+  return useMemo(() => bus.send.bind(bus) as BusHandle['send'], [bus])
+}
+
+// The server never subscribes, so it renders no events; hydration starts from the same.
+function getServerSnapshot(): readonly BusEvent[] {
+  return NO_EVENTS
+}
+
+/**
+ * The hooks typed by your event map: pattern, kind and event data are checked and inferred.
+ * It returns the same functions as the plain exports, so it costs nothing at runtime.
+ *
+ * @example
+ * export const { useEvent, useEvents, useLatestEvent, useSend, useBus } = createBusHooks<ShopEvents>()
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function createBusHooks<E extends EventMap>(): BusHooks<E> {
+  const hooks: BusHooks = { useBus, useEvent, useEvents, useLatestEvent, useSend }
+  return hooks as unknown as BusHooks<E>
+}
+
+/** Calls `handler` for every matching event while mounted; see {@link BusHooks.useEvent}. */
+export const useEvent = useEventImpl as BusHooks['useEvent']
+/** The last matching events as state; see {@link BusHooks.useEvents}. */
+export const useEvents = useEventsImpl as BusHooks['useEvents']
+/** The last matching event; see {@link BusHooks.useLatestEvent}. */
+export const useLatestEvent = useLatestEventImpl as BusHooks['useLatestEvent']
+/** A stable `send` of the provider's handle; see {@link BusHooks.useSend}. */
+export const useSend = useSendImpl as BusHooks['useSend']

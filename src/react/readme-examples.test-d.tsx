@@ -1,0 +1,65 @@
+// The React examples of docs/readme/react-vue.md, compiled by `npm run typecheck` (the README
+// imports 'crossbus' and 'crossbus/react'; here they are the sources). Then type assertions.
+import { createRoot } from 'react-dom/client'
+import { createBus, type BusEvent } from '../index'
+import { BusProvider, createBusHooks, useBus, useEvents as useUntypedEvents } from './index'
+
+interface ShopEvents {
+  cart: {
+    'item.added': { sku: string; price: number }
+    'cart.cleared': undefined
+  }
+}
+
+const { useEvent, useEvents, useLatestEvent, useSend } = createBusHooks<ShopEvents>()
+
+function AddButton({ sku, price }: { sku: string; price: number }) {
+  const send = useSend() // stable: safe in dependency lists
+  return <button onClick={() => send('cart', 'item.added', `/cart/${sku}`, { sku, price })}>Add</button>
+}
+
+function CartSummary() {
+  const added = useEvents('cart', 'item.added', { limit: 50, replay: 'all' })
+  const last = useLatestEvent('cart', 'item.added')
+  useEvent('cart', 'cart.cleared', () => console.log('cart cleared'))
+  const total = added.reduce((sum, event) => sum + event.data.price, 0)
+  return (
+    <p>
+      {added.length} items, ${total} {last && `(last: ${last.data.sku})`}
+    </p>
+  )
+}
+
+const bus = createBus<ShopEvents>({ name: 'shop', replay: {} })
+createRoot(document.getElementById('app')!).render(
+  <BusProvider bus={bus.scope({ send: ['cart'], subscribe: ['cart'] })}>
+    <AddButton sku="tea" price={4} />
+    <CartSummary />
+  </BusProvider>,
+)
+
+// ---- Beyond the README: what the hooks' types promise. Nothing here runs.
+type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+function assertType<T extends true>(_proof?: T): void {}
+
+function TypeProofs() {
+  const added = useEvents('cart', 'item.added')
+  assertType<IsExact<(typeof added)[number]['data'], { sku: string; price: number }>>()
+  const anyCart = useLatestEvent('cart')
+  if (anyCart?.kind === 'cart.cleared') assertType<IsExact<typeof anyCart.data, undefined>>()
+  const glob = useEvents('**', { limit: 5 })
+  assertType<IsExact<(typeof glob)[number]['system'], 'cart'>>()
+  useEvent('cart', (event) => assertType<IsExact<typeof event.system, 'cart'>>())
+  const send = useSend()
+  // @ts-expect-error data is checked against the kind
+  send('cart', 'item.added', '/cart/tea', { sku: 'tea' })
+  // @ts-expect-error limit is a number
+  useEvents('cart', { limit: '5' })
+  const typedBus = useBus<ShopEvents>()
+  typedBus.send('cart', 'cart.cleared', '/cart')
+  // The plain hooks are untyped: any system, unknown data.
+  const loose = useUntypedEvents('orders', 'order.created')
+  assertType<IsExact<(typeof loose)[number], BusEvent<unknown, 'orders', 'order.created'>>>()
+  return null
+}
+void TypeProofs

@@ -1,0 +1,53 @@
+import { inject, provide, type InjectionKey, type Plugin } from 'vue'
+import type { BusHandle } from '../core/bus'
+import { BusError } from '../core/errors'
+import type { AnyEventMap, EventMap } from '../core/event'
+
+// Holds the untyped handle: typing is the composables' business (see createBusComposables).
+const BUS_KEY: InjectionKey<BusHandle> = Symbol('crossbus')
+
+/**
+ * A Vue plugin that gives every component of the app a bus, or a scoped handle.
+ *
+ * @example
+ * createApp(Cart).use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart'] }))).mount('#cart')
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function createBusPlugin<E extends EventMap>(bus: BusHandle<E>): Plugin {
+  return {
+    install(app) {
+      app.provide(BUS_KEY, bus as unknown as BusHandle)
+    },
+  }
+}
+
+/**
+ * Gives the components below the current one another handle, e.g. a narrower scope for one
+ * widget. Call it in `setup`.
+ *
+ * @example
+ * provideBus(useBus().scope({ subscribe: ['cart'] }))
+ */
+export function provideBus<E extends EventMap>(bus: BusHandle<E>): void {
+  provide(BUS_KEY, bus as unknown as BusHandle)
+}
+
+/**
+ * The handle given by `createBusPlugin` or `provideBus`. Call it where `inject` works (`setup`,
+ * or `app.runWithContext`); throws a `BusError` (`NO_BUS_PROVIDER`) when there is none.
+ *
+ * @example
+ * const bus = useBus<ShopEvents>()
+ */
+export function useBus<E extends EventMap = AnyEventMap>(): BusHandle<E> {
+  const bus = inject(BUS_KEY, null)
+  if (bus === null) {
+    throw new BusError({
+      kind: 'INVALID',
+      code: 'NO_BUS_PROVIDER',
+      retryable: false,
+      message: 'useBus() and the crossbus composables need app.use(createBusPlugin(bus)) (or provideBus) and must be called in setup or app.runWithContext.',
+    })
+  }
+  return bus as unknown as BusHandle<E>
+}

@@ -1,0 +1,61 @@
+// The Vue examples of docs/readme/react-vue.md, compiled by `npm run typecheck` (the README
+// imports 'crossbus' and 'crossbus/vue'; here they are the sources). Then type assertions.
+import { computed, createApp, defineComponent, h, ref } from 'vue'
+import { createBus, type BusEvent } from '../index'
+import { createBusComposables, createBusPlugin, useEvents as useUntypedEvents } from './index'
+
+interface ShopEvents {
+  cart: {
+    'item.added': { sku: string; price: number }
+    'cart.cleared': undefined
+  }
+  orders: { 'order.placed': { id: string } }
+}
+
+const { useEvent, useEvents, useLatestEvent, useSend } = createBusComposables<ShopEvents>()
+
+const CartSummary = defineComponent({
+  setup() {
+    const added = useEvents('cart', 'item.added', { limit: 50, replay: 'all' })
+    const total = computed(() => added.value.reduce((sum, event) => sum + event.data.price, 0))
+    // Pattern and kind may be refs or getters: changing one resubscribes.
+    const watched = ref<'cart' | 'orders'>('cart')
+    const latest = useLatestEvent(watched)
+    useEvent('cart', 'cart.cleared', () => console.log('cart cleared'))
+    const send = useSend()
+    const clear = () => send('cart', 'cart.cleared', '/cart')
+    return () =>
+      h('p', [
+        `${added.value.length} items, $${total.value} (latest: ${latest.value?.kind ?? 'none'}) `,
+        h('button', { onClick: clear }, 'Clear'),
+      ])
+  },
+})
+
+const bus = createBus<ShopEvents>({ name: 'shop', replay: {} })
+createApp(CartSummary)
+  .use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart', 'orders'] })))
+  .mount('#cart')
+
+// ---- Beyond the README: what the composables' types promise. Nothing here runs.
+type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+function assertType<T extends true>(_proof?: T): void {}
+
+export function typeProofs() {
+  const added = useEvents('cart', 'item.added')
+  assertType<IsExact<(typeof added.value)[number]['data'], { sku: string; price: number }>>()
+  const byGetter = useEvents(() => 'orders' as const)
+  assertType<IsExact<(typeof byGetter.value)[number]['data'], { id: string }>>()
+  const latest = useLatestEvent('cart', 'cart.cleared')
+  assertType<IsExact<typeof latest.value, BusEvent<undefined, 'cart', 'cart.cleared'> | undefined>>()
+  useEvent('orders', (event) => assertType<IsExact<typeof event.data.id, string>>())
+  const send = useSend()
+  // @ts-expect-error data is checked against the kind
+  send('orders', 'order.placed', '/orders/1', { id: 1 })
+  const either = useEvents(ref<'cart' | 'orders'>('cart'))
+  assertType<IsExact<(typeof either.value)[number]['system'], 'cart' | 'orders'>>()
+  // @ts-expect-error the ref is read-only
+  added.value = []
+  const loose = useUntypedEvents('anything', 'goes')
+  assertType<IsExact<(typeof loose.value)[number], BusEvent<unknown, 'anything', 'goes'>>>()
+}
