@@ -41,6 +41,7 @@ export default defineConfig({
       'rxjs',
       'rxjs/operators',
       'picomatch/posix',
+      'picomatch/lib/parse.js',
       'broadcast-channel',
       'idb',
       'react',

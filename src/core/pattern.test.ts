@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BusError } from './errors'
 import { catchError } from '../testing/catch-error'
-import { compilePattern } from './pattern'
+import picomatch from 'picomatch/posix'
+import { compileGlob, compilePattern } from './pattern'
 
 const matches = (pattern: string, name: string) => compilePattern(pattern).test(name)
 
@@ -66,3 +67,15 @@ describe('patterns', () => {
   })
 })
 
+
+describe('globs', () => {
+  it('match exactly as picomatch does, with "." as the separator', () => {
+    const globs = ['{a,b}.c', 'a?', 'a*', '*b', 'a.{b,c}.*', '[ab].c', 'a.@(b|c)', 'a.+(b)', '{a,b.{c,d}}', 'a.b*.**', '**.c*']
+    const names = ['a', 'b', 'ab', 'a.c', 'b.c', 'c.c', 'a.b', 'a.b.c', 'a.c.d', 'a.bb', 'a.bx.y.z', 'x.cc', 'b.d']
+    for (const glob of globs) {
+      const ours = compileGlob(glob)
+      const theirs = picomatch(glob.replaceAll('.', '/'), { dot: true })
+      for (const name of names) expect(ours(name), `${glob} against ${name}`).toBe(theirs(name.replaceAll('.', '/')))
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch/posix'
+import parseGlob from 'picomatch/lib/parse.js'
 import { invalid } from './errors'
 import { describe, GLOB_CHARS, hasEmptySegment } from './validate'
 
@@ -73,10 +73,14 @@ function checkWellFormed(source: string, what: string): void {
   if (braces || brackets || parens) throw malformed('unbalanced brackets or braces')
 }
 
-/** picomatch separates segments with `/`, so `.` is mapped to `/` on both sides. */
-function compileGlob(source: string): (name: string) => boolean {
-  const matcher = picomatch(toSlashes(source), { dot: true })
-  return (name) => matcher(toSlashes(name))
+/**
+ * picomatch separates segments with `/`, so `.` is mapped to `/` on both sides. The regular
+ * expression is the one `picomatch.makeRe` builds from the parser's output; taking the parser
+ * alone keeps about 2 KB (gzipped) of matcher and scanner code out of every app.
+ */
+export function compileGlob(source: string): (name: string) => boolean {
+  const regex = new RegExp(`^(?:${parseGlob(toSlashes(source), { dot: true }).output})$`)
+  return (name) => regex.test(toSlashes(name))
 }
 
 function toSlashes(value: string): string {

@@ -1,7 +1,6 @@
 import { BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { BusCore, BusExtension } from '../core/extension'
-import { openIndexedDbStore } from './indexeddb'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type HistoryQuery, type ReplayOptions } from './options'
 import type { ReplayStore, StoredRange } from './store'
@@ -68,9 +67,10 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
     store = new MemoryReplayStore()
   } else {
     // Opened when the bus is created, not on its first send, so that a tab sending and closing
-    // at once has a connection ready to commit on.
+    // at once has a connection ready to commit on. The IndexedDB store (and idb) is a lazy chunk:
+    // buses without replay never download it.
     opening = new Promise((resolve) => (resolveOpening = resolve))
-    const opened = (async () => openIndexedDbStore(core.name, {
+    const opened = (async () => (await import('./indexeddb')).openIndexedDbStore(core.name, {
       lost: (reason) => fallBack(reason),
       refused: (event, cause) =>
         core.report(
