@@ -1,4 +1,5 @@
-import parseGlob from 'picomatch/lib/parse.js'
+import type { PicomatchOptions } from 'picomatch'
+import parse from 'picomatch/lib/parse.js'
 import { invalid } from './errors'
 import { describe, GLOB_CHARS, hasEmptySegment } from './validate'
 
@@ -72,6 +73,11 @@ function checkWellFormed(source: string, what: string): void {
   }
   if (braces || brackets || parens) throw malformed('unbalanced brackets or braces')
 }
+
+// picomatch's parser, the function it documents as `picomatch.parse`, taken from its module so
+// that the bundle carries no matcher wrapper and scanner crossbus does not use. Its types list
+// only `maxLength`, but it takes every picomatch option.
+const parseGlob = parse as (glob: string, options: PicomatchOptions) => { output: string }
 
 /**
  * picomatch separates segments with `/`, so `.` is mapped to `/` on both sides. The regular
