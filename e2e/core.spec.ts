@@ -3,20 +3,12 @@
 // import that touches no browser storage or messaging API. Each test runs its scenario inside the
 // page (see smoke.spec.ts for how) and asserts on what the page returns.
 import { expect, test, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 
 type Lib = typeof import('../src/index')
 
 const LIB = '/src/index.ts'
 
-/** Fails the test on any page error or console error. */
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/e2e/fixtures/blank.html')

@@ -3,15 +3,8 @@
 // from replay. Every micro-frontend is checked: the React catalog, the Vue cart, the header
 // in its iframe, and the inventory worker (the stock it lists).
 import { expect, test, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 async function openShop(page: Page): Promise<void> {
   await page.goto('/demo/index.html')

@@ -2,16 +2,9 @@
 // re-rendered and unmounted through `window.reactHarness`, with assertions on the DOM and on
 // `bus.stats()`. Every harness call that renders resolves once React ran that render's effects.
 import { expect, test, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 import type { MountOptions, ProbeProps } from './fixtures/react/app'
 
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 const mount = (page: Page, props: ProbeProps, options: MountOptions = {}) =>
   page.evaluate(([p, o]) => window.reactHarness.mount(p, o), [props, options] as const)

@@ -3,6 +3,7 @@
 // fail. Each test uses its own bus name; tabs of one test share a browser context (one origin's
 // storage), and every test gets a fresh context.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 
 type Lib = typeof import('../src/index')
 type Idb = typeof import('./fixtures/replay/idb')
@@ -26,15 +27,6 @@ declare global {
   }
 }
 
-/** Fails the test on any page error or console error. */
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 async function openTab(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
@@ -165,7 +157,7 @@ test('a tab opened after 1,000 events replays them all, then live ones, with no 
 
 test('three tabs sending at once leave each event stored once, in per-origin order', async ({ context }) => {
   const tabs = [await openTab(context), await openTab(context), await openTab(context)]
-  const checks = tabs.map(watchPage)
+  const checks = tabs.map((tab) => watchPage(tab))
   const name = 'replay-three'
   const ids = await Promise.all(tabs.map((tab) => startBus(tab, name)))
   await Promise.all(

@@ -3,6 +3,7 @@
 // leader$. Each context runs a node from fixtures/sync/node.ts; the tests wait on conditions
 // (expect.poll), never on time.
 import { expect, test, type BrowserContext, type Frame, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 import type { NodeReport, SyncNode } from './fixtures/sync/node'
 import type { RemoteNode } from './fixtures/sync/workers'
 
@@ -17,15 +18,6 @@ interface TestWindow {
   remotes: Record<string, RemoteNode>
 }
 
-/** Fails the test on any page error or console error. */
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 let counter = 0
 /** A bus name of its own per test, so no test hears another. */

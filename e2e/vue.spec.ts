@@ -1,16 +1,9 @@
 // crossbus/vue in real Chromium: real components (e2e/fixtures/vue/app.ts) mounted, updated
 // and unmounted through `window.vueHarness`, with assertions on the DOM and on `bus.stats()`.
 import { expect, test, type Page } from '@playwright/test'
+import { watchPage } from './support/watch-page'
 import type { MountOptions, ProbeProps } from './fixtures/vue/app'
 
-function watchPage(page: Page): () => void {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.text().startsWith('[Vue warn]')) problems.push(`console: ${message.text()}`)
-  })
-  return () => expect(problems).toEqual([])
-}
 
 const mount = (page: Page, props: ProbeProps, options: MountOptions = {}) =>
   page.evaluate(([p, o]) => window.vueHarness.mount(p, o), [props, options] as const)
@@ -22,7 +15,7 @@ const state = (page: Page) => page.evaluate(() => window.vueHarness.state())
 let checkPage: () => void
 
 test.beforeEach(async ({ page }) => {
-  checkPage = watchPage(page)
+  checkPage = watchPage(page, (text) => text.startsWith('[Vue warn]'))
   await page.goto('/e2e/fixtures/vue/index.html')
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true')
 })
