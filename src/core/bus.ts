@@ -191,8 +191,10 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
 
   function dispatch(event: BusEvent): void {
     const routes = router.match(event.system)
-    // No try/catch here: sinks guard user code themselves (see BusSubscription.subscribe).
-    for (let i = 0; i < routes.length; i++) if (routes[i]!.deliver(event)) counters.delivered++
+    let delivered = 0
+    // No try/catch here: subscriptions guard user code themselves (see BusSubscription.deliver).
+    for (let i = 0; i < routes.length; i++) if (routes[i]!.deliver(event)) delivered++
+    counters.delivered += delivered
   }
 
 

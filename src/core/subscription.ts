@@ -174,11 +174,9 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
 
   private emit(event: BusEvent): void {
     const observers = this.observers
-    // One try around the loop rather than one per handler: a throw is reported and delivery
-    // resumes with the next observer, so the common path pays for no guard at all.
     for (let i = 0; i < observers.length; i++) {
       try {
-        for (; i < observers.length; i++) observers[i]!.next(event)
+        observers[i]!.next(event)
       } catch (cause) {
         this.handlerThrew(cause)
       }
