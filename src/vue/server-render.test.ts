@@ -48,6 +48,8 @@ describe('crossbus/vue on the server', () => {
     app.config.errorHandler = (error) => {
       thrown = error
     }
+    // Setup threw, so Vue also warns that the component renders nothing; that is expected here.
+    app.config.warnHandler = () => {}
     await renderToString(app)
     expect(thrown).toBeInstanceOf(BusError)
     expect((thrown as BusError).code).toBe('NO_BUS_PROVIDER')
