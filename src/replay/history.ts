@@ -1,6 +1,7 @@
 import { BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { BusCore, BusExtension } from '../core/extension'
+import { lazyImportHint } from '../sync/context'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type HistoryQuery, type ReplayOptions } from './options'
 import type { ReplayStore, StoredRange } from './store'
@@ -91,7 +92,7 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
         // Age trimming for whatever earlier sessions left.
         if (!closed) void trim()
       },
-      (cause: unknown) => fallBack(`IndexedDB cannot be opened (${describe(cause)})`, cause),
+      (cause: unknown) => fallBack(`IndexedDB cannot be opened (${describe(cause)})${hinted(lazyImportHint())}`, cause),
     )
     // Set after every use queued while opening has run, so queued and new uses keep their order.
     opening.then((ready) => {
@@ -193,6 +194,10 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
       while (writes.size > 0) await Promise.all(writes)
     },
   }
+}
+
+function hinted(hint: string | undefined): string {
+  return hint === undefined ? '' : `; ${hint}`
 }
 
 function writeFailure(cause: unknown): string {

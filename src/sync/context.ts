@@ -22,3 +22,13 @@ function isInstance(scope: Scope, constructorName: string): boolean {
   const constructor = scope[constructorName]
   return typeof constructor === 'function' && scope instanceof constructor
 }
+
+/**
+ * What to say when an on-demand `import()` fails, if anything: service workers forbid `import()`
+ * by spec, so there the lazy parts of crossbus must be bundled into the worker's script.
+ */
+export function lazyImportHint(): string | undefined {
+  return currentContextKind() === 'service-worker'
+    ? 'service workers forbid import(), so build the service worker as one bundle with dynamic imports inlined, as service-worker build tools do'
+    : undefined
+}

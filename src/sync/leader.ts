@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share } from 'rxjs'
 import { BusError } from '../core/errors'
+import { lazyImportHint } from './context'
 
 /**
  * `leader$` for one bus instance: `broadcast-channel`'s leader election (Web Locks where the
@@ -51,7 +52,7 @@ export class Leadership {
       abdicate()
     }
     const failed = (cause: unknown) => {
-      if (!stopped) this.report(new BusError({ kind: 'UNAVAILABLE', code: 'ELECTION_FAILED', retryable: true, message: 'The leader election failed; this instance will not lead.', cause }))
+      if (!stopped) this.report(new BusError({ kind: 'UNAVAILABLE', code: 'ELECTION_FAILED', retryable: true, message: `The leader election failed; this instance will not lead.${hintSentence(lazyImportHint())}`, cause }))
     }
     // Loaded on demand, so a bus that never asks who leads doesn't ship the election.
     import('broadcast-channel').then(({ BroadcastChannel, createLeaderElection }) => {
@@ -71,4 +72,8 @@ export class Leadership {
     this.stopElection = undefined
     if (!this.closed && this.channelName !== undefined) this.state.next(false)
   }
+}
+
+function hintSentence(hint: string | undefined): string {
+  return hint === undefined ? '' : ` In this context ${hint}.`
 }
