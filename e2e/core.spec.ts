@@ -2,7 +2,7 @@
 // stats, error reporting, BusError fields, scoped policies, a DOM-less module worker, and an
 // import that touches no browser storage or messaging API. Each test runs its scenario inside the
 // page (see smoke.spec.ts for how) and asserts on what the page returns.
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { watchPage } from './support/watch-page'
 
 type Lib = typeof import('../src/index')

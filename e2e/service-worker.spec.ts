@@ -4,7 +4,7 @@
 // that registered it drives it by messages (fixtures/sw/register.ts). The tests wait on
 // conditions (expect.poll), never on time, and stay short: an idle service worker may be stopped.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { watchPage } from './support/watch-page'
+import { openTab, uniqueName } from './support/tabs'
 import type { NodeReport, SyncNode } from './fixtures/sync/node'
 import type { RemoteNode } from './fixtures/sync/workers'
 
@@ -17,18 +17,6 @@ interface TestWindow {
   serviceWorkerNode: RemoteNode
 }
 
-let counter = 0
-/** A bus name of its own per test, so no test hears another. */
-function uniqueName(): string {
-  return `sw-${Date.now().toString(36)}-${++counter}`
-}
-
-async function openTab(context: BrowserContext): Promise<{ page: Page; check: () => void }> {
-  const page = await context.newPage()
-  const check = watchPage(page)
-  await page.goto('/e2e/fixtures/blank.html')
-  return { page, check }
-}
 
 /** Collects errors the service workers of `context` log or throw; the check fails on any. */
 function watchServiceWorkers(context: BrowserContext): () => void {
@@ -82,7 +70,7 @@ function peersOf(report: NodeReport): string[] {
 
 test('a bus in a service worker and the buses of two tabs get each other\'s events once each, in order, and see each other in peers$', async ({ context }) => {
   const checkServiceWorkers = watchServiceWorkers(context)
-  const name = uniqueName()
+  const name = uniqueName('sw')
   const [a, b] = await Promise.all([openTab(context), openTab(context)])
   const tabA = await startNode(a.page, name)
   const tabB = await startNode(b.page, name)

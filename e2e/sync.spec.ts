@@ -2,8 +2,8 @@
 // once, in per-sender order; atomic refusals; crafted messages dropped; close, bfcache, peers$ and
 // leader$. Each context runs a node from fixtures/sync/node.ts; the tests wait on conditions
 // (expect.poll), never on time.
-import { expect, test, type BrowserContext, type Frame, type Page } from '@playwright/test'
-import { watchPage } from './support/watch-page'
+import { expect, test, type Frame, type Page } from '@playwright/test'
+import { openTab, uniqueName } from './support/tabs'
 import type { NodeReport, SyncNode } from './fixtures/sync/node'
 import type { RemoteNode } from './fixtures/sync/workers'
 
@@ -19,18 +19,6 @@ interface TestWindow {
 }
 
 
-let counter = 0
-/** A bus name of its own per test, so no test hears another. */
-function uniqueName(): string {
-  return `sync-${Date.now().toString(36)}-${++counter}`
-}
-
-async function openTab(context: BrowserContext): Promise<{ page: Page; check: () => void }> {
-  const page = await context.newPage()
-  const check = watchPage(page)
-  await page.goto('/e2e/fixtures/blank.html')
-  return { page, check }
-}
 
 async function startNode(target: Page | Frame, name: string): Promise<string> {
   return target.evaluate(
@@ -82,7 +70,7 @@ async function addFrame(page: Page): Promise<Frame> {
 
 test('three tabs, an iframe, a worker and a shared worker get two 5,000-event bursts once each, in order', async ({ context }) => {
   test.setTimeout(90_000)
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const tabs = await Promise.all([openTab(context), openTab(context), openTab(context)])
   const [a, b, c] = tabs.map((tab) => tab.page) as [Page, Page, Page]
   const frame = await addFrame(b)
@@ -125,7 +113,7 @@ test('three tabs, an iframe, a worker and a shared worker get two 5,000-event bu
 })
 
 test('a tab closed mid-burst breaks nobody: the others keep a gap-free prefix and carry on', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const tabs = await Promise.all([openTab(context), openTab(context), openTab(context)])
   const [a, b, leaving] = tabs.map((tab) => tab.page) as [Page, Page, Page]
   const tabA = await startNode(a, name)
@@ -151,7 +139,7 @@ test('a tab closed mid-burst breaks nobody: the others keep a gap-free prefix an
 })
 
 test('unclonable and oversized data fail the send atomically: no local or remote delivery, no seq taken', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const [sender, receiver] = await Promise.all([openTab(context), openTab(context)])
   await startNode(receiver.page, name)
 
@@ -207,7 +195,7 @@ test('unclonable and oversized data fail the send atomically: no local or remote
 })
 
 test('garbage and __proto__ payloads posted on the raw channel are dropped, counted and reach no one', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const [attacker, victim] = await Promise.all([openTab(context), openTab(context)])
   await startNode(victim.page, name)
 
@@ -246,7 +234,7 @@ test('garbage and __proto__ payloads posted on the raw channel are dropped, coun
 })
 
 test('close flushes what was sent, a send after close is a BusError, never a channel crash', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const [sender, receiver] = await Promise.all([openTab(context), openTab(context)])
   await startNode(receiver.page, name)
 
@@ -277,7 +265,7 @@ test('close flushes what was sent, a send after close is a BusError, never a cha
 })
 
 test('several instances of one name in one page each get each event once', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const [one, two] = await Promise.all([openTab(context), openTab(context)])
   const other = await startNode(two.page, name)
 
@@ -316,7 +304,7 @@ test('several instances of one name in one page each get each event once', async
 })
 
 test('peers$ sees a tab join and leave', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const watcher = await openTab(context)
   await startNode(watcher.page, name)
   await watcher.page.evaluate(() => (window as unknown as TestWindow).syncNode.watchPeers())
@@ -333,7 +321,7 @@ test('peers$ sees a tab join and leave', async ({ context }) => {
 })
 
 test('exactly one of the tabs watching leader$ leads, and another takes over when it closes', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const tabs = await Promise.all([openTab(context), openTab(context), openTab(context)])
   for (const { page } of tabs) {
     await startNode(page, name)
@@ -351,7 +339,7 @@ test('exactly one of the tabs watching leader$ leads, and another takes over whe
 })
 
 test('a page leaving for the back/forward cache stops receiving, and resumes on return without a gap error', async ({ context }) => {
-  const name = uniqueName()
+  const name = uniqueName('sync')
   const [sender, cached] = await Promise.all([openTab(context), openTab(context)])
   const senderId = await startNode(sender.page, name)
   await startNode(cached.page, name)
