@@ -9,7 +9,6 @@ type Lib = typeof import('../src/index')
 
 const LIB = '/src/index.ts'
 
-
 test.beforeEach(async ({ page }) => {
   await page.goto('/e2e/fixtures/blank.html')
 })

@@ -5,7 +5,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { watchPage } from './support/watch-page'
 
-
 async function openShop(page: Page): Promise<void> {
   await page.goto('/demo/index.html')
   // The worker has listed the catalog, and the header is up.

@@ -5,7 +5,6 @@ import { expect, test, type Page } from '@playwright/test'
 import { watchPage } from './support/watch-page'
 import type { MountOptions, ProbeProps } from './fixtures/react/app'
 
-
 const mount = (page: Page, props: ProbeProps, options: MountOptions = {}) =>
   page.evaluate(([p, o]) => window.reactHarness.mount(p, o), [props, options] as const)
 const render = (page: Page, props: ProbeProps) => page.evaluate((p) => window.reactHarness.render(p), props)

@@ -27,7 +27,6 @@ declare global {
   }
 }
 
-
 async function openTab(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
   await page.goto(BLANK)

@@ -17,7 +17,6 @@ interface TestWindow {
   serviceWorkerNode: RemoteNode
 }
 
-
 /** Collects errors the service workers of `context` log or throw; the check fails on any. */
 function watchServiceWorkers(context: BrowserContext): () => void {
   const problems: string[] = []

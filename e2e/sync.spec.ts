@@ -18,8 +18,6 @@ interface TestWindow {
   remotes: Record<string, RemoteNode>
 }
 
-
-
 async function startNode(target: Page | Frame, name: string): Promise<string> {
   return target.evaluate(
     async ([url, busName]) => {

@@ -4,7 +4,6 @@ import { expect, test, type Page } from '@playwright/test'
 import { watchPage } from './support/watch-page'
 import type { MountOptions, ProbeProps } from './fixtures/vue/app'
 
-
 const mount = (page: Page, props: ProbeProps, options: MountOptions = {}) =>
   page.evaluate(([p, o]) => window.vueHarness.mount(p, o), [props, options] as const)
 const update = (page: Page, props: Partial<ProbeProps>) => page.evaluate((p) => window.vueHarness.update(p), props)

@@ -67,7 +67,6 @@ describe('patterns', () => {
   })
 })
 
-
 describe('globs', () => {
   it('match exactly as picomatch does, with "." as the separator', () => {
     const globs = ['{a,b}.c', 'a?', 'a*', '*b', 'a.{b,c}.*', '[ab].c', 'a.@(b|c)', 'a.+(b)', '{a,b.{c,d}}', 'a.b*.**', '**.c*']

@@ -4,7 +4,6 @@ import type { BusEvent } from '../core/event'
 import type { BusSubscription } from '../core/subscription'
 import type { ReplaySpec } from '../replay/index'
 
-
 /** What `useEvents` keeps. */
 export interface RecentEventsOptions {
   /** How many of the latest matching events to keep (oldest first). Default 100; `Infinity` keeps all. */

@@ -17,7 +17,6 @@ import type { BusSubscription } from '../core/subscription'
 import type { ReplaySpec } from '../replay/index'
 import { useBus } from './plugin'
 
-
 /** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
 export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
 
