@@ -4,11 +4,11 @@
 // that registered it drives it by messages (fixtures/sw/register.ts). The tests wait on
 // conditions (expect.poll), never on time, and stay short: an idle service worker may be stopped.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { reportOf, startNode } from './support/sync-node'
 import { openTab, uniqueName } from './support/tabs'
 import type { NodeReport, SyncNode } from './fixtures/sync/node'
 import type { RemoteNode } from './fixtures/sync/workers'
 
-const NODE = '/e2e/fixtures/sync/node.ts'
 const REGISTER = '/e2e/fixtures/sw/register.ts'
 const SCRIPT = '/e2e/fixtures/sw/bus-sw.ts'
 
@@ -26,22 +26,6 @@ function watchServiceWorkers(context: BrowserContext): () => void {
     })
   })
   return () => expect(problems).toEqual([])
-}
-
-async function startNode(page: Page, name: string): Promise<string> {
-  return page.evaluate(
-    async ([url, busName]) => {
-      const { startNode }: typeof import('./fixtures/sync/node') = await import(url)
-      const node = startNode(busName)
-      ;(window as unknown as TestWindow).syncNode = node
-      return node.bus.id
-    },
-    [NODE, name] as const,
-  )
-}
-
-function reportOf(page: Page): Promise<NodeReport> {
-  return page.evaluate(() => (window as unknown as TestWindow).syncNode.report())
 }
 
 /** Registers the service worker from `page`, starts its node on `name`, returns its bus id. */

@@ -3,6 +3,7 @@
 // leader$. Each context runs a node from fixtures/sync/node.ts; the tests wait on conditions
 // (expect.poll), never on time.
 import { expect, test, type Frame, type Page } from '@playwright/test'
+import { reportOf, startNode } from './support/sync-node'
 import { openTab, uniqueName } from './support/tabs'
 import type { NodeReport, SyncNode } from './fixtures/sync/node'
 import type { RemoteNode } from './fixtures/sync/workers'
@@ -16,22 +17,6 @@ const WORKERS = '/e2e/fixtures/sync/workers.ts'
 interface TestWindow {
   syncNode: SyncNode
   remotes: Record<string, RemoteNode>
-}
-
-async function startNode(target: Page | Frame, name: string): Promise<string> {
-  return target.evaluate(
-    async ([url, busName]) => {
-      const { startNode }: typeof import('./fixtures/sync/node') = await import(url)
-      const node = startNode(busName)
-      ;(window as unknown as TestWindow).syncNode = node
-      return node.bus.id
-    },
-    [NODE, name] as const,
-  )
-}
-
-function reportOf(target: Page | Frame): Promise<NodeReport> {
-  return target.evaluate(() => (window as unknown as TestWindow).syncNode.report())
 }
 
 async function startRemote(page: Page, key: 'worker' | 'shared', name: string): Promise<string> {
