@@ -39,7 +39,7 @@ test('subscribers receive by system glob and kind filter, synchronously and in s
       got,
       seenSync,
       first: { ...first },
-      idShape: first.id === `${bus.id}-${first.seq}`,
+      idShape: first.id === `${bus.origin}-${first.seq}`,
       seqIncreases: second.seq > first.seq,
       timeIsNow: Math.abs(first.time - Date.now()) < 60_000,
     }

@@ -42,7 +42,7 @@ async function startBus(page: Page, name: string, replay: object = {}): Promise<
       window.bus = bus
       window.errorCodes = []
       bus.errors$.subscribe((e) => window.errorCodes!.push(`${e.kind}/${e.code}: ${e.message}`))
-      return bus.id
+      return bus.origin
     },
     [LIB, name, replay] as const,
   )

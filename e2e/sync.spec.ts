@@ -154,7 +154,7 @@ test('unclonable and oversized data fail the send atomically: no local or remote
         tooLarge: attempt({ text: 'x'.repeat(20_000) }),
       }
       const accepted = bus.send('burst.a', 'burst.sent', '/1', { i: 1, when: new Date(0), tags: new Set(['a']), bytes: new Uint8Array(4) })
-      return { refused, local, seq: accepted.seq, stats: bus.stats(), id: bus.id }
+      return { refused, local, seq: accepted.seq, stats: bus.stats(), id: bus.origin }
     },
     [LIB, name] as const,
   )
@@ -236,7 +236,7 @@ test('close flushes what was sent, a send after close is a BusError, never a cha
       }
       // Give a stray flush the chance to throw before reporting.
       await new Promise((resolve) => setTimeout(resolve, 0))
-      return { after, id: bus.id }
+      return { after, id: bus.origin }
     },
     [LIB, name] as const,
   )
@@ -261,7 +261,7 @@ test('several instances of one name in one page each get each event once', async
       const second = startNode(busName)
       ;(window as unknown as { pair: unknown }).pair = { first, second }
       await first.burst(100)
-      return { first: first.bus.id, second: second.bus.id }
+      return { first: first.bus.origin, second: second.bus.origin }
     },
     [NODE, name] as const,
   )

@@ -15,7 +15,7 @@ export function startNode(target: Page | Frame, name: string): Promise<string> {
       const { startNode }: typeof import('../fixtures/sync/node') = await import(url)
       const node = startNode(busName)
       ;(window as unknown as NodeWindow).syncNode = node
-      return node.bus.id
+      return node.bus.origin
     },
     [NODE, name] as const,
   )

@@ -1,4 +1,4 @@
-import { invalid, type BusError } from '../core/errors'
+import { busError, type BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import { describe } from '../core/validate'
 import { formatRfc3339, parseRfc3339 } from './time'
@@ -57,7 +57,7 @@ const DECIMAL = /^(?:0|[1-9]\d*)$/
  */
 export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
   const fail = (detail: string): BusError =>
-    invalid('INVALID_CLOUDEVENT', `Cannot encode event "${evt.id}" as a CloudEvent: ${detail}.`)
+    busError('INVALID_CLOUDEVENT', `Cannot encode event "${evt.id}" as a CloudEvent: ${detail}.`)
   for (const [field, attribute] of [['id', 'id'], ['system', 'source'], ['kind', 'type'], ['path', 'subject']] as const) {
     if (evt[field] === '') throw fail(`its ${field} is empty, and CloudEvents forbids an empty ${attribute}`)
   }
@@ -109,12 +109,12 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
 export function fromCloudEvent(json: unknown): BusEvent {
   if (!isRecord(json)) {
     const hint = typeof json === 'string' ? ' (parse JSON text with JSON.parse first)' : ''
-    throw invalid('INVALID_CLOUDEVENT', `Invalid CloudEvent: expected a JSON object, got ${describe(json)}${hint}.`)
+    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvent: expected a JSON object, got ${describe(json)}${hint}.`)
   }
   const idValue = attribute(json, 'id')
   const fail = (detail: string): BusError => {
     const which = typeof idValue === 'string' && idValue !== '' ? ` ${quote(idValue)}` : ''
-    return invalid('INVALID_CLOUDEVENT', `Invalid CloudEvent${which}: ${detail}.`)
+    return busError('INVALID_CLOUDEVENT', `Invalid CloudEvent${which}: ${detail}.`)
   }
   const text = (name: string, why = ''): string => {
     const value = attribute(json, name)

@@ -1,7 +1,7 @@
 import { filter, firstValueFrom, map, take, toArray } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { catchError } from '../testing/catch-error'
-import { createBus, type Bus } from './bus'
+import { createBus, type Bus } from '../index'
 import { BusError } from './errors'
 import type { BusEvent } from './event'
 
@@ -27,8 +27,8 @@ describe('send', () => {
     const before = Date.now()
     const first = bus.send('orders', 'order.created', '/orders/1', { total: 1 })
     const second = bus.send('system', 'heartbeat', '/health')
-    expect(first).toMatchObject({ system: 'orders', kind: 'order.created', path: '/orders/1', data: { total: 1 }, origin: bus.id, seq: 1 })
-    expect(second).toMatchObject({ data: undefined, seq: 2, origin: bus.id })
+    expect(first).toMatchObject({ system: 'orders', kind: 'order.created', path: '/orders/1', data: { total: 1 }, origin: bus.origin, seq: 1 })
+    expect(second).toMatchObject({ data: undefined, seq: 2, origin: bus.origin })
     expect(first.id).not.toBe(second.id)
     expect(first.time).toBeGreaterThanOrEqual(before)
     expect(first.time).toBeLessThanOrEqual(Date.now())

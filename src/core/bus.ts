@@ -1,76 +1,90 @@
-import { Subject } from 'rxjs'
-import { BusError, invalid } from './errors'
-import type { Bus, BusHandle, BusOptions } from './bus-api'
+import { BehaviorSubject, distinctUntilChanged, Subject, switchMap, type Observable } from 'rxjs'
+import { BusError, busError } from './errors'
+import type { Bus, BusHandle, CoreBusOptions } from './bus-api'
+import { currentContextKind } from './context'
 import type { AnyEventMap, BusEvent, EventMap } from './event'
+import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from './history-query'
 import { newOriginId } from './ids'
-import type { BusCore, BusExtension } from './extension'
+import { SeenEvents } from './identity'
+import { checkInjected } from './injected'
+import { checkOptions } from './options'
 import { compilePattern } from './pattern'
+import type { AttachedPlugin, BusPlugin, Peer, PluginHost, Provenance } from './plugin'
+import { PluginSet } from './plugin-set'
 import { compilePolicy, intersect, type Policy, type PolicyAction, type PolicyCheck } from './policy'
+import { reportUnhandled } from './report-unhandled'
 import { Router } from './router'
-import { BusSubscription, type SubscriptionHost } from './subscription'
+import { RoutedSubscription, type SubscriptionHost } from './subscription'
+import { systemRangesOf } from './system-range'
 import { checkKind, checkPath, checkSystem } from './validate'
-import { DEFAULT_MAX_EVENT_BYTES } from '../sync/clonable'
-import { createSync } from '../sync/sync'
-import { createHistory } from '../replay/history'
-import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from '../replay/options'
 
-export type { Bus, BusHandle, BusOptions, BusStats } from './bus-api'
+export type { Bus, BusHandle, BusStats, CoreBusOptions } from './bus-api'
 
 // Validated names are remembered so a hot send pays one Set lookup; bounded for long sessions.
 const KNOWN_NAMES_LIMIT = 4096
+/** The options `createBus` of `crossbus/core` takes. */
+export const CORE_OPTIONS = ['name', 'policy', 'plugins'] as const
+/** The job `bus.leader$` leads. */
+const BUS_JOB = 'bus'
 
 /**
- * Creates a bus. Typed with an event map, `send` checks kind and data against the system and
- * subscribers get typed data; untyped, any names and data go.
+ * Creates a bus with only the plugins it is given: local to this context unless a plugin such as
+ * `sync()` links it to the others. `createBus` of `crossbus` adds sync and replay for you.
  *
  * @example
- * interface ShopEvents { orders: { 'order.created': { order_id: string; total: number } } }
- * const bus = createBus<ShopEvents>({ name: 'shop' })
- * bus.subscribe('orders').subscribe((e) => console.log(e.data.total))
- * bus.send('orders', 'order.created', '/orders/123', { order_id: '123', total: 99.99 })
+ * import { createBus } from 'crossbus/core'
+ * import { sync } from 'crossbus/sync'
+ * const bus = createBus<ShopEvents>({ name: 'shop', plugins: [sync()] })
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions = {}): Bus<E> {
+export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOptions = {}): Bus<E> {
+  checkOptions(options, CORE_OPTIONS, 'createBus')
   const name = options.name ?? 'crossbus'
-  if (typeof name !== 'string' || name === '') throw invalid('INVALID_ARGUMENT', 'The bus name must be a non-empty string.')
+  if (typeof name !== 'string' || name === '') throw busError('INVALID_ARGUMENT', 'The bus name must be a non-empty string.')
+  const plugins = options.plugins ?? []
+  if (!Array.isArray(plugins)) throw busError('INVALID_ARGUMENT', 'createBus: `plugins` must be an array of plugins.')
   const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy)
   const origin = newOriginId()
-  const router = new Router<BusSubscription<BusEvent>>()
-  const open = new Set<BusSubscription<BusEvent>>()
-  const extensions: BusExtension[] = []
+  const router = new Router<RoutedSubscription>()
+  const open = new Set<RoutedSubscription>()
   const errors = new Subject<BusError>()
   const knownNames = new Set<string>()
+  const seen = new SeenEvents()
   const counters = { sent: 0, delivered: 0, dropped: 0, errors: 0, gaps: 0 }
+  const sentHere: Provenance = { arrival: 'sent', from: origin, bridge: undefined }
+  const alone = new BehaviorSubject<readonly Peer[]>([{ origin, kind: currentContextKind() ?? 'other', since: Date.now(), self: true }])
+  const leadingAlone = new BehaviorSubject(true)
   let seq = 0
   let lastTime = 0
   let serial = 0
   let closed = false
+  let closing: Promise<void> | undefined
 
   const report = (error: BusError) => {
     counters.errors++
     errors.next(error)
+    set.error(error)
   }
+  const set = new PluginSet(report)
 
   const host: SubscriptionHost = {
     release: (subscription) => {
       router.remove(subscription)
       open.delete(subscription)
+      set.unsubscribed(subscription.info)
     },
-    report,
-    handlerFailed: (cause, subscription) =>
-      new BusError({
-        kind: 'INTERNAL',
-        code: 'HANDLER_FAILED',
-        retryable: false,
-        message: `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`,
-        cause,
-      }),
+    handlerFailed: (cause, subscription) => {
+      const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
+      // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.
+      if (!errors.observed) reportUnhandled(cause)
+      report(error)
+    },
   }
 
   function dispatch(event: BusEvent): void {
     const routes = router.match(event.system)
     let delivered = 0
-    // No try/catch here: subscriptions guard user code themselves (see BusSubscription.deliver).
+    // No try/catch here: subscriptions guard user code themselves (see RoutedSubscription.deliver).
     for (let i = 0; i < routes.length; i++) if (routes[i]!.deliver(event)) delivered++
     counters.delivered += delivered
   }
@@ -84,20 +98,13 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
   }
 
   function ensureOpen(): void {
-    if (closed) {
-      throw new BusError({
-        kind: 'UNAVAILABLE',
-        code: 'BUS_CLOSED',
-        retryable: false,
-        message: `The bus "${name}" is closed: create a new bus to send or subscribe again.`,
-      })
-    }
+    if (closed) throw busError('BUS_CLOSED', `The bus "${name}" is closed: create a new bus to send or subscribe again.`)
   }
 
   function ensureAllowed(policy: PolicyCheck | undefined, action: PolicyAction, system: string): void {
     if (policy && !policy(action, system)) {
       const verb = action === 'events.send' ? 'send to' : 'subscribe to'
-      throw invalid('POLICY_DENIED', `The policy does not allow this handle to ${verb} the system "${system}" (${action}).`)
+      throw busError('POLICY_DENIED', `The policy does not allow this handle to ${verb} the system "${system}" (${action}).`)
     }
   }
 
@@ -112,12 +119,36 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
     const now = Date.now()
     if (now > lastTime) lastTime = now
     const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time: lastTime, origin, seq: next }
-    for (const extension of extensions) extension.check?.(event)
+    set.check(event)
     seq = next
     counters.sent++
+    if (seen.active) seen.add(event)
     dispatch(event)
-    for (const extension of extensions) extension.sent?.(event)
+    set.event(event, sentHere)
     return event
+  }
+
+  function inject(raw: BusEvent, bridge: string): boolean {
+    ensureOpen()
+    const event = checkInjected(raw)
+    ensureAllowed(rootPolicy, 'events.send', event.system)
+    seen.start()
+    // An event this instance sent can only come back as an echo.
+    if (event.origin === origin || seen.has(event)) return false
+    set.check(event)
+    seen.add(event)
+    dispatch(event)
+    set.event(event, { arrival: 'injected', from: origin, bridge })
+    return true
+  }
+
+  function receive(event: BusEvent, from: string, bridge?: string): boolean {
+    if (closed) return false
+    if (bridge !== undefined) seen.start()
+    if (seen.active && !seen.add(event)) return false
+    dispatch(event)
+    set.event(event, { arrival: 'received', from, bridge })
+    return true
   }
 
   /** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
@@ -132,75 +163,106 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
     return { compiled, kindFilter, admits, matches }
   }
 
-  function replayHistory() {
-    if (replay) return replay
-    throw invalid('REPLAY_NOT_ENABLED', `The bus "${name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+  function readHistory(selection: ReturnType<typeof select>, query: HistoryQuery): Promise<BusEvent[]> {
+    const history = set.history$.value
+    if (!history) throw busError('REPLAY_NOT_ENABLED', `The bus "${name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+    return history.read({ matches: selection.matches, systems: systemRangesOf(selection.compiled), since: query.since, limit: query.limit })
   }
 
-  function readHistory(policy: PolicyCheck | undefined, pattern: string, kind?: string, query: HistoryQuery = {}): Promise<BusEvent[]> {
+  function history(policy: PolicyCheck | undefined, pattern: string, kindOrQuery?: string | HistoryQuery, query?: HistoryQuery): Promise<BusEvent[]> {
     try {
       ensureOpen()
-      const { matches } = select(policy, pattern, kind)
-      return replayHistory().read(matches, checkQuery(query))
+      const [kind, given] = splitOptional(kindOrQuery, query)
+      return readHistory(select(policy, pattern, kind), checkQuery(given ?? {}))
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  function subscribe(policy: PolicyCheck | undefined, pattern: string, kind?: string, options?: SubscribeOptions): BusSubscription<BusEvent> {
+  function subscribe(policy: PolicyCheck | undefined, pattern: string, kindOrOptions?: string | SubscribeOptions, options?: SubscribeOptions): RoutedSubscription {
     ensureOpen()
-    const { compiled, kindFilter, admits, matches } = select(policy, pattern, kind)
-    const history = options?.replay === undefined ? undefined : replayHistory().read(matches, queryOf(options.replay))
-    const subscription = new BusSubscription<BusEvent>({
-      serial: ++serial,
-      pattern: compiled,
-      kind: kindFilter,
-      admits,
+    const [kind, given] = splitOptional(kindOrOptions, options)
+    if (given !== undefined) checkOptions(given, ['replay'], 'subscribe')
+    const selection = select(policy, pattern, kind)
+    const replay = given?.replay
+    const subscription = new RoutedSubscription({
+      info: { id: ++serial, pattern, kind, replay: replay !== undefined },
+      pattern: selection.compiled,
+      kind: selection.kindFilter,
+      admits: selection.admits,
       host,
-      history,
+      history: replay === undefined ? undefined : readHistory(selection, queryOf(replay)),
     })
     router.add(subscription)
     open.add(subscription)
+    set.subscribed(subscription.info)
     return subscription
   }
 
   function handle(policy: PolicyCheck | undefined): BusHandle<E> {
     return {
       send: (system: string, kind: string, path: string, data?: unknown) => send(policy, system, kind, path, data),
-      subscribe: (pattern: string, kind?: string, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
-      history: (pattern: string, kind?: string, query?: HistoryQuery) => readHistory(policy, pattern, kind, query),
-      flush: () => (replay ? replay.flush() : Promise.resolve()),
+      subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
+      history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => history(policy, pattern, kind, query),
+      flush: () => set.flush(),
       scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner))),
     } as unknown as BusHandle<E>
   }
 
-  // The surface extensions get; see `BusCore`.
-  const core: BusCore = {
-    name,
-    origin,
-    deliver: dispatch,
-    report,
-    drop: (error) => {
-      counters.dropped++
-      report(error)
-    },
-    missed: (error) => {
-      counters.gaps++
-      report(error)
-    },
+  function leads(job: string): Observable<boolean> {
+    if (typeof job !== 'string' || job === '') throw busError('INVALID_ARGUMENT', 'A leadership job is a non-empty string, e.g. "destinations".')
+    return set.presence$.pipe(
+      switchMap((presence) => (presence ? presence.leads(job) : leadingAlone)),
+      distinctUntilChanged(),
+    )
   }
-  const sync = createSync(core, { crossTab: options.crossTab ?? true, maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES })
-  extensions.push(sync)
-  const replay = options.replay === undefined ? undefined : createHistory(core, options.replay)
-  if (replay) extensions.push(replay.extension)
+
+  function hostFor(plugin: BusPlugin): PluginHost {
+    return {
+      name,
+      origin,
+      get closed() {
+        return closed
+      },
+      inject: (event) => inject(event, plugin.name),
+      receive,
+      report,
+      drop: (error) => {
+        counters.dropped++
+        report(error)
+      },
+      missed: (error) => {
+        counters.gaps++
+        report(error)
+      },
+      leads,
+      subscriptions: () => [...open].map((subscription) => subscription.info),
+    }
+  }
+
+  function use(plugin: BusPlugin): AttachedPlugin {
+    ensureOpen()
+    set.attach(plugin, hostFor)
+    let detaching: Promise<void> | undefined
+    return {
+      name: plugin.name,
+      detach: () =>
+        (detaching ??= (async () => {
+          const hooks = set.detach(plugin)
+          if (hooks?.close) await set.settle(plugin, 'close', () => hooks.close!())
+        })()),
+    }
+  }
+
+  for (const plugin of plugins) use(plugin)
 
   return {
     ...handle(rootPolicy),
     name,
-    id: origin,
+    origin,
     errors$: errors.asObservable(),
-    peers$: sync.peers$,
-    leader$: sync.leader$,
+    peers$: set.presence$.pipe(switchMap((presence) => presence?.peers$ ?? alone)),
+    leader$: leads(BUS_JOB),
     get closed() {
       return closed
     },
@@ -209,14 +271,26 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
       for (const subscription of open) buffered += subscription.backlog
       return { subscriptions: open.size, buffered, ...counters }
     },
+    use,
     close: () => {
-      if (closed) return
+      if (closing) return closing
       closed = true
       for (const subscription of [...open]) subscription.close()
-      for (const extension of extensions) extension.close?.()
-      errors.complete()
+      closing = set.closeAll().then(() => {
+        set.presence$.complete()
+        set.history$.complete()
+        alone.complete()
+        leadingAlone.complete()
+        errors.complete()
+      })
+      return closing
     },
   }
+}
+
+/** `(pattern, kind?, options?)` or `(pattern, options)`: an object in second place is the options. */
+function splitOptional<O extends object>(second: string | O | undefined, third: O | undefined): [string | undefined, O | undefined] {
+  return typeof second === 'object' && second !== null ? [undefined, second] : [second, third]
 }
 
 function always(): boolean {

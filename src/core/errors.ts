@@ -1,6 +1,7 @@
 /**
- * Error kinds, as in the seed's `errors` module. A kind says what went wrong in general; a
- * `code` names the exact condition; `retryable` says whether trying the same call again can help.
+ * Error kinds, as in the CloudEvents event-bus module crossbus follows. A kind says what went
+ * wrong in general; a `code` names the exact condition; `retryable` says whether trying the same
+ * call again can help.
  */
 export type BusErrorKind =
   | 'INVALID'
@@ -14,24 +15,43 @@ export type BusErrorKind =
   | 'CONFLICT'
   | 'RATE_LIMITED'
 
-/** Conditions crossbus itself reports. Other modules may add their own codes. */
-export type BusErrorCode =
-  | 'EMPTY_SYSTEM'
-  | 'EMPTY_KIND'
-  | 'EMPTY_PATH'
-  | 'EMPTY_PATTERN'
-  | 'INVALID_SYSTEM'
-  | 'INVALID_KIND'
-  | 'MALFORMED_PATTERN'
-  | 'INVALID_ARGUMENT'
-  | 'POLICY_DENIED'
-  | 'BUS_CLOSED'
-  | 'HANDLER_FAILED'
-  | 'NOT_CLONABLE'
-  | 'TOO_LARGE'
-  | 'INVALID_CLOUDEVENT'
-  // Leaves the union open to codes of later modules while keeping autocompletion for these.
-  | (string & {})
+/**
+ * Every condition crossbus throws or reports, with its kind and whether retrying can help: the
+ * one source of truth for `BusErrorCode`, `busError()` and the README's error table.
+ */
+export const ERROR_CODES = {
+  EMPTY_SYSTEM: { kind: 'INVALID', retryable: false },
+  EMPTY_KIND: { kind: 'INVALID', retryable: false },
+  EMPTY_PATH: { kind: 'INVALID', retryable: false },
+  EMPTY_PATTERN: { kind: 'INVALID', retryable: false },
+  INVALID_SYSTEM: { kind: 'INVALID', retryable: false },
+  INVALID_KIND: { kind: 'INVALID', retryable: false },
+  MALFORMED_PATTERN: { kind: 'INVALID', retryable: false },
+  INVALID_ARGUMENT: { kind: 'INVALID', retryable: false },
+  POLICY_DENIED: { kind: 'INVALID', retryable: false },
+  NOT_CLONABLE: { kind: 'INVALID', retryable: false },
+  TOO_LARGE: { kind: 'INVALID', retryable: false },
+  UNSAFE_KEY: { kind: 'INVALID', retryable: false },
+  INVALID_CLOUDEVENT: { kind: 'INVALID', retryable: false },
+  MALFORMED_MESSAGE: { kind: 'INVALID', retryable: false },
+  UNSUPPORTED_VERSION: { kind: 'INVALID', retryable: false },
+  REPLAY_NOT_ENABLED: { kind: 'INVALID', retryable: false },
+  NO_BUS_PROVIDER: { kind: 'INVALID', retryable: false },
+  PLUGIN_CONFLICT: { kind: 'ALREADY_EXISTS', retryable: false },
+  BUS_CLOSED: { kind: 'UNAVAILABLE', retryable: false },
+  EVENTS_MISSED: { kind: 'UNAVAILABLE', retryable: false },
+  REPLAY_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
+  POST_FAILED: { kind: 'UNAVAILABLE', retryable: true },
+  ELECTION_FAILED: { kind: 'UNAVAILABLE', retryable: true },
+  HANDLER_FAILED: { kind: 'INTERNAL', retryable: false },
+  PLUGIN_FAILED: { kind: 'INTERNAL', retryable: false },
+} as const satisfies Record<string, { readonly kind: BusErrorKind; readonly retryable: boolean }>
+
+/** The conditions crossbus itself reports (see {@link ERROR_CODES}). Plugins may add their own codes. */
+export type KnownErrorCode = keyof typeof ERROR_CODES
+
+// Leaves the union open to plugins' codes while keeping autocompletion for crossbus's own.
+export type BusErrorCode = KnownErrorCode | (string & {})
 
 export interface BusErrorInit {
   kind: BusErrorKind
@@ -63,7 +83,8 @@ export class BusError extends Error {
   }
 }
 
-/** An input the caller must fix: never retryable. */
-export function invalid(code: BusErrorCode, message: string, cause?: unknown): BusError {
-  return new BusError({ kind: 'INVALID', code, message, retryable: false, cause })
+/** A `BusError` for one of crossbus's own codes, with the kind and `retryable` the table gives it. */
+export function busError(code: KnownErrorCode, message: string, cause?: unknown): BusError {
+  const { kind, retryable } = ERROR_CODES[code]
+  return new BusError({ kind, code, message, retryable, cause })
 }

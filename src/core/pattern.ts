@@ -1,6 +1,6 @@
 import type { PicomatchOptions } from 'picomatch'
 import parse from 'picomatch/lib/parse.js'
-import { invalid } from './errors'
+import { busError } from './errors'
 import { describe, GLOB_CHARS, hasEmptySegment } from './validate'
 
 /**
@@ -18,9 +18,9 @@ export type Pattern =
 /** Compiles a pattern once; throws `INVALID` for empty or malformed patterns. */
 export function compilePattern(source: unknown, what = 'pattern'): Pattern {
   if (typeof source !== 'string') {
-    throw invalid('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(source)}.`)
+    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(source)}.`)
   }
-  if (source === '') throw invalid('EMPTY_PATTERN', `The ${what} is empty: use a name such as "orders" or a glob such as "orders.*".`)
+  if (source === '') throw busError('EMPTY_PATTERN', `The ${what} is empty: use a name such as "orders" or a glob such as "orders.*".`)
   checkWellFormed(source, what)
 
   if (!GLOB_CHARS.test(source)) {
@@ -52,7 +52,7 @@ function matchSegments(pattern: readonly string[], name: readonly string[], p: n
 
 function checkWellFormed(source: string, what: string): void {
   const malformed = (why: string) =>
-    invalid('MALFORMED_PATTERN', `The ${what} "${source}" is malformed: ${why}.`)
+    busError('MALFORMED_PATTERN', `The ${what} "${source}" is malformed: ${why}.`)
   if (source.includes('/')) throw malformed('"/" is not allowed, segments are separated by "."')
   if (hasEmptySegment(source)) throw malformed('it has an empty segment')
   if (source.startsWith('!')) throw malformed('negation is not supported, use a policy deny list')

@@ -1,4 +1,4 @@
-import { invalid } from './errors'
+import { busError } from './errors'
 import { compilePattern, type Pattern } from './pattern'
 
 /** The two actions a policy rules on, named as in the seed's permission table. */
@@ -28,7 +28,7 @@ export type PolicyCheck = (action: PolicyAction, system: string) => boolean
 export function compilePolicy(policy: Policy): PolicyCheck {
   if (typeof policy === 'function') return (action, system) => policy(action, system) === true
   if (typeof policy !== 'object' || policy === null) {
-    throw invalid('INVALID_ARGUMENT', 'A policy is an object of allowed system globs per action, or a function (action, system) => boolean.')
+    throw busError('INVALID_ARGUMENT', 'A policy is an object of allowed system globs per action, or a function (action, system) => boolean.')
   }
   const allowSend = compileList(policy.send, 'send')
   const allowSubscribe = compileList(policy.subscribe, 'subscribe')
@@ -47,6 +47,6 @@ export function intersect(outer: PolicyCheck | undefined, inner: PolicyCheck): P
 
 function compileList(list: readonly string[] | undefined, name: string): Pattern[] {
   if (list === undefined) return []
-  if (!Array.isArray(list)) throw invalid('INVALID_ARGUMENT', `The policy's "${name}" must be an array of system globs.`)
+  if (!Array.isArray(list)) throw busError('INVALID_ARGUMENT', `The policy's "${name}" must be an array of system globs.`)
   return list.map((glob) => compilePattern(glob, `policy glob in "${name}"`))
 }

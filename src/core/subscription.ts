@@ -1,10 +1,10 @@
 import { Observable, Subscriber, Subscription, type Observer } from 'rxjs'
 import { BufferedChannel, type Channel } from './channel'
-import type { BusError } from './errors'
 import type { BusEvent } from './event'
 import type { Pattern } from './pattern'
+import type { SubscriptionInfo } from './plugin'
+import { ReplaySeam } from './replay-seam'
 import type { Route } from './router'
-import { ReplaySeam } from '../replay/seam'
 
 /** Where a subscription hands events: an RxJS Subscriber, or a plain handler on the fast path. */
 interface Sink {
@@ -15,15 +15,13 @@ interface Sink {
 /** What a subscription needs from the bus that created it. */
 export interface SubscriptionHost {
   /** Takes the subscription out of routing and the bus's count. */
-  release(subscription: BusSubscription<BusEvent>): void
-  /** Reports a failure that must not break delivery (a throwing handler). */
-  report(error: BusError): void
-  /** Wraps whatever a handler threw. */
-  handlerFailed(cause: unknown, subscription: BusSubscription<BusEvent>): BusError
+  release(subscription: RoutedSubscription): void
+  /** Reports a handler that threw; delivery to the others goes on. */
+  handlerFailed(cause: unknown, subscription: RoutedSubscription): void
 }
 
 export interface SubscriptionInit {
-  readonly serial: number
+  readonly info: SubscriptionInfo
   readonly pattern: Pattern
   readonly kind: Pattern | undefined
   readonly admits: (system: string) => boolean
@@ -34,7 +32,7 @@ export interface SubscriptionInit {
 
 /**
  * The events matching one pattern. It *is* an RxJS Observable (every operator works on it), and
- * it also offers the seed's channel style, `for await`, and `close()`.
+ * it also offers the channel style (`channel().receive()`), `for await`, and `close()`.
  *
  * Observers receive synchronously and buffer nothing; a channel (or an iterator, which reads the
  * channel) buffers every event from the moment it is first asked for, without limit.
@@ -50,8 +48,23 @@ export interface SubscriptionInit {
  * for await (const e of sub) handle(e)
  * sub.close()
  */
-export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E> implements Route, AsyncIterable<E> {
+export interface BusSubscription<E extends BusEvent = BusEvent> extends Observable<E>, AsyncIterable<E> {
+  /** `true` once `close()` was called or the bus closed. */
+  readonly closed: boolean
+  /** The system pattern as given, e.g. `orders.*`. */
+  readonly systemPattern: string
+  /** Events buffered for the channel and not yet received. */
+  readonly backlog: number
+  /** The subscription's channel: the same one on every call; it buffers from the first call on. */
+  channel(): Channel<E>
+  /** Ends every observer and the channel (which still yields what it holds). Idempotent. */
+  close(): void
+}
+
+/** The bus's side of a subscription: what the router indexes and delivers to. */
+export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observable<E> implements BusSubscription<E>, Route {
   readonly serial: number
+  readonly info: SubscriptionInfo
   readonly pattern: Pattern
   private readonly kindFilter: Pattern | undefined
   private readonly admitsSystem: (system: string) => boolean
@@ -64,10 +77,11 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   private readonly seam: ReplaySeam | undefined
 
   constructor(init: SubscriptionInit) {
-    let self: BusSubscription<E> | undefined
+    let self: RoutedSubscription<E> | undefined
     super((subscriber) => self!.attach(subscriber))
     self = this
-    this.serial = init.serial
+    this.info = init.info
+    this.serial = init.info.id
     this.pattern = init.pattern
     this.kindFilter = init.kind
     this.admitsSystem = init.admits
@@ -152,19 +166,19 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   close(): void {
     if (this.isClosed) return
     this.isClosed = true
-    this.host.release(this as BusSubscription<BusEvent>)
+    this.host.release(this as RoutedSubscription)
     this.buffered?.close()
     const observers = this.observers
     this.observers = []
     for (const observer of observers) observer.complete()
   }
 
-  /** @internal The router's last say: a scoped handle's policy. */
+  /** The router's last say: a scoped handle's policy. */
   admits(system: string): boolean {
     return this.admitsSystem(system)
   }
 
-  /** @internal Hands one event to every observer and the channel, if its kind is wanted. */
+  /** Hands one event to every observer and the channel, if its kind is wanted. */
   deliver(event: BusEvent): boolean {
     if (this.isClosed || (this.kindFilter !== undefined && !this.kindFilter.test(event.kind))) return false
     // Replay mode holds live events until history is delivered, then lets each through once.
@@ -195,7 +209,7 @@ export class BusSubscription<E extends BusEvent = BusEvent> extends Observable<E
   }
 
   private handlerThrew(cause: unknown): void {
-    this.host.report(this.host.handlerFailed(cause, this as BusSubscription<BusEvent>))
+    this.host.handlerFailed(cause, this as RoutedSubscription)
   }
 
   private detach(sink: Sink): void {

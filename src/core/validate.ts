@@ -1,4 +1,4 @@
-import { invalid } from './errors'
+import { busError } from './errors'
 
 // Characters that make a string a glob. A concrete system or kind must not contain them, so
 // that a name is never mistaken for a pattern when it is matched.
@@ -9,13 +9,13 @@ export const GLOB_CHARS = /[*?[\]{}()!]/
  * lets `orders.*` match `orders.eu`; so `/` and empty segments are refused.
  */
 function checkName(value: unknown, what: 'system' | 'kind'): asserts value is string {
-  const upper = what.toUpperCase()
+  const upper = what.toUpperCase() as 'SYSTEM' | 'KIND'
   if (typeof value !== 'string') {
-    throw invalid('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(value)}.`)
+    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(value)}.`)
   }
-  if (value === '') throw invalid(`EMPTY_${upper}`, `The ${what} is empty: give the ${what} a name, e.g. ${what === 'system' ? '"orders"' : '"order.created"'}.`)
+  if (value === '') throw busError(`EMPTY_${upper}`, `The ${what} is empty: give the ${what} a name, e.g. ${what === 'system' ? '"orders"' : '"order.created"'}.`)
   if (value.includes('/') || GLOB_CHARS.test(value) || hasEmptySegment(value)) {
-    throw invalid(
+    throw busError(
       `INVALID_${upper}`,
       `The ${what} "${value}" is not a valid name: use "."-separated segments without "/", empty segments or glob characters.`,
     )
@@ -32,9 +32,9 @@ export function checkKind(value: unknown): asserts value is string {
 
 export function checkPath(value: unknown): asserts value is string {
   if (typeof value !== 'string') {
-    throw invalid('INVALID_ARGUMENT', `The path must be a string, got ${describe(value)}.`)
+    throw busError('INVALID_ARGUMENT', `The path must be a string, got ${describe(value)}.`)
   }
-  if (value === '') throw invalid('EMPTY_PATH', 'The path is empty: name the resource the event is about, e.g. "/orders/123".')
+  if (value === '') throw busError('EMPTY_PATH', 'The path is empty: name the resource the event is about, e.g. "/orders/123".')
 }
 
 export function hasEmptySegment(name: string): boolean {

@@ -2,7 +2,7 @@
 import { StrictMode } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
-import { createBus } from '../core/bus'
+import { createBus } from '../index'
 import { BusError } from '../core/errors'
 import { BusProvider, createBusHooks, useBus, useEvent, useEvents, useLatestEvent, useSend } from './index'
 

@@ -1,31 +1,33 @@
-import { BusError } from '../core/errors'
+import { busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
-import type { BusCore, BusExtension } from '../core/extension'
-import { lazyImportHint } from '../sync/context'
+import { lazyImportHint } from '../core/context'
+import type { HistoryRead, PluginHost } from '../core/plugin'
 import { MemoryReplayStore } from './memory'
-import { retentionOf, type HistoryQuery, type ReplayOptions } from './options'
+import { retentionOf, type ReplayOptions } from './options'
 import type { ReplayStore, StoredRange } from './store'
 
-/** A bus's history: what the bus wires into `send`, `subscribe({ replay })`, `history` and `flush`. */
+/** A bus's history: what the replay plugin's hooks call. */
 export interface BusHistory {
-  /** Stores every event the bus sends (the `sent` hook) and releases the store on close. */
-  readonly extension: BusExtension
-  /** The stored events that pass `filter`, in order, within `query` and retention. */
-  read(filter: (event: BusEvent) => boolean, query: HistoryQuery): Promise<BusEvent[]>
-  /** Resolves once every event sent so far is stored (in IndexedDB, or in memory after a fallback). */
+  /** Queues an event to be stored with the others of this task. */
+  store(event: BusEvent): void
+  /** The stored events that `query` matches, oldest first, within retention. */
+  read(query: HistoryRead): Promise<BusEvent[]>
+  /** Resolves once every event queued so far is stored (in IndexedDB, or in memory after a fallback). */
   flush(): Promise<void>
+  /** Writes what is queued and releases the store once those writes are done. */
+  close(): Promise<void>
 }
 
 /**
- * Keeps the events a bus sends. Only the sending context writes an event: every context of the
- * origin reads the same database, so one write per event is enough, and N tabs writing each
- * event would cost N times the work for the same records (see docs/readme/replay.md).
+ * Keeps the events a bus sends or injects. Only the context where an event entered the origin
+ * writes it: every context of the origin reads the same database, so one write per event is
+ * enough, and N tabs writing each event would cost N times the work for the same records.
  *
  * Writes are batched per task: the first `send` of a task queues a microtask that puts the whole
  * batch in one relaxed transaction and commits it, so the transaction starts before the task
  * that sent ends and a page closed right after survives it (as far as the browser commits).
  */
-export function createHistory(core: BusCore, options: ReplayOptions): BusHistory {
+export function createHistory(host: PluginHost, options: ReplayOptions): BusHistory {
   const retention = retentionOf(options)
   // A trim per tenth of maxEvents written keeps the store within 110% of it at a few requests per trim.
   const trimEvery = Math.max(1, Math.ceil(retention.maxEvents / 10))
@@ -51,14 +53,8 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
     previous?.close()
     if (!reported) {
       reported = true
-      core.report(
-        new BusError({
-          kind: 'UNAVAILABLE',
-          code: 'REPLAY_UNAVAILABLE',
-          retryable: false,
-          message: `History of the bus "${core.name}" is kept in memory in this context only: ${reason}. Sending and live delivery are unaffected.`,
-          cause,
-        }),
+      host.report(
+        busError('REPLAY_UNAVAILABLE', `History of the bus "${host.name}" is kept in memory in this context only: ${reason}. Sending and live delivery are unaffected.`, cause),
       )
     }
     return fallback
@@ -71,17 +67,11 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
     // at once has a connection ready to commit on. The IndexedDB store (and idb) is a lazy chunk:
     // buses without replay never download it.
     opening = new Promise((resolve) => (resolveOpening = resolve))
-    const opened = (async () => (await import('./indexeddb')).openIndexedDbStore(core.name, {
+    const opened = (async () => (await import('./indexeddb')).openIndexedDbStore(host.name, {
       lost: (reason) => fallBack(reason),
       refused: (event, cause) =>
-        core.report(
-          new BusError({
-            kind: 'INVALID',
-            code: 'NOT_CLONABLE',
-            retryable: false,
-            message: `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data is not structured-clonable.`,
-            cause,
-          }),
+        host.report(
+          busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data is not structured-clonable.`, cause),
         ),
     }))()
     opened.then(
@@ -151,40 +141,42 @@ export function createHistory(core: BusCore, options: ReplayOptions): BusHistory
   }
 
   return {
-    extension: {
-      sent: (event) => {
-        pending.push(event)
-        if (!scheduled) {
-          scheduled = true
-          queueMicrotask(writePending)
-        }
-      },
-      close: () => {
-        writePending()
-        closed = true
-        if (listens && options.store !== 'memory') {
-          removeEventListener('pagehide', onPageHide)
-          document.removeEventListener('visibilitychange', onVisibilityChange)
-        }
-        // After the writes queued above: closing waits for started transactions to finish.
-        void withStore(async (target) => target.close())
-      },
+    store(event) {
+      pending.push(event)
+      if (!scheduled) {
+        scheduled = true
+        queueMicrotask(writePending)
+      }
     },
 
-    async read(filter, query) {
+    close() {
+      writePending()
+      closed = true
+      if (listens && options.store !== 'memory') {
+        removeEventListener('pagehide', onPageHide)
+        document.removeEventListener('visibilitychange', onVisibilityChange)
+      }
+      // After the writes queued above: closing waits for started transactions to finish.
+      return withStore(async (target) => {
+        await Promise.allSettled(writes)
+        target.close()
+      })
+    },
+
+    async read(query) {
       // Started before the read, so its transaction sees everything this context sent.
       writePending()
-      const now = Date.now()
-      const oldest = now - retention.maxAgeMs
+      const oldest = Date.now() - retention.maxAgeMs
       const range: StoredRange = {
         since: query.since === undefined || query.since < oldest ? oldest : query.since,
+        systems: query.systems,
         // Trimming lags a little behind retention; reads never do.
         last: retention.maxEvents,
       }
       const stored = await withStore((target) =>
         target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
       )
-      const matching = stored.filter(filter)
+      const matching = stored.filter(query.matches)
       if (query.limit === undefined || matching.length <= query.limit) return matching
       return query.limit === 0 ? [] : matching.slice(-query.limit)
     },

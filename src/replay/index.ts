@@ -1,1 +1,2 @@
-export type { HistoryQuery, ReplayOptions, ReplaySpec, SubscribeOptions } from './options'
+export { replay } from './replay'
+export type { ReplayOptions } from './options'

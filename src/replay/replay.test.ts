@@ -1,6 +1,6 @@
 import { firstValueFrom, take, toArray } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBus, type Bus, type BusOptions } from '../core/bus'
+import { createBus, type Bus, type BusOptions } from '../index'
 import type { BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import { catchError } from '../testing/catch-error'

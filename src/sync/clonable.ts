@@ -1,4 +1,4 @@
-import { BusError, invalid } from '../core/errors'
+import { BusError, busError } from '../core/errors'
 
 /** Default `maxEventBytes`: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024
@@ -69,7 +69,7 @@ export function measureClonable(value: unknown, limit: number, where = 'data'): 
       }
     }
     if (bytes > limit) {
-      throw invalid('TOO_LARGE', `The event is larger than maxEventBytes (${limit} bytes, estimated): send a reference (an id, a URL) instead of the content, or raise maxEventBytes.`)
+      throw busError('TOO_LARGE', `The event is larger than maxEventBytes (${limit} bytes, estimated): send a reference (an id, a URL) instead of the content, or raise maxEventBytes.`)
     }
   }
   return bytes
@@ -163,12 +163,12 @@ function describeObject(item: object): string {
 }
 
 function notClonable(path: string, what: string): BusError {
-  return invalid(
+  return busError(
     'NOT_CLONABLE',
     `The event's ${path} is ${what}, which cannot be sent to other tabs, workers and iframes: send plain data (objects, arrays, strings, numbers, Date, Map, Set, binary), or create the bus with crossTab: false.`,
   )
 }
 
 function unsafeKey(path: string, key: string): BusError {
-  return invalid('UNSAFE_KEY', `The event's ${path} has an own "${key}" key, which receivers refuse (it could pollute prototypes when merged): rename the key.`)
+  return busError('UNSAFE_KEY', `The event's ${path} has an own "${key}" key, which receivers refuse (it could pollute prototypes when merged): rename the key.`)
 }

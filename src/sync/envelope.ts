@@ -1,13 +1,13 @@
-import { BusError, invalid } from '../core/errors'
+import { BusError, busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
+import type { PeerKind } from '../core/plugin'
 import { checkKind, checkPath, checkSystem } from '../core/validate'
 import { isUnsafeKey, measureClonable } from './clonable'
 
 /** The envelope version this build writes and reads. A newer version is refused, not guessed at. */
 export const ENVELOPE_VERSION = 1
 
-/** What kind of context a bus instance lives in; `other` outside a browser (Node, SSR). */
-export type PeerKind = 'window' | 'iframe' | 'worker' | 'shared-worker' | 'service-worker' | 'other'
+export type { PeerKind }
 
 const PEER_KINDS: ReadonlySet<string> = new Set<PeerKind>(['window', 'iframe', 'worker', 'shared-worker', 'service-worker', 'other'])
 
@@ -17,10 +17,18 @@ const PEER_KINDS: ReadonlySet<string> = new Set<PeerKind>(['window', 'iframe', '
  */
 export type WireEvent = readonly [seq: number, system: string, kind: string, path: string, time: number, data: unknown]
 
+/**
+ * An event a bridge injected, on the wire: it keeps its own identity, so every field travels.
+ * `origin` may be any string a broker carried (not a bus id), `seq` 0 when no bus sequenced it.
+ */
+export type WireInjectedEvent = readonly [id: string, origin: string, seq: number, system: string, kind: string, path: string, time: number, data: unknown]
+
 /** Every message a bus posts on its channel. */
 export type Envelope =
   /** The events one instance sent in one task, in seq order. */
   | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly WireEvent[] }
+  /** Events a bridge of the sending instance brought in from outside the origin, in the order it did. */
+  | { readonly v: 1; readonly type: 'injected'; readonly from: string; readonly bridge: string; readonly events: readonly WireInjectedEvent[] }
   /** An instance announcing itself; `ask`: everyone answer with `here` (who is there?). */
   | { readonly v: 1; readonly type: 'hello'; readonly from: string; readonly kind: PeerKind; readonly since: number; readonly ask: boolean }
   /** The answer to a `hello` that asked. */
@@ -30,12 +38,18 @@ export type Envelope =
 
 /** A checked incoming message: events are fresh `BusEvent` objects. */
 export type Incoming =
-  | Exclude<Envelope, { type: 'events' }>
+  | Exclude<Envelope, { type: 'events' | 'injected' }>
   | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly BusEvent[] }
+  | { readonly v: 1; readonly type: 'injected'; readonly from: string; readonly bridge: string; readonly events: readonly BusEvent[] }
 
 /** Packs an event for the wire. */
 export function toWire(event: BusEvent): WireEvent {
   return [event.seq, event.system, event.kind, event.path, event.time, event.data]
+}
+
+/** Packs an injected event for the wire, identity and all. */
+export function toInjectedWire(event: BusEvent): WireInjectedEvent {
+  return [event.id, event.origin, event.seq, event.system, event.kind, event.path, event.time, event.data]
 }
 
 // Bus instance ids are base36 (see core/ids.ts); the bound keeps a crafted id from being huge.
@@ -81,13 +95,29 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
     return events
   }
 
+  function readInjected(raw: unknown): BusEvent[] {
+    if (!Array.isArray(raw) || raw.length === 0) throw malformed('"events" is not a non-empty array')
+    return raw.map((wire: unknown, i) => {
+      if (!Array.isArray(wire) || wire.length !== 8) throw malformed(`injected event ${i} is not an [id, origin, seq, system, kind, path, time, data] tuple`)
+      const [id, origin, seq, system, kind, path, time, data] = wire as unknown[]
+      if (typeof id !== 'string' || id === '' || typeof origin !== 'string' || origin === '') throw malformed(`injected event ${i} has no id or origin`)
+      if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw malformed(`injected event ${i} has no non-negative integer seq`)
+      checkName(system, checkSystem)
+      checkName(kind, checkKind)
+      checkPath(path)
+      if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`injected event ${i} has no finite time`)
+      measureClonable(data, Infinity)
+      return { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq: seq as number }
+    })
+  }
+
   return (raw) => {
     try {
       if (!isRecord(raw)) return malformed('not an object')
       const v = raw.v
       if (v !== ENVELOPE_VERSION) {
         if (typeof v === 'number' && v > ENVELOPE_VERSION) {
-          return invalid('UNSUPPORTED_VERSION', `Dropped a message of envelope version ${v} from another context: this build reads version ${ENVELOPE_VERSION}. Load the same crossbus version everywhere.`)
+          return busError('UNSUPPORTED_VERSION', `Dropped a message of envelope version ${v} from another context: this build reads version ${ENVELOPE_VERSION}. Load the same crossbus version everywhere.`)
         }
         return malformed('no known version "v"')
       }
@@ -96,6 +126,11 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
       switch (raw.type) {
         case 'events':
           return { v: ENVELOPE_VERSION, type: 'events', from, events: readEvents(from, raw.events) }
+        case 'injected': {
+          const bridge = raw.bridge
+          if (typeof bridge !== 'string' || bridge === '' || bridge.length > 64) return malformed('"bridge" is not a plugin name')
+          return { v: ENVELOPE_VERSION, type: 'injected', from, bridge, events: readInjected(raw.events) }
+        }
         case 'hello':
         case 'here': {
           const { kind, since } = raw
@@ -131,5 +166,5 @@ function isSeq(value: unknown): value is number {
 }
 
 function malformed(why: string, cause?: unknown): BusError {
-  return invalid('MALFORMED_MESSAGE', `Dropped a malformed message on the bus channel (${why}); it reached no subscriber.`, cause)
+  return busError('MALFORMED_MESSAGE', `Dropped a malformed message on the bus channel (${why}); it reached no subscriber.`, cause)
 }

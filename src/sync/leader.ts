@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share } from 'rxjs'
 import { BusError } from '../core/errors'
-import { lazyImportHint } from './context'
+import { lazyImportHint } from '../core/context'
 
 /**
  * `leader$` for one bus instance: `broadcast-channel`'s leader election (Web Locks where the

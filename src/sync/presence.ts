@@ -1,16 +1,7 @@
 import { BehaviorSubject, Observable, distinctUntilChanged, share, ReplaySubject, type Subscription } from 'rxjs'
-import type { PeerKind } from './envelope'
+import type { Peer, PeerKind } from '../core/plugin'
 
-/** A live bus instance of this bus's name: a tab, an iframe, a worker. */
-export interface Peer {
-  /** The instance's bus id, the `origin` of the events it sends. */
-  readonly id: string
-  readonly kind: PeerKind
-  /** When the instance was created, epoch milliseconds on its own clock. */
-  readonly since: number
-  /** `true` for the instance whose `peers$` this is. */
-  readonly self: boolean
-}
+export type { Peer }
 
 /** How presence talks to the others: sync posts for it. */
 export interface PresenceLink {
@@ -65,7 +56,7 @@ export class Presence {
       entry.seen = Date.now()
       return
     }
-    this.known.set(id, { peer: { id, kind, since, self: false }, seen: Date.now() })
+    this.known.set(id, { peer: { origin: id, kind, since, self: false }, seen: Date.now() })
     this.publish()
   }
 
@@ -131,7 +122,7 @@ export class Presence {
 
   private publish(): void {
     const peers = [this.link.self, ...[...this.known.values()].map((entry) => entry.peer)]
-    peers.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1))
+    peers.sort((a, b) => a.since - b.since || (a.origin < b.origin ? -1 : 1))
     this.list.next(peers)
   }
 }

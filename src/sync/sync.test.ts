@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createBus } from '../core/bus'
+import { createBus } from '../index'
 import type { BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
-import type { BusCore } from '../core/extension'
+import type { PluginHooks } from '../core/plugin'
 import { catchError } from '../testing/catch-error'
+import { createFakeHost, type FakeHost } from '../testing/fake-host'
 import type { Envelope } from './envelope'
-import { createSync, type Sync } from './sync'
+import { sync as syncPlugin } from './sync'
 import type { OpenTransport } from './transport'
 
 /** An in-memory channel: clones each message at post (as postMessage does) and delivers it later. */
@@ -32,8 +33,8 @@ function createHub() {
 }
 
 interface Node {
-  readonly sync: Sync
-  readonly core: BusCore
+  readonly sync: PluginHooks
+  readonly core: FakeHost
   readonly received: BusEvent[]
   readonly errors: BusError[]
   readonly counts: { dropped: number; gaps: number }
@@ -47,39 +48,27 @@ afterEach(() => {
 
 let nextId = 0
 function createNode(hub: ReturnType<typeof createHub>, maxEventBytes = 1024 * 1024): Node {
-  const received: BusEvent[] = []
-  const errors: BusError[] = []
-  const counts = { dropped: 0, gaps: 0 }
-  const origin = `node${++nextId}`
-  const core: BusCore = {
-    name: 'test',
-    origin,
-    deliver: (event) => received.push(event),
-    report: (error) => errors.push(error),
-    drop: (error) => {
-      counts.dropped++
-      errors.push(error)
-    },
-    missed: (error) => {
-      counts.gaps++
-      errors.push(error)
-    },
-  }
-  const sync = createSync(core, { crossTab: true, maxEventBytes, environment: { kind: 'window', open: hub.open } })
+  const core = createFakeHost('test', `node${++nextId}`)
+  const sync = syncPlugin({ maxEventBytes, environment: { kind: 'window', open: hub.open } }).setup(core) as PluginHooks
   const node: Node = {
     sync,
     core,
-    received,
-    errors,
-    counts,
+    received: core.received,
+    errors: core.errors,
+    counts: core.counts,
     send: (partial) => {
-      const event = { ...partial, id: `${origin}-${partial.seq}`, origin, time: 1 }
+      const event = { ...partial, id: `${core.origin}-${partial.seq}`, origin: core.origin, time: 1 }
       sync.check?.(event)
-      sync.sent?.(event)
+      sent(node, event)
     },
   }
   nodes.push(node)
   return node
+}
+
+/** What the bus does after delivering an event sent here. */
+function sent(node: Node, event: BusEvent): void {
+  node.sync.event?.(event, { arrival: 'sent', from: node.core.origin, bridge: undefined })
 }
 
 const event = (seq: number, data: unknown = { seq }) => ({ seq, system: 'orders', kind: 'order.created', path: '/o', data })
@@ -108,8 +97,8 @@ describe('sync', () => {
     const second = { ...event(2), id: 'x-2', origin: a.core.origin, time: 1 }
     a.sync.check?.(first)
     a.sync.check?.(second)
-    a.sync.sent?.(second)
-    a.sync.sent?.(first)
+    sent(a, second)
+    sent(a, first)
     await vi.waitFor(() => expect(b.received).toHaveLength(2))
     expect(b.received.map((e) => e.seq)).toEqual([1, 2])
     expect(b.errors).toEqual([])
@@ -175,7 +164,7 @@ describe('sync', () => {
     const hub = createHub()
     const a = createNode(hub)
     const seen: string[][] = []
-    const watch = a.sync.peers$.subscribe((peers) => seen.push(peers.map((p) => (p.self ? 'self' : p.kind))))
+    const watch = a.sync.presence!.peers$.subscribe((peers) => seen.push(peers.map((p) => (p.self ? 'self' : p.kind))))
     const b = createNode(hub)
     await vi.waitFor(() => expect(seen.at(-1)).toEqual(['self', 'window']))
     b.sync.close?.()
@@ -216,7 +205,7 @@ describe('createBus outside a browser', () => {
     const leading: boolean[] = []
     bus.peers$.subscribe((list) => peers.push(list))
     bus.leader$.subscribe((value) => leading.push(value))
-    expect(peers).toEqual([[{ id: bus.id, kind: 'other', since: expect.any(Number), self: true }]])
+    expect(peers).toEqual([[{ origin: bus.origin, kind: 'other', since: expect.any(Number), self: true }]])
     expect(leading).toEqual([true])
     bus.close()
   })

@@ -1,20 +1,19 @@
-import type { Observable } from 'rxjs'
-import { BusError, invalid } from '../core/errors'
+import { BusError, busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
-import type { BusCore, BusExtension } from '../core/extension'
-import { measureClonable } from './clonable'
-import { currentContextKind } from './context'
-import { createEnvelopeReader, ENVELOPE_VERSION, toWire, type Envelope, type Incoming, type PeerKind } from './envelope'
+import { checkOptions } from '../core/options'
+import { currentContextKind } from '../core/context'
+import type { BusPlugin, Peer, PluginHooks, PluginHost } from '../core/plugin'
+import { DEFAULT_MAX_EVENT_BYTES, measureClonable } from './clonable'
+import { createEnvelopeReader, ENVELOPE_VERSION, type Envelope, type Incoming, type PeerKind } from './envelope'
 import { Leadership } from './leader'
 import { OriginTracker } from './ordering'
-import { Presence, type Peer } from './presence'
+import { Outbox } from './outbox'
+import { Presence } from './presence'
 import { openBrowserTransport, type OpenTransport, type Transport } from './transport'
 
 export interface SyncOptions {
-  /** `false`: the bus stays in this context, and data is not checked for clonability. */
-  readonly crossTab: boolean
-  /** Largest estimated size of one event; see `measureClonable`. */
-  readonly maxEventBytes: number
+  /** Largest estimated size of one event; larger ones fail with `TOO_LARGE`. Default 1 MiB. */
+  readonly maxEventBytes?: number
   /**
    * Where the bus runs and how it opens its channel. Default: the current browser context and its
    * BroadcastChannel; outside a browser (Node, SSR) the bus stays local. Tests pass their own.
@@ -27,50 +26,50 @@ export interface SyncEnvironment {
   readonly open: OpenTransport
 }
 
-/** The sync extension of one bus, and what it adds to the bus's surface. */
-export interface Sync extends BusExtension {
-  readonly peers$: Observable<readonly Peer[]>
-  readonly leader$: Observable<boolean>
-}
-
-// One message carries at most this much (estimated), so a burst of large events is split instead
-// of becoming one huge clone. A single event can still be up to maxEventBytes.
-const BATCH_BYTES = 1024 * 1024
 // What an event costs besides its data and names: id, time, seq, the tuple.
 const EVENT_OVERHEAD_BYTES = 64
 
 /**
- * Makes one bus of every bus instance of the same name in the origin: windows, iframes and
- * workers. Events a bus sends in one task go out as one message at the end of the task (a
- * microtask), in seq order; receivers check each message, deliver each event once and in
- * per-origin order, and report lost ones.
+ * The sync plugin: one bus of every bus instance of the same name in the origin (windows, iframes,
+ * workers). Events sent or injected in one task go out as one message at the end of the task, in
+ * order; receivers check each message, deliver each event once and in per-origin order, and report
+ * lost ones. It also offers `peers$` and leadership. `createBus` of `crossbus` adds it by default.
+ *
+ * @example
+ * import { createBus } from 'crossbus/core'
+ * import { sync } from 'crossbus/sync'
+ * const bus = createBus({ name: 'shop', plugins: [sync({ maxEventBytes: 256 * 1024 })] })
  */
-export function createSync(core: BusCore, options: SyncOptions): Sync {
-  const environment = !options.crossTab ? undefined : (options.environment ?? browserEnvironment())
-  const channelName = `crossbus:${core.name}`
-  const self: Peer = { id: core.origin, kind: environment?.kind ?? currentContextKind() ?? 'other', since: Date.now(), self: true }
+/* @__NO_SIDE_EFFECTS__ */
+export function sync(options: SyncOptions = {}): BusPlugin {
+  checkOptions(options, ['maxEventBytes', 'environment'], 'sync')
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES
+  if (typeof maxEventBytes !== 'number' || !(maxEventBytes > 0) || Number.isNaN(maxEventBytes)) {
+    throw busError('INVALID_ARGUMENT', `maxEventBytes must be a positive number of bytes (or Infinity), got ${JSON.stringify(maxEventBytes) ?? String(maxEventBytes)}.`)
+  }
+  return { name: 'sync', setup: (host) => createSync(host, maxEventBytes, options.environment ?? browserEnvironment()) }
+}
+
+function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEnvironment | undefined): PluginHooks {
+  const channelName = `crossbus:${host.name}`
+  const self: Peer = { origin: host.origin, kind: environment?.kind ?? currentContextKind() ?? 'other', since: Date.now(), self: true }
   const readEnvelope = createEnvelopeReader()
   const tracker = new OriginTracker()
-  const presence = new Presence({
-    self,
-    shared: environment !== undefined,
-    ask: () => post(hello(true)),
-  })
-  const leadership = new Leadership(environment ? `${channelName}:leader` : undefined, core.report)
+  const presence = new Presence({ self, shared: environment !== undefined, ask: () => post(hello(true)) })
+  const jobs = new Map<string, Leadership>()
+  const outbox = new Outbox(host.origin, (message) => transport?.post(message), (event, cause) =>
+    host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) reached this context's subscribers but no other context: its data could not be cloned when it was posted. Don't change data after sending it.`, cause)),
+  )
 
   let transport: Transport | undefined
   let suspended = false
   let closed = false
-  // Events sent since the last flush, in seq order, and their estimated sizes.
-  let pending: BusEvent[] = []
-  let pendingBytes: number[] = []
-  let flushQueued = false
-  // The last event `check` measured, so `sent` needn't walk its data again.
+  // The last event `check` measured, so `event` needn't walk its data again.
   let checked: BusEvent | undefined
   let checkedBytes = 0
 
   function hello(ask: boolean): Envelope {
-    return { v: ENVELOPE_VERSION, type: 'hello', from: core.origin, kind: self.kind, since: self.since, ask }
+    return { v: ENVELOPE_VERSION, type: 'hello', from: host.origin, kind: self.kind, since: self.since, ask }
   }
 
   function post(message: Envelope): void {
@@ -78,86 +77,34 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
     try {
       transport.post(message)
     } catch (cause) {
-      core.report(new BusError({ kind: 'UNAVAILABLE', code: 'POST_FAILED', retryable: true, message: `Could not post a "${message.type}" message to the other contexts of the bus "${core.name}".`, cause }))
+      host.report(busError('POST_FAILED', `Could not post a "${message.type}" message to the other contexts of the bus "${host.name}".`, cause))
     }
   }
 
   function measure(event: BusEvent): number {
     const names = event.system.length + event.kind.length + event.path.length + EVENT_OVERHEAD_BYTES
-    return names + measureClonable(event.data, options.maxEventBytes - names)
-  }
-
-  function enqueue(event: BusEvent, bytes: number): void {
-    // A handler that sends while an event is being delivered gets the later seq but reaches here
-    // first; keep the batch in seq order so receivers don't take the earlier one for a duplicate.
-    let at = pending.length
-    while (at > 0 && pending[at - 1]!.seq > event.seq) at--
-    if (at === pending.length) {
-      pending.push(event)
-      pendingBytes.push(bytes)
-    } else {
-      pending.splice(at, 0, event)
-      pendingBytes.splice(at, 0, bytes)
-    }
-    if (!flushQueued) {
-      flushQueued = true
-      queueMicrotask(flush)
-    }
-  }
-
-  function flush(): void {
-    flushQueued = false
-    const events = pending
-    const sizes = pendingBytes
-    if (events.length === 0) return
-    pending = []
-    pendingBytes = []
-    if (!transport) return
-    let start = 0
-    let bytes = 0
-    for (let i = 0; i < events.length; i++) {
-      if (i > start && bytes + sizes[i]! > BATCH_BYTES) {
-        postEvents(events.slice(start, i))
-        start = i
-        bytes = 0
-      }
-      bytes += sizes[i]!
-    }
-    postEvents(start === 0 ? events : events.slice(start))
-  }
-
-  function postEvents(events: readonly BusEvent[]): void {
-    try {
-      transport!.post({ v: ENVELOPE_VERSION, type: 'events', from: core.origin, events: events.map(toWire) })
-    } catch (cause) {
-      // Only data changed after `send` (checked then, cloned now) gets here: post the others one
-      // by one so a single bad event costs only itself; receivers report the gap.
-      if (events.length > 1) {
-        for (const event of events) postEvents([event])
-        return
-      }
-      const event = events[0]!
-      core.report(
-        invalid('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) reached this context's subscribers but no other context: its data could not be cloned when it was posted. Don't change data after sending it.`, cause),
-      )
-    }
+    return names + measureClonable(event.data, maxEventBytes - names)
   }
 
   function receive(raw: unknown): void {
     const message = readEnvelope(raw)
     if (message instanceof BusError) {
-      core.drop(message)
+      host.drop(message)
       return
     }
     // Native channels never echo, but fallbacks and a second tab restored with this state might.
-    if (message.from === core.origin || closed) return
+    if (message.from === host.origin || closed) return
     switch (message.type) {
       case 'events':
         presence.alive(message.from)
         deliver(message)
         break
+      case 'injected':
+        presence.alive(message.from)
+        for (const event of message.events) if (!closed) host.receive(event, message.from, message.bridge)
+        break
       case 'hello':
-        if (message.ask) post({ v: ENVELOPE_VERSION, type: 'here', from: core.origin, kind: self.kind, since: self.since })
+        if (message.ask) post({ v: ENVELOPE_VERSION, type: 'here', from: host.origin, kind: self.kind, since: self.since })
         presence.seen(message.from, message.kind, message.since)
         break
       case 'here':
@@ -176,17 +123,21 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
       const verdict = tracker.admit(event.origin, event.seq)
       if (!verdict.deliver) continue
       if (verdict.missed > 0) {
-        core.missed(
-          new BusError({
-            kind: 'UNAVAILABLE',
-            code: 'EVENTS_MISSED',
-            retryable: false,
-            message: `${verdict.missed} event(s) from bus instance ${event.origin} never arrived (seq ${event.seq - verdict.missed} to ${event.seq - 1}); later events are delivered.`,
-          }),
+        host.missed(
+          busError('EVENTS_MISSED', `${verdict.missed} event(s) from bus instance ${event.origin} never arrived (seq ${event.seq - verdict.missed} to ${event.seq - 1}); later events are delivered.`),
         )
       }
-      core.deliver(event)
+      host.receive(event, message.from)
     }
+  }
+
+  function leadership(job: string): Leadership {
+    let leading = jobs.get(job)
+    if (!leading) {
+      leading = new Leadership(environment ? `${channelName}:leader:${job}` : undefined, host.report)
+      jobs.set(job, leading)
+    }
+    return leading
   }
 
   function connect(): void {
@@ -195,8 +146,8 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
   }
 
   function disconnect(): void {
-    flush()
-    post({ v: ENVELOPE_VERSION, type: 'bye', from: core.origin })
+    outbox.flush()
+    post({ v: ENVELOPE_VERSION, type: 'bye', from: host.origin })
     transport?.close()
     transport = undefined
   }
@@ -210,8 +161,8 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
       suspended = true
       disconnect()
     } else {
-      flush()
-      post({ v: ENVELOPE_VERSION, type: 'bye', from: core.origin })
+      outbox.flush()
+      post({ v: ENVELOPE_VERSION, type: 'bye', from: host.origin })
     }
   }
   const onPageShow = (event: PageTransitionEvent) => {
@@ -230,26 +181,32 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
   }
 
   return {
-    peers$: presence.peers$,
-    leader$: leadership.leader$,
+    presence: {
+      peers$: presence.peers$,
+      leads: (job) => leadership(job).leader$,
+    },
     check(event) {
-      if (!options.crossTab) return
+      // Also where no channel opens (Node, SSR), so a send fails the same way everywhere.
       checkedBytes = measure(event)
       checked = event
     },
-    sent(event) {
-      if (!transport) return
+    event(event, provenance) {
+      // What came from another context is already everywhere it has to be.
+      if (!transport || provenance.arrival === 'received') return
       // Measured by `check` unless a handler sent in between (then measure again; it passed once).
       let bytes = checkedBytes
       if (event !== checked) {
         try {
           bytes = measure(event)
         } catch {
-          bytes = options.maxEventBytes
+          bytes = maxEventBytes
         }
       }
       checked = undefined
-      enqueue(event, bytes)
+      outbox.add(event, bytes, provenance.arrival === 'injected' ? provenance.bridge : undefined)
+    },
+    flush() {
+      outbox.flush()
     },
     close() {
       if (closed) return
@@ -258,7 +215,7 @@ export function createSync(core: BusCore, options: SyncOptions): Sync {
       pageScope?.removeEventListener('pagehide', onPageHide)
       pageScope?.removeEventListener('pageshow', onPageShow)
       presence.close()
-      leadership.close()
+      for (const leading of jobs.values()) leading.close()
     },
   }
 }

@@ -3,7 +3,7 @@
 import { createApp, createSSRApp, defineComponent, effectScope, h, nextTick, ref } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { describe, expect, it } from 'vitest'
-import { createBus, type Bus } from '../core/bus'
+import { createBus, type Bus } from '../index'
 import { BusError } from '../core/errors'
 import { createBusComposables, createBusPlugin, useEvent, useEvents, useLatestEvent, useSend } from './index'
 

@@ -1,4 +1,4 @@
-import type { PeerKind } from './envelope'
+import type { PeerKind } from './plugin'
 
 type Scope = Record<string, unknown>
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BusEvent } from '../core/event'
-import { ReplaySeam } from './seam'
+import { ReplaySeam } from './replay-seam'
 
 function event(origin: string, seq: number): BusEvent {
   return { id: `${origin}-${seq}`, system: 's', kind: 'k', path: '/', data: undefined, time: seq, origin, seq }

@@ -1,4 +1,5 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from './event'
+import { identityOf } from './identity'
 
 /**
  * The seam between a subscription's history and its live events. While history is read, live
@@ -32,14 +33,20 @@ export class ReplaySeam<E extends BusEvent = BusEvent> {
   finish(history: readonly E[]): E[] {
     const held = this.held ?? []
     this.held = undefined
+    // Events no bus sequenced (seq 0: injected from outside) have no order to compare; within the
+    // seam they are told apart by identity, and after it the bus never delivers one twice.
+    const unsequenced = new Set<string>()
     const deliver: E[] = []
-    for (const event of history) if (this.isNew(event)) deliver.push(event)
-    for (const event of held) if (this.isNew(event)) deliver.push(event)
+    for (const event of [...history, ...held]) {
+      if (event.seq >= 1 ? this.isNew(event) : !unsequenced.has(identityOf(event))) {
+        if (!(event.seq >= 1)) unsequenced.add(identityOf(event))
+        deliver.push(event)
+      }
+    }
     return deliver
   }
 
   private isNew(event: E): boolean {
-    // No bus sequenced it (an external CloudEvent has seq 0): nothing to compare, and never stored.
     if (!(event.seq >= 1)) return true
     const last = this.lastSeq.get(event.origin)
     if (last !== undefined && event.seq <= last) return false

@@ -1,0 +1,46 @@
+import type { BusEvent } from './event'
+
+/**
+ * An event's identity: CloudEvents `source` + `id`, which for a bus event is `system` + `id`
+ * (an id is `${origin}-${seq}`, so this is origin + seq too). Length-prefixed, so no two pairs
+ * give the same key.
+ */
+export function identityOf(event: BusEvent): string {
+  return `${event.system.length}:${event.system}${event.id}`
+}
+
+// Enough for any burst a bridge redelivers; each key costs well under 100 bytes.
+const SEEN_LIMIT = 10_000
+
+/**
+ * The identities of the latest events that reached one bus instance, to refuse a second copy of
+ * an injected event (a broker redelivering, two bridges in the handover of leadership, an echo of
+ * an event this origin exported). It starts recording at the first injection, so a bus that never
+ * bridges pays nothing on its hot path.
+ */
+export class SeenEvents {
+  private readonly keys = new Set<string>()
+  private recording = false
+
+  get active(): boolean {
+    return this.recording
+  }
+
+  start(): void {
+    this.recording = true
+  }
+
+  has(event: BusEvent): boolean {
+    return this.keys.has(identityOf(event))
+  }
+
+  /** Remembers the event; `false` if it was already seen. */
+  add(event: BusEvent): boolean {
+    const key = identityOf(event)
+    if (this.keys.has(key)) return false
+    this.keys.add(key)
+    // Sets iterate in insertion order: the first key is the oldest.
+    if (this.keys.size > SEEN_LIMIT) this.keys.delete(this.keys.values().next().value as string)
+    return true
+  }
+}

@@ -1,0 +1,24 @@
+import { busError } from './errors'
+import type { BusEvent } from './event'
+import { checkKind, checkPath, checkSystem, describe } from './validate'
+
+/**
+ * Checks an event a bridge injects and copies it into a fresh object of exactly the event's
+ * fields: it keeps its identity, but nothing else the bridge's object carried.
+ */
+export function checkInjected(event: unknown): BusEvent {
+  if (typeof event !== 'object' || event === null) throw refused(`expected an event object, got ${describe(event)}`)
+  const { id, system, kind, path, data, time, origin, seq } = event as Record<keyof BusEvent, unknown>
+  if (typeof id !== 'string' || id === '') throw refused('its id must be a non-empty string')
+  checkSystem(system)
+  checkKind(kind)
+  checkPath(path)
+  if (typeof time !== 'number' || !Number.isFinite(time)) throw refused('its time must be a finite epoch-ms number')
+  if (typeof origin !== 'string' || origin === '') throw refused('its origin must be a non-empty string')
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw refused('its seq must be a non-negative integer (0 when no bus sequenced it)')
+  return { id, system, kind, path, data, time, origin, seq: seq as number }
+}
+
+function refused(why: string) {
+  return busError('INVALID_ARGUMENT', `An injected event was refused: ${why}.`)
+}

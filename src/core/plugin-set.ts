@@ -1,0 +1,153 @@
+import { BehaviorSubject } from 'rxjs'
+import { BusError, busError } from './errors'
+import type { BusEvent } from './event'
+import type { BusPlugin, HistoryService, PluginHooks, PluginHost, PresenceService, Provenance, SubscriptionInfo } from './plugin'
+
+interface Attached {
+  readonly plugin: BusPlugin
+  readonly hooks: PluginHooks
+}
+
+type Capability = 'history' | 'presence'
+
+/**
+ * The plugins attached to one bus. Hooks are kept as plain arrays rebuilt on attach and detach,
+ * so a send with no plugin pays for two empty loops. Every call is isolated: a throwing hook is
+ * reported (once per call) and skipped.
+ */
+export class PluginSet {
+  private attached: Attached[] = []
+  private checks: Attached[] = []
+  private observers: Attached[] = []
+  // Errors raised while telling plugins about an error are reported, but not to plugins again.
+  private reportingError = false
+  readonly history$ = new BehaviorSubject<HistoryService | undefined>(undefined)
+  readonly presence$ = new BehaviorSubject<PresenceService | undefined>(undefined)
+
+  constructor(private readonly report: (error: BusError) => void) {}
+
+  get size(): number {
+    return this.attached.length
+  }
+
+  attach(plugin: BusPlugin, hostFor: (plugin: BusPlugin) => PluginHost): void {
+    if (typeof plugin?.setup !== 'function' || typeof plugin.name !== 'string' || plugin.name === '') {
+      throw busError('INVALID_ARGUMENT', 'A plugin is an object with a non-empty `name` and a `setup(host)` function.')
+    }
+    if (this.attached.some((other) => other.plugin.name === plugin.name)) {
+      throw busError('PLUGIN_CONFLICT', `A plugin named "${plugin.name}" is already attached to this bus; detach it first.`)
+    }
+    const hooks = plugin.setup(hostFor(plugin)) ?? {}
+    for (const capability of ['history', 'presence'] as const) {
+      if (hooks[capability] && this.provider(capability)) {
+        throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" offers ${capability}, which the plugin "${this.provider(capability)!.plugin.name}" already offers on this bus.`)
+      }
+    }
+    this.attached = [...this.attached, { plugin, hooks }]
+    this.rebuild()
+    if (hooks.history) this.history$.next(hooks.history)
+    if (hooks.presence) this.presence$.next(hooks.presence)
+  }
+
+  /** Takes the plugin out; returns its hooks (to close), or `undefined` if it was not attached. */
+  detach(plugin: BusPlugin): PluginHooks | undefined {
+    const entry = this.attached.find((other) => other.plugin === plugin)
+    if (!entry) return undefined
+    this.attached = this.attached.filter((other) => other !== entry)
+    this.rebuild()
+    if (entry.hooks.history) this.history$.next(undefined)
+    if (entry.hooks.presence) this.presence$.next(undefined)
+    return entry.hooks
+  }
+
+  /** Runs every `check`; a `BusError` refuses the event (rethrown), anything else is a plugin bug. */
+  check(event: BusEvent): void {
+    const checks = this.checks
+    for (let i = 0; i < checks.length; i++) {
+      try {
+        checks[i]!.hooks.check!(event)
+      } catch (cause) {
+        if (cause instanceof BusError) throw cause
+        this.failed(checks[i]!, 'check', cause)
+      }
+    }
+  }
+
+  event(event: BusEvent, provenance: Provenance): void {
+    const observers = this.observers
+    for (let i = 0; i < observers.length; i++) {
+      try {
+        observers[i]!.hooks.event!(event, provenance)
+      } catch (cause) {
+        this.failed(observers[i]!, 'event', cause)
+      }
+    }
+  }
+
+  subscribed(info: SubscriptionInfo): void {
+    this.each('subscribed', (hooks) => hooks.subscribed?.(info))
+  }
+
+  unsubscribed(info: SubscriptionInfo): void {
+    this.each('unsubscribed', (hooks) => hooks.unsubscribed?.(info))
+  }
+
+  error(error: BusError): void {
+    if (this.reportingError) return
+    this.reportingError = true
+    try {
+      this.each('error', (hooks) => hooks.error?.(error))
+    } finally {
+      this.reportingError = false
+    }
+  }
+
+  /** Waits for every plugin's pending work; never rejects (failures are reported). */
+  async flush(): Promise<void> {
+    await Promise.all(this.attached.map((entry) => this.settle(entry, 'flush', () => entry.hooks.flush?.())))
+  }
+
+  /** Detaches every plugin, last attached first, and waits for their `close`. */
+  async closeAll(): Promise<void> {
+    const closing: Promise<void>[] = []
+    for (const entry of [...this.attached].reverse()) {
+      this.detach(entry.plugin)
+      closing.push(this.settle(entry, 'close', () => entry.hooks.close?.()))
+    }
+    await Promise.all(closing)
+  }
+
+  /** Runs one hook that may return a promise; reports a throw or a rejection as the plugin's failure. */
+  async settle(entry: Attached | BusPlugin, hook: string, run: () => Promise<void> | void): Promise<void> {
+    const owner = 'plugin' in entry ? entry : { plugin: entry, hooks: {} }
+    try {
+      await run()
+    } catch (cause) {
+      this.failed(owner, hook, cause)
+    }
+  }
+
+  private each(hook: keyof PluginHooks, run: (hooks: PluginHooks) => void): void {
+    for (const entry of this.attached) {
+      if (entry.hooks[hook] === undefined) continue
+      try {
+        run(entry.hooks)
+      } catch (cause) {
+        this.failed(entry, hook, cause)
+      }
+    }
+  }
+
+  private provider(capability: Capability): Attached | undefined {
+    return this.attached.find((entry) => entry.hooks[capability] !== undefined)
+  }
+
+  private rebuild(): void {
+    this.checks = this.attached.filter((entry) => entry.hooks.check)
+    this.observers = this.attached.filter((entry) => entry.hooks.event)
+  }
+
+  private failed(entry: Attached, hook: string, cause: unknown): void {
+    this.report(busError('PLUGIN_FAILED', `The "${hook}" hook of the plugin "${entry.plugin.name}" threw; the bus and the other plugins carried on.`, cause))
+  }
+}
