@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('.', import.meta.url))
 // Adapters ship only once their source exists, so the build works while they are being written.
 const candidateEntries: Record<string, string> = {
   index: 'src/index.ts',
+  core: 'src/core/index.ts',
+  sync: 'src/sync/index.ts',
+  replay: 'src/replay/index.ts',
   react: 'src/react/index.ts',
   vue: 'src/vue/index.ts',
 }

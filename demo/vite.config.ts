@@ -37,7 +37,7 @@ export default defineConfig({
   // Pre-bundled up front, so the first visit on a fresh clone doesn't reload itself midway.
   optimizeDeps: {
     entries: ['index.html', 'header/index.html'],
-    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'vue', 'rxjs', 'broadcast-channel', 'idb', 'picomatch/posix', 'picomatch/lib/parse.js'],
+    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'vue', 'rxjs', 'broadcast-channel', 'idb'],
   },
   worker: { format: 'es' },
 })

@@ -40,8 +40,6 @@ export default defineConfig({
     include: [
       'rxjs',
       'rxjs/operators',
-      'picomatch/posix',
-      'picomatch/lib/parse.js',
       'broadcast-channel',
       'idb',
       'react',

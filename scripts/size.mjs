@@ -16,6 +16,11 @@ import { build } from 'esbuild'
 /** The adapters import only `BusError` and types from the core, so their figure is mostly their own. */
 const entries = [
   { name: 'crossbus', entry: 'src/index.ts', budgetKb: 20 },
+  { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 10 },
+  // What an app that builds its own bus pays: createBus of crossbus/core and nothing else.
+  { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 12 },
+  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 8 },
+  { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 4 },
   { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 3, external: ['react', 'react-dom', 'react/*'] },
   { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 3, external: ['vue'] },
 ]
@@ -26,10 +31,14 @@ const alwaysExternal = ['rxjs', 'rxjs/*']
 const root = fileURLToPath(new URL('..', import.meta.url))
 const kb = (bytes) => (bytes / 1024).toFixed(2)
 
-async function measure({ entry, external = [] }) {
+async function measure({ entry, only, external = [] }) {
   const outdir = '/virtual-out'
+  // `only`: the named exports alone, as an app importing just those would bundle them.
+  const input = only
+    ? { stdin: { contents: `export { ${only.join(', ')} } from './${entry}'`, resolveDir: root, sourcefile: 'only.ts', loader: 'ts' } }
+    : { entryPoints: [entry] }
   const result = await build({
-    entryPoints: [entry],
+    ...input,
     absWorkingDir: root,
     bundle: true,
     splitting: true,

@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, map, take, toArray } from 'rxjs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { catchError } from '../testing/catch-error'
 import { createBus, type Bus } from '../index'
 import { BusError } from './errors'
@@ -114,6 +114,30 @@ describe('subscribe', () => {
     expect(errors[0]).toMatchObject({ kind: 'INTERNAL', code: 'HANDLER_FAILED' })
     expect((errors[0]!.cause as Error).message).toBe('boom')
     expect(bus.stats().errors).toBe(2)
+  })
+
+  it('surfaces a handler error through reportError when nobody watches errors$, still delivering to the others', () => {
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    try {
+      const bus = newBus()
+      const boom = new Error('boom')
+      const got: string[] = []
+      bus.subscribe('a').subscribe(() => {
+        throw boom
+      })
+      bus.subscribe('a').subscribe((e) => got.push(e.path))
+      bus.send('a', 'k', '/1')
+      expect(reportError).toHaveBeenCalledWith(boom)
+      expect(got).toEqual(['/1'])
+      // Once the app handles errors$, it is the one told.
+      bus.errors$.subscribe(() => {})
+      bus.send('a', 'k', '/2')
+      expect(reportError).toHaveBeenCalledTimes(1)
+      expect(bus.stats().errors).toBe(2)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('is safe when a handler unsubscribes or subscribes during delivery', () => {
@@ -319,5 +343,30 @@ describe('policies', () => {
   it('refuses a malformed policy when the bus or scope is made', () => {
     expect(catchError(() => newBus({ policy: { send: ['a..b'] } }))).toMatchObject({ code: 'MALFORMED_PATTERN' })
     expect(catchError(() => newBus().scope({ subscribe: [''] }))).toMatchObject({ code: 'EMPTY_PATTERN' })
+  })
+})
+
+describe('options', () => {
+  it.each([
+    [{ maxEventBytes: -1 }, 'maxEventBytes must be a positive number'],
+    [{ maxEventBytes: 'big' }, 'maxEventBytes must be a positive number'],
+    [{ crosstab: false }, 'unknown option "crosstab"'],
+    [{ crossTab: 'no' }, 'crossTab must be true or false'],
+    [{ replay: { maxEvent: 10 } }, 'unknown option "maxEvent"'],
+    [{ plugins: {} }, '`plugins` must be an array'],
+  ])('refuses %j with INVALID_ARGUMENT', (options, message) => {
+    const error = catchError(() => createBus(options as never))
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'INVALID_ARGUMENT', retryable: false })
+    expect(error.message).toContain(message)
+  })
+
+  it('takes subscribe(pattern, options) and history(pattern, query) without a kind placeholder', async () => {
+    const bus = createBus({ crossTab: false, replay: { store: 'memory' } })
+    bus.send('cart', 'item.added', '/cart/1')
+    const replayed = await firstValueFrom(bus.subscribe('cart', { replay: 'all' }))
+    expect(replayed.path).toBe('/cart/1')
+    expect((await bus.history('cart', { limit: 1 })).map((e) => e.path)).toEqual(['/cart/1'])
+    expect(catchError(() => bus.subscribe('cart', { replay: 'all', lmit: 1 } as never))).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await bus.close()
   })
 })

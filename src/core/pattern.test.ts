@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { BusError } from './errors'
 import { catchError } from '../testing/catch-error'
-import picomatch from 'picomatch/posix'
-import { compileGlob, compilePattern } from './pattern'
+import { compilePolicy } from './policy'
+import { compilePattern } from './pattern'
+import { Router } from './router'
 
 const matches = (pattern: string, name: string) => compilePattern(pattern).test(name)
 
@@ -67,14 +68,108 @@ describe('patterns', () => {
   })
 })
 
-describe('globs', () => {
-  it('match exactly as picomatch does, with "." as the separator', () => {
-    const globs = ['{a,b}.c', 'a?', 'a*', '*b', 'a.{b,c}.*', '[ab].c', 'a.@(b|c)', 'a.+(b)', '{a,b.{c,d}}', 'a.b*.**', '**.c*']
-    const names = ['a', 'b', 'ab', 'a.c', 'b.c', 'c.c', 'a.b', 'a.b.c', 'a.c.d', 'a.bb', 'a.bx.y.z', 'x.cc', 'b.d']
-    for (const glob of globs) {
-      const ours = compileGlob(glob)
-      const theirs = picomatch(glob.replaceAll('.', '/'), { dot: true })
-      for (const name of names) expect(ours(name), `${glob} against ${name}`).toBe(theirs(name.replaceAll('.', '/')))
+describe('braces and partial segments mean the same everywhere', () => {
+  it.each([
+    ['{orders.**,payments}', 'orders', true],
+    ['{orders.**,payments}', 'orders.eu.west', true],
+    ['{orders}.internal', 'orders.internal', true],
+    ['ord*.**', 'orders', true],
+    ['ord*.**', 'orders.eu', true],
+    ['orders{,.eu}', 'orders', true],
+    ['orders{,.eu}', 'orders.eu', true],
+    ['orders{,.eu}', 'orders.us', false],
+    ['{a,b.{c,d}}', 'b.d', true],
+    ['[ab].c', 'b.c', true],
+    ['[!ab].c', 'b.c', false],
+    ['[!ab].c', 'x.c', true],
+    ['a?', 'ab', true],
+    ['a?', 'a.b', false],
+  ])('%s against %s is %s', (pattern, name, expected) => {
+    expect(matches(pattern, name)).toBe(expected)
+  })
+
+  it.each(['a.(b|c)', 'a.@(b|c)', 'a.b!', 'a.[]', '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}'])('refuses %j with MALFORMED_PATTERN', (pattern) => {
+    expect(catchError(() => compilePattern(pattern))).toMatchObject({ code: 'MALFORMED_PATTERN' })
+  })
+})
+
+/**
+ * The documented rules, written a second way: braces expanded by a regular expression, then each
+ * alternative turned into one regular expression over "." + name, where `**` is `(\.[^.]+)*`.
+ */
+function oracle(pattern: string, name: string): boolean {
+  const group = /\{([^{}]*)\}/
+  let alternatives = [pattern]
+  while (alternatives.some((a) => group.test(a))) {
+    alternatives = alternatives.flatMap((a) => {
+      const found = group.exec(a)
+      return found ? found[1]!.split(',').map((option) => a.slice(0, found.index) + option + a.slice(found.index + found[0].length)) : [a]
+    })
+  }
+  return alternatives.some((alternative) => {
+    const source = alternative
+      .split('.')
+      .map((segment) => {
+        if (segment === '**') return '(?:\\.[^.]+)*'
+        const body = segment.replace(/[.+^$|\\]/g, '\\$&').replace(/\*/g, '[^.]*').replace(/\?/g, '[^.]').replace(/\[!/g, '[^')
+        return segment === '*' ? '\\.[^.]+' : `\\.${body}`
+      })
+      .join('')
+    return new RegExp(`^${source}$`).test(`.${name}`)
+  })
+}
+
+describe('one matcher for subscriptions, the router and policies', () => {
+  // A small deterministic generator: the same cases on every run.
+  let state = 42
+  const random = (n: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31
+    return state % n
+  }
+  const names = ['orders', 'ord', 'orders.eu', 'orders.eu.west', 'orders.internal', 'payments', 'payments.eu', 'users.eu.west', 'a', 'ab', 'b.c']
+  const segment = (): string => ['orders', 'ord*', '*', '**', 'eu', 'e?', '[ep]*', 'payments', 'west', 'internal', 'a', 'b', 'c', '{eu,us}'][random(14)]!
+  const pattern = (): string => {
+    const parts = Array.from({ length: 1 + random(3) }, segment)
+    const joined = parts.join('.')
+    return random(4) === 0 ? `{${joined},${segment()}}` : joined
+  }
+  const patterns = Array.from({ length: 400 }, pattern).filter((p) => {
+    try {
+      compilePattern(p)
+      return true
+    } catch {
+      return false
+    }
+  })
+
+  it('agrees with the documented rules on generated patterns', () => {
+    expect(patterns.length).toBeGreaterThan(300)
+    let matched = 0
+    for (const p of patterns) {
+      for (const name of names) {
+        expect(matches(p, name), `${p} against ${name}`).toBe(oracle(p, name))
+        if (oracle(p, name)) matched++
+      }
+    }
+    // Both answers are common, so agreeing means something.
+    expect(matched).toBeGreaterThan(patterns.length / 2)
+    expect(matched).toBeLessThan(patterns.length * names.length * 0.8)
+  })
+
+  it('routes, allows and denies exactly what the pattern matches', () => {
+    const router = new Router<{ serial: number; pattern: ReturnType<typeof compilePattern>; admits: () => boolean }>()
+    const routes = patterns.map((p, serial) => ({ serial, pattern: compilePattern(p), admits: () => true }))
+    for (const route of routes) router.add(route)
+    for (const name of names) {
+      const routed = new Set(router.match(name))
+      for (const route of routes) {
+        const expected = oracle(route.pattern.source, name)
+        expect(routed.has(route), `router: ${route.pattern.source} against ${name}`).toBe(expected)
+        const allow = compilePolicy({ send: [route.pattern.source] })
+        const deny = compilePolicy({ send: ['**'], deny: { send: [route.pattern.source] } })
+        expect(allow('events.send', name), `allow ${route.pattern.source} for ${name}`).toBe(expected)
+        expect(deny('events.send', name), `deny ${route.pattern.source} for ${name}`).toBe(!expected)
+      }
     }
   })
 })

@@ -1,0 +1,303 @@
+import { firstValueFrom, NEVER, of, take, toArray } from 'rxjs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createBus, type Bus } from './bus'
+import { BusError } from './errors'
+import type { BusEvent } from './event'
+import type { BusPlugin, PluginHost, Provenance, SubscriptionInfo } from './plugin'
+import { replay } from '../replay/index'
+import { sync } from '../sync/index'
+import { catchError } from '../testing/catch-error'
+import { createHub } from '../testing/hub'
+
+const buses: Bus[] = []
+afterEach(async () => {
+  await Promise.all(buses.splice(0).map((bus) => bus.close()))
+})
+
+/** The tiny test plugin: records everything the seam shows it, and keeps its host. */
+function recorder(name = 'recorder') {
+  const seen: Array<{ event: BusEvent; provenance: Provenance }> = []
+  const opened: SubscriptionInfo[] = []
+  const closed: SubscriptionInfo[] = []
+  const errors: BusError[] = []
+  let host: PluginHost | undefined
+  const plugin: BusPlugin = {
+    name,
+    setup(given) {
+      host = given
+      return {
+        event: (event, provenance) => void seen.push({ event, provenance }),
+        subscribed: (info) => void opened.push(info),
+        unsubscribed: (info) => void closed.push(info),
+        error: (error) => void errors.push(error),
+      }
+    },
+  }
+  return {
+    plugin,
+    seen,
+    opened,
+    closed,
+    errors,
+    get host() {
+      return host!
+    },
+  }
+}
+
+function newBus(plugins: BusPlugin[] = [], name = 'plugins'): Bus {
+  const bus = createBus({ name, plugins })
+  buses.push(bus)
+  return bus
+}
+
+/** Two contexts of one origin, linked by sync over an in-memory channel. */
+function twoContexts(pluginsA: BusPlugin[] = [], pluginsB: BusPlugin[] = []) {
+  const hub = createHub()
+  const link = () => sync({ environment: { kind: 'window', open: hub.open } })
+  return { hub, a: newBus([link(), ...pluginsA], 'linked'), b: newBus([link(), ...pluginsB], 'linked') }
+}
+
+const external = (id: string, system = 'orders'): BusEvent => ({ id, system, kind: 'order.created', path: `/orders/${id}`, data: { id }, time: Date.now(), origin: 'external', seq: 0 })
+
+describe('observing', () => {
+  it('sees every event sent here with its provenance, without subscribing or counting in stats', () => {
+    const rec = recorder()
+    const bus = newBus([rec.plugin])
+    const event = bus.send('orders', 'order.created', '/orders/1', { total: 1 })
+    expect(rec.seen).toEqual([{ event, provenance: { arrival: 'sent', from: bus.origin, bridge: undefined } }])
+    expect(bus.stats()).toMatchObject({ subscriptions: 0, delivered: 0, sent: 1 })
+  })
+
+  it('sees events a policy would hide from every handle', () => {
+    const rec = recorder()
+    const bus = newBus([rec.plugin])
+    bus.scope({ send: ['payments'] }).send('payments', 'payment.done', '/p/1')
+    expect(rec.seen.map((s) => s.event.system)).toEqual(['payments'])
+  })
+
+  it('sees events from another context as received, from that context', async () => {
+    const rec = recorder()
+    const { a, b } = twoContexts([], [rec.plugin])
+    a.send('orders', 'order.created', '/orders/1')
+    await vi.waitFor(() => expect(rec.seen).toHaveLength(1))
+    expect(rec.seen[0]!.provenance).toEqual({ arrival: 'received', from: a.origin, bridge: undefined })
+    expect(rec.seen[0]!.event.origin).toBe(a.origin)
+    expect(b.stats().sent).toBe(0)
+  })
+
+  it('sees subscriptions open and close, with pattern, kind and replay', () => {
+    const rec = recorder()
+    const bus = newBus([rec.plugin])
+    const sub = bus.subscribe('orders.*', 'order.created')
+    bus.scope({ subscribe: ['users'] }).subscribe('users')
+    expect(rec.opened).toEqual([
+      { id: 1, pattern: 'orders.*', kind: 'order.created', replay: false },
+      { id: 2, pattern: 'users', kind: undefined, replay: false },
+    ])
+    sub.close()
+    expect(rec.closed).toEqual([rec.opened[0]])
+    expect(rec.host.subscriptions()).toEqual([rec.opened[1]])
+  })
+
+  it('sees every error and drop, handler failures included', async () => {
+    const rec = recorder()
+    const { hub, b } = twoContexts([], [rec.plugin])
+    b.errors$.subscribe(() => {})
+    b.subscribe('orders').subscribe(() => {
+      throw new Error('boom')
+    })
+    b.send('orders', 'order.created', '/orders/1')
+    hub.inject('crossbus:linked', 'garbage')
+    expect(rec.errors.map((e) => e.code)).toEqual(['HANDLER_FAILED', 'MALFORMED_MESSAGE'])
+    expect(b.stats()).toMatchObject({ dropped: 1, errors: 2 })
+  })
+})
+
+describe('injecting', () => {
+  it('delivers an external event here with its identity and provenance, once', () => {
+    const bridge = recorder('bridge')
+    const watcher = recorder('watcher')
+    const bus = newBus([bridge.plugin, watcher.plugin])
+    const got: BusEvent[] = []
+    bus.subscribe('orders').subscribe((e) => got.push(e))
+    const event = external('ce-1')
+    expect(bridge.host.inject(event)).toBe(true)
+    expect(bridge.host.inject({ ...event })).toBe(false)
+    expect(got).toEqual([event])
+    expect(got[0]).not.toBe(event)
+    expect(watcher.seen.map((s) => s.provenance)).toEqual([{ arrival: 'injected', from: bus.origin, bridge: 'bridge' }])
+    expect(bus.stats().sent).toBe(0)
+  })
+
+  it('tells CloudEvents identities apart by source and id', () => {
+    const bridge = recorder('bridge')
+    const bus = newBus([bridge.plugin])
+    expect(bridge.host.inject(external('1', 'orders'))).toBe(true)
+    expect(bridge.host.inject(external('1', 'users'))).toBe(true)
+    expect(bridge.host.inject(external('1', 'orders'))).toBe(false)
+    expect(bus.stats().delivered).toBe(0)
+  })
+
+  it('refuses an echo of an event this bus sent, and one already received from another context', async () => {
+    const bridge = recorder('bridge')
+    const { a, b } = twoContexts([], [bridge.plugin])
+    bridge.host.inject(external('warm-up'))
+    const mine = b.send('orders', 'order.created', '/orders/1')
+    expect(bridge.host.inject({ ...mine })).toBe(false)
+    const theirs = a.send('orders', 'order.created', '/orders/2')
+    const got: BusEvent[] = []
+    b.subscribe('orders').subscribe((e) => got.push(e))
+    await vi.waitFor(() => expect(got).toHaveLength(1))
+    expect(bridge.host.inject({ ...theirs })).toBe(false)
+    expect(got).toHaveLength(1)
+  })
+
+  it('reaches other contexts once, marked with the bridge, and is never handed back to it', async () => {
+    const bridgeA = recorder('nats')
+    const bridgeB = recorder('nats')
+    const { a, b } = twoContexts([bridgeA.plugin], [bridgeB.plugin])
+    const gotB: BusEvent[] = []
+    b.subscribe('orders').subscribe((e) => gotB.push(e))
+    const event = external('ce-7')
+    bridgeA.host.inject(event)
+    await vi.waitFor(() => expect(gotB).toHaveLength(1))
+    expect(gotB[0]).toEqual(event)
+    expect(bridgeB.seen[0]!.provenance).toEqual({ arrival: 'received', from: a.origin, bridge: 'nats' })
+    // The same event brought in by B's bridge too (two bridges during a leadership handover).
+    expect(bridgeB.host.inject(event)).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(gotB).toHaveLength(1)
+  })
+
+  it('is stored once in history, by the context that injected it', async () => {
+    const bridge = recorder('bridge')
+    const bus = newBus([replay({ store: 'memory' }), bridge.plugin])
+    bridge.host.inject(external('ce-1'))
+    bridge.host.inject(external('ce-1'))
+    bridge.host.inject(external('ce-2'))
+    expect((await bus.history('orders')).map((e) => e.id)).toEqual(['ce-1', 'ce-2'])
+    const replayed = await firstValueFrom(bus.subscribe('orders', { replay: 'all' }).pipe(take(2), toArray()))
+    expect(replayed.map((e) => e.id)).toEqual(['ce-1', 'ce-2'])
+  })
+
+  it('refuses an event the bus would refuse, delivering nothing', () => {
+    const bridge = recorder('bridge')
+    const bus = createBus({ name: 'strict', policy: { send: ['orders'], subscribe: ['**'] }, plugins: [sync(), bridge.plugin] })
+    buses.push(bus)
+    const got: BusEvent[] = []
+    bus.subscribe('**').subscribe((e) => got.push(e))
+    expect(catchError(() => bridge.host.inject(external('1', 'payments'))).code).toBe('POLICY_DENIED')
+    expect(catchError(() => bridge.host.inject({ ...external('2'), system: 'a/b' })).code).toBe('INVALID_SYSTEM')
+    expect(catchError(() => bridge.host.inject({ ...external('3'), id: '' })).code).toBe('INVALID_ARGUMENT')
+    expect(catchError(() => bridge.host.inject({ ...external('4'), seq: -1 })).code).toBe('INVALID_ARGUMENT')
+    expect(catchError(() => bridge.host.inject({ ...external('5'), data: { f: () => 1 } })).code).toBe('NOT_CLONABLE')
+    expect(got).toEqual([])
+  })
+})
+
+describe('leading', () => {
+  it('a bus without a presence plugin leads every job alone', async () => {
+    const rec = recorder()
+    newBus([rec.plugin])
+    expect(await firstValueFrom(rec.host.leads('destinations'))).toBe(true)
+  })
+
+  it('asks the presence plugin per job', async () => {
+    const jobs: string[] = []
+    const presence: BusPlugin = {
+      name: 'presence',
+      setup: () => ({ presence: { peers$: NEVER, leads: (job) => (jobs.push(job), of(false)) } }),
+    }
+    const rec = recorder()
+    newBus([presence, rec.plugin])
+    expect(await firstValueFrom(rec.host.leads('nats'))).toBe(false)
+    expect(jobs).toEqual(['nats'])
+  })
+})
+
+describe('lifecycle', () => {
+  it('flush and close wait for every plugin, and close runs each close once', async () => {
+    const order: string[] = []
+    const slow = (name: string, ms: number): BusPlugin => ({
+      name,
+      setup: () => ({
+        flush: () => new Promise<void>((resolve) => setTimeout(() => (order.push(`${name} flushed`), resolve()), ms)),
+        close: () => new Promise<void>((resolve) => setTimeout(() => (order.push(`${name} closed`), resolve()), ms)),
+      }),
+    })
+    const bus = createBus({ name: 'slow', plugins: [slow('a', 20), slow('b', 5)] })
+    await bus.flush()
+    expect(order).toEqual(['b flushed', 'a flushed'])
+    const closing = bus.close()
+    expect(bus.close()).toBe(closing)
+    await closing
+    expect(order.slice(2).sort()).toEqual(['a closed', 'b closed'])
+  })
+
+  it('attaches to a live bus and detaches again', async () => {
+    const bus = newBus()
+    bus.send('orders', 'order.created', '/orders/1')
+    const rec = recorder()
+    const attached = bus.use(rec.plugin)
+    bus.send('orders', 'order.created', '/orders/2')
+    await attached.detach()
+    bus.send('orders', 'order.created', '/orders/3')
+    expect(rec.seen.map((s) => s.event.path)).toEqual(['/orders/2'])
+    expect(bus.use(rec.plugin).name).toBe('recorder')
+  })
+
+  it('refuses a second plugin of one name, or a second history', () => {
+    const bus = newBus([replay({ store: 'memory' })])
+    expect(catchError(() => bus.use(recorder('replay').plugin)).code).toBe('PLUGIN_CONFLICT')
+    expect(catchError(() => bus.use({ ...replay({ store: 'memory' }), name: 'other-history' })).code).toBe('PLUGIN_CONFLICT')
+    expect(catchError(() => bus.use({ name: 'broken' } as unknown as BusPlugin)).code).toBe('INVALID_ARGUMENT')
+  })
+
+  it('a throwing hook is reported and breaks neither the send nor another plugin', async () => {
+    const rec = recorder()
+    const faulty: BusPlugin = {
+      name: 'faulty',
+      setup: () => ({
+        check: () => {
+          throw new TypeError('check bug')
+        },
+        event: () => {
+          throw new TypeError('event bug')
+        },
+        flush: () => Promise.reject(new TypeError('flush bug')),
+      }),
+    }
+    const bus = newBus([faulty, rec.plugin])
+    const errors: BusError[] = []
+    bus.errors$.subscribe((e) => errors.push(e))
+    const got: BusEvent[] = []
+    bus.subscribe('orders').subscribe((e) => got.push(e))
+    bus.send('orders', 'order.created', '/orders/1')
+    await bus.flush()
+    expect(got).toHaveLength(1)
+    expect(rec.seen).toHaveLength(1)
+    expect(errors.map((e) => [e.code, e.kind, (e.cause as Error).message])).toEqual([
+      ['PLUGIN_FAILED', 'INTERNAL', 'check bug'],
+      ['PLUGIN_FAILED', 'INTERNAL', 'event bug'],
+      ['PLUGIN_FAILED', 'INTERNAL', 'flush bug'],
+    ])
+  })
+
+  it('a check that throws a BusError refuses the send on purpose, atomically', () => {
+    const guard: BusPlugin = {
+      name: 'guard',
+      setup: () => ({
+        check: (event) => {
+          if (event.path.startsWith('/secret')) throw new BusError({ kind: 'PERMISSION_DENIED', code: 'SECRET', message: 'no secrets', retryable: false })
+        },
+      }),
+    }
+    const bus = newBus([guard])
+    const got: BusEvent[] = []
+    bus.subscribe('orders').subscribe((e) => got.push(e))
+    expect(catchError(() => bus.send('orders', 'order.created', '/secret/1')).code).toBe('SECRET')
+    expect(bus.send('orders', 'order.created', '/orders/1').seq).toBe(1)
+    expect(got.map((e) => e.path)).toEqual(['/orders/1'])
+  })
+})
