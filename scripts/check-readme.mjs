@@ -23,6 +23,9 @@ writeFileSync(
       noUnusedLocals: false,
       paths: {
         crossbus: ['../src/index.ts'],
+        'crossbus/core': ['../src/core/index.ts'],
+        'crossbus/sync': ['../src/sync/index.ts'],
+        'crossbus/replay': ['../src/replay/index.ts'],
         'crossbus/react': ['../src/react/index.ts'],
         'crossbus/vue': ['../src/vue/index.ts'],
       },
