@@ -12,7 +12,7 @@ interface Sink {
   complete(): void
 }
 
-/** What a subscription needs from the bus that created it. */
+/** @internal What a subscription needs from the bus that created it. */
 export interface SubscriptionHost {
   /** Takes the subscription out of routing and the bus's count. */
   release(subscription: RoutedSubscription): void
@@ -20,6 +20,7 @@ export interface SubscriptionHost {
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void
 }
 
+/** @internal */
 export interface SubscriptionInit {
   readonly info: SubscriptionInfo
   readonly pattern: Pattern
@@ -61,7 +62,7 @@ export interface BusSubscription<E extends BusEvent = BusEvent> extends Observab
   close(): void
 }
 
-/** The bus's side of a subscription: what the router indexes and delivers to. */
+/** @internal The bus's side of a subscription: what the router indexes and delivers to. */
 export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observable<E> implements BusSubscription<E>, Route {
   readonly serial: number
   readonly info: SubscriptionInfo
