@@ -1,30 +1,22 @@
 import type { Observable } from 'rxjs'
 import type { BusError } from './errors'
-import type { AnyEventMap, AnyEventOf, DataArgs, EventMap, EventOf, KindOf, SystemOf } from './event'
+import type { AnyEventMap, DataArgs, EventMap, EventOf, KindOf, SystemOf } from './event'
+import type { EventsMatching, KindArg, SystemPatternArg } from './pattern-types'
 import type { Policy } from './policy'
+import type { HistoryQuery, SubscribeOptions } from './history-query'
+import type { AttachedPlugin, BusPlugin, Peer } from './plugin'
 import type { BusSubscription } from './subscription'
-import type { Peer } from '../sync/presence'
-import type { HistoryQuery, ReplayOptions, SubscribeOptions } from '../replay/options'
 
 // The public shape of a bus, apart from how `createBus` builds it.
 
-export interface BusOptions {
+/** `createBus` of `crossbus/core`: a bus with only the plugins it is given. */
+export interface CoreBusOptions {
   /** The bus namespace: buses of one name share events. Default `'crossbus'`. */
   readonly name?: string
   /** Who may send and subscribe; no policy allows everything. */
   readonly policy?: Policy
-  /**
-   * Keep history for `subscribe(..., { replay })` and `history()`: in IndexedDB, shared by every
-   * context of the origin (default), or in memory. Off when absent.
-   */
-  readonly replay?: ReplayOptions
-  /**
-   * One bus with every bus of this name in the origin: tabs, iframes, workers. Default `true`;
-   * outside a browser (Node, SSR) the bus stays local either way. `false` keeps it in this context.
-   */
-  readonly crossTab?: boolean
-  /** Largest (estimated) event a cross-tab bus sends; larger ones fail with `TOO_LARGE`. Default 1 MiB. */
-  readonly maxEventBytes?: number
+  /** Plugins attached at creation, in order (see `BusPlugin`); `bus.use()` attaches more later. */
+  readonly plugins?: readonly BusPlugin[]
 }
 
 /** Counters for tests, leak checks and the devtools. */
@@ -67,9 +59,10 @@ export interface BusHandle<E extends EventMap = AnyEventMap> {
    * sub.subscribe((e) => console.log(e.path, e.data))
    * bus.subscribe('orders.*', undefined, { replay: 'all' }).subscribe((e) => render(e))
    */
-  subscribe<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: SubscribeOptions): BusSubscription<EventOf<E, S, K>>
-  subscribe<S extends SystemOf<E>>(system: S, kind?: undefined, options?: SubscribeOptions): BusSubscription<EventOf<E, S>>
-  subscribe(pattern: string, kind?: string, options?: SubscribeOptions): BusSubscription<AnyEventOf<E>>
+  // A pattern or kind that matches nothing of the map is a type error (see ./pattern-types). The
+  // kind overload comes last: the compiler reports the last overload's error, which lists the kinds.
+  subscribe<P extends string>(pattern: SystemPatternArg<E, P>, options: SubscribeOptions): BusSubscription<EventsMatching<E, P>>
+  subscribe<P extends string, K extends string | undefined = undefined>(pattern: SystemPatternArg<E, P>, kind?: KindArg<E, P, K>, options?: SubscribeOptions): BusSubscription<EventsMatching<E, P, K>>
 
   /**
    * The stored events matching a glob (and kind filter), oldest first, within retention;
@@ -79,13 +72,13 @@ export interface BusHandle<E extends EventMap = AnyEventMap> {
    * @example
    * const last10 = await bus.history('orders.*', 'order.created', { limit: 10 })
    */
-  history<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, query?: HistoryQuery): Promise<EventOf<E, S, K>[]>
-  history<S extends SystemOf<E>>(system: S, kind?: undefined, query?: HistoryQuery): Promise<EventOf<E, S>[]>
-  history(pattern: string, kind?: string, query?: HistoryQuery): Promise<AnyEventOf<E>[]>
+  history<P extends string>(pattern: SystemPatternArg<E, P>, query: HistoryQuery): Promise<EventsMatching<E, P>[]>
+  history<P extends string, K extends string | undefined = undefined>(pattern: SystemPatternArg<E, P>, kind?: KindArg<E, P, K>, query?: HistoryQuery): Promise<EventsMatching<E, P, K>[]>
 
   /**
-   * Resolves once every event this context sent so far is stored (in memory if IndexedDB
-   * failed); at once on a bus without `replay`. Never rejects.
+   * Resolves once the plugins' pending work is done: every event this context sent so far is
+   * stored (in memory if IndexedDB failed), outboxes drained. At once on a bus without plugins
+   * that hold work. Never rejects.
    *
    * @example
    * bus.send('cart', 'cart.checked_out', '/cart')
@@ -106,8 +99,8 @@ export interface BusHandle<E extends EventMap = AnyEventMap> {
 
 export interface Bus<E extends EventMap = AnyEventMap> extends BusHandle<E> {
   readonly name: string
-  /** This instance's id: the `origin` of every event it sends. */
-  readonly id: string
+  /** This bus instance's id: the `origin` of every event it sends, and of its `Peer`. */
+  readonly origin: string
   /** Failures that did not stop the bus: throwing handlers, refused messages, storage trouble. */
   readonly errors$: Observable<BusError>
   readonly closed: boolean
@@ -128,6 +121,18 @@ export interface Bus<E extends EventMap = AnyEventMap> extends BusHandle<E> {
    * bus.leader$.subscribe((leading) => (leading ? startPolling() : stopPolling()))
    */
   readonly leader$: Observable<boolean>
-  /** Ends every subscription and releases what the bus holds. Idempotent. */
-  close(): void
+  /**
+   * Attaches a plugin to this live bus (devtools, destinations, bridges); `detach()` takes it off.
+   * Throws `PLUGIN_CONFLICT` if a plugin of that name, or one offering the same service, is attached.
+   *
+   * @example
+   * const counter = bus.use({ name: 'counter', setup: () => ({ event: () => void count++ }) })
+   * await counter.detach()
+   */
+  use(plugin: BusPlugin): AttachedPlugin
+  /**
+   * Ends every subscription, then closes every plugin, which finish their pending work (posts,
+   * writes, outboxes); the promise resolves when they are done. Idempotent.
+   */
+  close(): Promise<void>
 }

@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react'
+import { noBusProvider } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
-import { BusError } from '../core/errors'
 import type { AnyEventMap, EventMap } from '../core/event'
 
 // Holds the untyped handle: typing is the hooks' business (see createBusHooks), and one context
@@ -36,13 +36,6 @@ export function BusProvider<E extends EventMap>({ bus, children }: BusProviderPr
  */
 export function useBus<E extends EventMap = AnyEventMap>(): BusHandle<E> {
   const bus = useContext(BusContext)
-  if (bus === null) {
-    throw new BusError({
-      kind: 'INVALID',
-      code: 'NO_BUS_PROVIDER',
-      retryable: false,
-      message: 'useBus() and the crossbus hooks need a <BusProvider bus={bus}> above the component.',
-    })
-  }
+  if (bus === null) throw noBusProvider('hooks need a <BusProvider bus={bus}> above the component.')
   return bus as unknown as BusHandle<E>
 }

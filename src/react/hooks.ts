@@ -1,25 +1,18 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { NO_EVENTS, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
-import type { AnyEventMap, AnyEventOf, BusEvent, EventMap, EventOf, KindOf, SystemOf } from '../core/event'
+import type { AnyEventMap, BusEvent, EventMap } from '../core/event'
+import type { EventsMatching, KindArg, SystemPatternArg } from '../core/pattern-types'
 import { useBus } from './context'
-import type { ReplaySpec } from '../replay/index'
-import { createRecentEvents, NO_EVENTS, replayKey, type RecentEventsOptions } from './recent-events'
-
-/** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
-export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
-
-/** `useEvents(pattern, kind?, options)`. */
-export type UseEventsOptions = RecentEventsOptions
-
-/** `useLatestEvent(pattern, kind?, options)`. */
-export interface UseLatestEventOptions {
-  /** Start from history (on a bus created with `replay`); `1` shows the last stored event at once. */
-  readonly replay?: ReplaySpec
-}
+import { createRecentEvents, replayKey } from './recent-events'
 
 /**
  * The crossbus hooks, typed by an event map. `createBusHooks<ShopEvents>()` returns them typed;
  * the hooks exported from `crossbus/react` are the same functions, untyped.
+ *
+ * With a map, a pattern or kind that can match nothing of it is a type error (the message lists
+ * what exists), and a glob narrows the events to the systems and kinds it matches, as
+ * `bus.subscribe` does. The overload with a kind comes last: it is the one whose error is shown.
  */
 export interface BusHooks<E extends EventMap = AnyEventMap> {
   /** The handle of the nearest `BusProvider`. */
@@ -32,11 +25,8 @@ export interface BusHooks<E extends EventMap = AnyEventMap> {
    * @example
    * useEvent('cart', 'item.added', (e) => toast(`${e.data.name} added`))
    */
-  useEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, handler: (event: EventOf<E, S, K>) => void): void
-  useEvent<S extends SystemOf<E>>(system: S, handler: (event: SystemEvent<E, S>) => void): void
-  useEvent<S extends SystemOf<E>>(system: S, kind: undefined, handler: (event: SystemEvent<E, S>) => void): void
-  useEvent(pattern: string, kind: string | undefined, handler: (event: AnyEventOf<E>) => void): void
-  useEvent(pattern: string, handler: (event: AnyEventOf<E>) => void): void
+  useEvent<P extends string>(pattern: SystemPatternArg<E, P>, handler: (event: EventsMatching<E, P>) => void): void
+  useEvent<P extends string, K extends string | undefined>(pattern: SystemPatternArg<E, P>, kind: KindArg<E, P, K>, handler: (event: EventsMatching<E, P, K>) => void): void
 
   /**
    * The last `limit` (default 100) matching events, oldest first, as state. Every event of a burst
@@ -45,11 +35,8 @@ export interface BusHooks<E extends EventMap = AnyEventMap> {
    * @example
    * const added = useEvents('cart', 'item.added', { limit: 10, replay: 'all' })
    */
-  useEvents<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: UseEventsOptions): readonly EventOf<E, S, K>[]
-  useEvents<S extends SystemOf<E>>(system: S, options?: UseEventsOptions): readonly SystemEvent<E, S>[]
-  useEvents<S extends SystemOf<E>>(system: S, kind: undefined, options?: UseEventsOptions): readonly SystemEvent<E, S>[]
-  useEvents(pattern: string, kind?: string, options?: UseEventsOptions): readonly AnyEventOf<E>[]
-  useEvents(pattern: string, options?: UseEventsOptions): readonly AnyEventOf<E>[]
+  useEvents<P extends string>(pattern: SystemPatternArg<E, P>, options?: UseEventsOptions): readonly EventsMatching<E, P>[]
+  useEvents<P extends string, K extends string | undefined = undefined>(pattern: SystemPatternArg<E, P>, kind?: KindArg<E, P, K>, options?: UseEventsOptions): readonly EventsMatching<E, P, K>[]
 
   /**
    * The last matching event, or `undefined` before the first.
@@ -57,11 +44,8 @@ export interface BusHooks<E extends EventMap = AnyEventMap> {
    * @example
    * const listing = useLatestEvent('inventory', 'catalog.listed', { replay: 1 })
    */
-  useLatestEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: S, kind: K, options?: UseLatestEventOptions): EventOf<E, S, K> | undefined
-  useLatestEvent<S extends SystemOf<E>>(system: S, options?: UseLatestEventOptions): SystemEvent<E, S> | undefined
-  useLatestEvent<S extends SystemOf<E>>(system: S, kind: undefined, options?: UseLatestEventOptions): SystemEvent<E, S> | undefined
-  useLatestEvent(pattern: string, kind?: string, options?: UseLatestEventOptions): AnyEventOf<E> | undefined
-  useLatestEvent(pattern: string, options?: UseLatestEventOptions): AnyEventOf<E> | undefined
+  useLatestEvent<P extends string>(pattern: SystemPatternArg<E, P>, options?: UseLatestEventOptions): EventsMatching<E, P> | undefined
+  useLatestEvent<P extends string, K extends string | undefined = undefined>(pattern: SystemPatternArg<E, P>, kind?: KindArg<E, P, K>, options?: UseLatestEventOptions): EventsMatching<E, P, K> | undefined
 
   /**
    * The provider's `send`, stable for as long as the handle is: safe in dependency lists. A scoped

@@ -1,4 +1,5 @@
 export { BusProvider, useBus } from './context'
 export type { BusProviderProps } from './context'
 export { createBusHooks, useEvent, useEvents, useLatestEvent, useSend } from './hooks'
-export type { BusHooks, SystemEvent, UseEventsOptions, UseLatestEventOptions } from './hooks'
+export type { BusHooks } from './hooks'
+export type { SystemEvent, UseEventsOptions, UseLatestEventOptions } from '../adapters/shared'

@@ -55,6 +55,19 @@ function TypeProofs() {
   send('cart', 'item.added', '/cart/tea', { sku: 'tea' })
   // @ts-expect-error limit is a number
   useEvents('cart', { limit: '5' })
+  // Patterns and kinds are as strict as send: a typo is an error naming what exists.
+  // @ts-expect-error "item.addd" is not a kind of cart ("item.added" | "cart.cleared")
+  useEvents('cart', 'item.addd')
+  // @ts-expect-error "crat" is not a system
+  useLatestEvent('crat')
+  // @ts-expect-error useEvent too
+  useEvent('cart', 'item.addd', () => {})
+  // @ts-expect-error a glob that matches no system
+  useEvents('cart.*')
+  // A glob narrows the events to what it matches.
+  const items = useEvents('**', 'item.*', { limit: 5 })
+  assertType<IsExact<(typeof items)[number]['kind'], 'item.added'>>()
+  useEvent('{cart,orders}', 'cart.*', (event) => assertType<IsExact<typeof event.data, undefined>>())
   const typedBus = useBus<ShopEvents>()
   typedBus.send('cart', 'cart.cleared', '/cart')
   // The plain hooks are untyped: any system, unknown data.

@@ -1,25 +1,14 @@
+import { keepLatest, limitOf, type UseEventsOptions } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
-import { invalid } from '../core/errors'
 import type { BusEvent } from '../core/event'
+import type { ReplaySpec } from '../core/history-query'
 import type { BusSubscription } from '../core/subscription'
-import type { ReplaySpec } from '../replay/index'
-
-/** What `useEvents` keeps. */
-export interface RecentEventsOptions {
-  /** How many of the latest matching events to keep (oldest first). Default 100; `Infinity` keeps all. */
-  readonly limit?: number
-  /** Start with matching history (on a bus created with `replay`), then live events. */
-  readonly replay?: ReplaySpec
-}
 
 /** The last events of one subscription, as an external store for `useSyncExternalStore`. */
 export interface RecentEvents {
   subscribe(onChange: () => void): () => void
   getSnapshot(): readonly BusEvent[]
 }
-
-export const DEFAULT_LIMIT = 100
-export const NO_EVENTS: readonly BusEvent[] = Object.freeze([])
 
 /**
  * Keeps the last `limit` events of `bus.subscribe(pattern, kind)` outside React, so a burst of
@@ -28,23 +17,13 @@ export const NO_EVENTS: readonly BusEvent[] = Object.freeze([])
  * first listener and closed with the last, which keeps StrictMode's subscribe, unsubscribe,
  * subscribe without a leak. Nothing happens at creation, so a render React throws away costs nothing.
  */
-export function createRecentEvents(
-  bus: BusHandle,
-  pattern: string,
-  kind: string | undefined,
-  options: RecentEventsOptions,
-): RecentEvents {
-  const limit = checkLimit(options.limit ?? DEFAULT_LIMIT)
+export function createRecentEvents(bus: BusHandle, pattern: string, kind: string | undefined, options: UseEventsOptions): RecentEvents {
+  const latest = keepLatest(limitOf(options))
   const listeners = new Set<() => void>()
-  // Appended in place and trimmed in batches; a snapshot is copied at most once per change.
-  let buffer: BusEvent[] = []
-  let snapshot: readonly BusEvent[] | undefined = NO_EVENTS
   let subscription: BusSubscription | undefined
 
   const receive = (event: BusEvent) => {
-    buffer.push(event)
-    if (buffer.length >= 2 * limit) buffer = buffer.slice(-limit)
-    snapshot = undefined
+    latest.push(event)
     for (const listener of [...listeners]) listener()
   }
 
@@ -53,10 +32,7 @@ export function createRecentEvents(
       listeners.add(onChange)
       if (!subscription) {
         // Replay delivers history again on every subscription: start from it, not on top of it.
-        if (options.replay !== undefined && buffer.length > 0) {
-          buffer = []
-          snapshot = undefined
-        }
+        if (options.replay !== undefined && latest.snapshot().length > 0) latest.clear()
         subscription = bus.subscribe(pattern, kind, { replay: options.replay })
         subscription.subscribe(receive)
       }
@@ -68,10 +44,7 @@ export function createRecentEvents(
         }
       }
     },
-    getSnapshot() {
-      snapshot ??= buffer.length > limit ? buffer.slice(-limit) : buffer.slice()
-      return snapshot
-    },
+    getSnapshot: latest.snapshot,
   }
 }
 
@@ -79,9 +52,4 @@ export function createRecentEvents(
 export function replayKey(replay: ReplaySpec | undefined): string {
   if (replay === undefined) return ''
   return typeof replay === 'object' && replay !== null ? `since:${replay.since}` : String(replay)
-}
-
-function checkLimit(limit: number): number {
-  if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit
-  throw invalid('INVALID_ARGUMENT', `limit must be a positive integer or Infinity, got ${String(limit)}.`)
 }

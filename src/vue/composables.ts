@@ -1,47 +1,21 @@
-import {
-  hasInjectionContext,
-  inject,
-  isRef,
-  onScopeDispose,
-  shallowRef,
-  ssrContextKey,
-  toValue,
-  watch,
-  type MaybeRefOrGetter,
-  type Ref,
-} from 'vue'
+import { computed, customRef, hasInjectionContext, inject, isRef, onScopeDispose, ssrContextKey, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
+import { keepLatest, limitOf, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
-import { invalid } from '../core/errors'
-import type { AnyEventMap, AnyEventOf, BusEvent, EventMap, EventOf, KindOf, SystemOf } from '../core/event'
+import type { AnyEventMap, BusEvent, EventMap } from '../core/event'
+import type { ReplaySpec } from '../core/history-query'
+import type { EventsMatching, KindArg, SystemPatternArg } from '../core/pattern-types'
 import type { BusSubscription } from '../core/subscription'
-import type { ReplaySpec } from '../replay/index'
 import { useBus } from './plugin'
-
-/** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
-export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
-
-/** `useEvents(pattern, kind?, options)`. */
-export interface UseEventsOptions {
-  /** How many of the latest matching events to keep (oldest first). Default 100; `Infinity` keeps all. */
-  readonly limit?: number
-  /** Start with matching history (on a bus created with `replay`), then live events. */
-  readonly replay?: ReplaySpec
-}
-
-/** `useLatestEvent(pattern, kind?, options)`. */
-export interface UseLatestEventOptions {
-  /** Start from history (on a bus created with `replay`); `1` shows the last stored event at once. */
-  readonly replay?: ReplaySpec
-}
-
-type Pattern<S extends string> = MaybeRefOrGetter<S>
-type Kind<K extends string | undefined> = MaybeRefOrGetter<K>
 
 /**
  * The crossbus composables, typed by an event map. `createBusComposables<ShopEvents>()` returns
  * them typed; the composables exported from `crossbus/vue` are the same functions, untyped.
  * Pattern and kind may be refs or getters: a change resubscribes. What a composable subscribes
  * to is closed when its scope (component or `effectScope`) is disposed.
+ *
+ * With a map, a pattern or kind that can match nothing of it is a type error (the message lists
+ * what exists), and a glob narrows the events to the systems and kinds it matches, as
+ * `bus.subscribe` does. The overload with a kind comes last: it is the one whose error is shown.
  */
 export interface BusComposables<E extends EventMap = AnyEventMap> {
   /** The handle given by the plugin or `provideBus`. */
@@ -53,11 +27,12 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * @example
    * useEvent('cart', 'item.added', (e) => toast(`${e.data.name} added`))
    */
-  useEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: Pattern<S>, kind: Kind<K>, handler: (event: EventOf<E, S, K>) => void): void
-  useEvent<S extends SystemOf<E>>(system: Pattern<S>, handler: (event: SystemEvent<E, S>) => void): void
-  useEvent<S extends SystemOf<E>>(system: Pattern<S>, kind: undefined, handler: (event: SystemEvent<E, S>) => void): void
-  useEvent(pattern: Pattern<string>, kind: Kind<string | undefined>, handler: (event: AnyEventOf<E>) => void): void
-  useEvent(pattern: Pattern<string>, handler: (event: AnyEventOf<E>) => void): void
+  useEvent<P extends string>(pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>, handler: (event: EventsMatching<E, P>) => void): void
+  useEvent<P extends string, K extends string | undefined>(
+    pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
+    kind: MaybeRefOrGetter<KindArg<E, P, K>>,
+    handler: (event: EventsMatching<E, P, K>) => void,
+  ): void
 
   /**
    * A ref of the last `limit` (default 100) matching events, oldest first; every event of a burst
@@ -66,11 +41,12 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * @example
    * const added = useEvents('cart', 'item.added', { limit: 10, replay: 'all' })
    */
-  useEvents<S extends SystemOf<E>, K extends KindOf<E, S>>(system: Pattern<S>, kind: Kind<K>, options?: UseEventsOptions): Readonly<Ref<readonly EventOf<E, S, K>[]>>
-  useEvents<S extends SystemOf<E>>(system: Pattern<S>, options?: UseEventsOptions): Readonly<Ref<readonly SystemEvent<E, S>[]>>
-  useEvents<S extends SystemOf<E>>(system: Pattern<S>, kind: undefined, options?: UseEventsOptions): Readonly<Ref<readonly SystemEvent<E, S>[]>>
-  useEvents(pattern: Pattern<string>, kind?: Kind<string | undefined>, options?: UseEventsOptions): Readonly<Ref<readonly AnyEventOf<E>[]>>
-  useEvents(pattern: Pattern<string>, options?: UseEventsOptions): Readonly<Ref<readonly AnyEventOf<E>[]>>
+  useEvents<P extends string>(pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>, options?: UseEventsOptions): Readonly<Ref<readonly EventsMatching<E, P>[]>>
+  useEvents<P extends string, K extends string | undefined = undefined>(
+    pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
+    kind?: MaybeRefOrGetter<KindArg<E, P, K>>,
+    options?: UseEventsOptions,
+  ): Readonly<Ref<readonly EventsMatching<E, P, K>[]>>
 
   /**
    * A ref of the last matching event, `undefined` before the first.
@@ -78,11 +54,12 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * @example
    * const listing = useLatestEvent('inventory', 'catalog.listed', { replay: 1 })
    */
-  useLatestEvent<S extends SystemOf<E>, K extends KindOf<E, S>>(system: Pattern<S>, kind: Kind<K>, options?: UseLatestEventOptions): Readonly<Ref<EventOf<E, S, K> | undefined>>
-  useLatestEvent<S extends SystemOf<E>>(system: Pattern<S>, options?: UseLatestEventOptions): Readonly<Ref<SystemEvent<E, S> | undefined>>
-  useLatestEvent<S extends SystemOf<E>>(system: Pattern<S>, kind: undefined, options?: UseLatestEventOptions): Readonly<Ref<SystemEvent<E, S> | undefined>>
-  useLatestEvent(pattern: Pattern<string>, kind?: Kind<string | undefined>, options?: UseLatestEventOptions): Readonly<Ref<AnyEventOf<E> | undefined>>
-  useLatestEvent(pattern: Pattern<string>, options?: UseLatestEventOptions): Readonly<Ref<AnyEventOf<E> | undefined>>
+  useLatestEvent<P extends string>(pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>, options?: UseLatestEventOptions): Readonly<Ref<EventsMatching<E, P> | undefined>>
+  useLatestEvent<P extends string, K extends string | undefined = undefined>(
+    pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
+    kind?: MaybeRefOrGetter<KindArg<E, P, K>>,
+    options?: UseLatestEventOptions,
+  ): Readonly<Ref<EventsMatching<E, P, K> | undefined>>
 
   /**
    * The handle's `send`. A scoped handle's policy applies (a denied send throws `POLICY_DENIED`).
@@ -95,9 +72,7 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
 }
 
 type Handler = (event: BusEvent) => void
-type KindArg = MaybeRefOrGetter<string | undefined>
-
-const DEFAULT_LIMIT = 100
+type KindArgument = MaybeRefOrGetter<string | undefined>
 
 /**
  * Keeps one subscription to the current pattern and kind: opened now, reopened when either
@@ -107,7 +82,7 @@ const DEFAULT_LIMIT = 100
  */
 function keepSubscribed(
   pattern: MaybeRefOrGetter<string>,
-  kind: KindArg,
+  kind: KindArgument,
   replay: ReplaySpec | undefined,
   handler: Handler,
   restart?: () => void,
@@ -131,35 +106,43 @@ function keepSubscribed(
   })
 }
 
-function useEventImpl(pattern: MaybeRefOrGetter<string>, kindOrHandler: KindArg | Handler, maybeHandler?: Handler): void {
+function useEventImpl(pattern: MaybeRefOrGetter<string>, kindOrHandler: KindArgument | Handler, maybeHandler?: Handler): void {
   // A kind getter is a function too: a handler is the argument that is last.
-  const [kind, handler] = maybeHandler === undefined ? [undefined, kindOrHandler as Handler] : [kindOrHandler as KindArg, maybeHandler]
+  const [kind, handler] = maybeHandler === undefined ? [undefined, kindOrHandler as Handler] : [kindOrHandler as KindArgument, maybeHandler]
   keepSubscribed(pattern, kind, undefined, handler)
 }
 
-function useEventsImpl(pattern: MaybeRefOrGetter<string>, kindOrOptions?: KindArg | UseEventsOptions, maybeOptions?: UseEventsOptions): Readonly<Ref<readonly BusEvent[]>> {
+function useEventsImpl(pattern: MaybeRefOrGetter<string>, kindOrOptions?: KindArgument | UseEventsOptions, maybeOptions?: UseEventsOptions): Readonly<Ref<readonly BusEvent[]>> {
   const [kind, options = {}] = isOptions(kindOrOptions) ? [undefined, kindOrOptions] : [kindOrOptions, maybeOptions]
-  const limit = checkLimit(options.limit ?? DEFAULT_LIMIT)
-  const events = shallowRef<readonly BusEvent[]>([])
-  keepSubscribed(
-    pattern,
-    kind,
-    options.replay,
-    (event) => {
-      const kept = events.value.length >= limit ? events.value.slice(events.value.length - limit + 1) : events.value.slice()
-      kept.push(event)
-      events.value = kept
-    },
-    () => (events.value = []),
-  )
+  const latest = keepLatest(limitOf(options))
+  // A custom ref, so that a burst of events is copied once, when it is read, not once per event.
+  let changed = () => {}
+  const events = customRef<readonly BusEvent[]>((track, trigger) => {
+    changed = trigger
+    return {
+      get() {
+        track()
+        return latest.snapshot()
+      },
+      set() {}, // read-only: the type returned says so
+    }
+  })
+  const receive = (event: BusEvent) => {
+    latest.push(event)
+    changed()
+  }
+  const restart = () => {
+    latest.clear()
+    changed()
+  }
+  keepSubscribed(pattern, kind, options.replay, receive, restart)
   return events
 }
 
-function useLatestEventImpl(pattern: MaybeRefOrGetter<string>, kindOrOptions?: KindArg | UseLatestEventOptions, maybeOptions?: UseLatestEventOptions): Readonly<Ref<BusEvent | undefined>> {
+function useLatestEventImpl(pattern: MaybeRefOrGetter<string>, kindOrOptions?: KindArgument | UseLatestEventOptions, maybeOptions?: UseLatestEventOptions): Readonly<Ref<BusEvent | undefined>> {
   const [kind, options = {}] = isOptions(kindOrOptions) ? [undefined, kindOrOptions] : [kindOrOptions, maybeOptions]
-  const latest = shallowRef<BusEvent | undefined>(undefined)
-  keepSubscribed(pattern, kind, options.replay, (event) => (latest.value = event), () => (latest.value = undefined))
-  return latest
+  const events = useEventsImpl(pattern, kind, { limit: 1, replay: options.replay })
+  return computed(() => events.value[events.value.length - 1])
 }
 
 function useSendImpl(): BusHandle['send'] {
@@ -168,18 +151,13 @@ function useSendImpl(): BusHandle['send'] {
 }
 
 // A plain object is options; a string, a ref (an object too, but branded) or a getter is a kind.
-function isOptions<O extends object>(value: KindArg | O | undefined): value is O {
+function isOptions<O extends object>(value: KindArgument | O | undefined): value is O {
   return typeof value === 'object' && value !== null && !isRef(value)
 }
 
 // The server renderer provides its context to every component it renders; nothing else does.
 function isServerRendering(): boolean {
   return hasInjectionContext() && inject(ssrContextKey, null) !== null
-}
-
-function checkLimit(limit: number): number {
-  if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit
-  throw invalid('INVALID_ARGUMENT', `limit must be a positive integer or Infinity, got ${String(limit)}.`)
 }
 
 /**

@@ -1,3 +1,4 @@
 export { createBusPlugin, provideBus, useBus } from './plugin'
 export { createBusComposables, useEvent, useEvents, useLatestEvent, useSend } from './composables'
-export type { BusComposables, SystemEvent, UseEventsOptions, UseLatestEventOptions } from './composables'
+export type { BusComposables } from './composables'
+export type { SystemEvent, UseEventsOptions, UseLatestEventOptions } from '../adapters/shared'

@@ -1,6 +1,6 @@
 import { inject, provide, type InjectionKey, type Plugin } from 'vue'
+import { noBusProvider } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
-import { BusError } from '../core/errors'
 import type { AnyEventMap, EventMap } from '../core/event'
 
 // Holds the untyped handle: typing is the composables' business (see createBusComposables).
@@ -42,12 +42,7 @@ export function provideBus<E extends EventMap>(bus: BusHandle<E>): void {
 export function useBus<E extends EventMap = AnyEventMap>(): BusHandle<E> {
   const bus = inject(BUS_KEY, null)
   if (bus === null) {
-    throw new BusError({
-      kind: 'INVALID',
-      code: 'NO_BUS_PROVIDER',
-      retryable: false,
-      message: 'useBus() and the crossbus composables need app.use(createBusPlugin(bus)) (or provideBus) and must be called in setup or app.runWithContext.',
-    })
+    throw noBusProvider('composables need app.use(createBusPlugin(bus)) (or provideBus) and must be called in setup or app.runWithContext.')
   }
   return bus as unknown as BusHandle<E>
 }

@@ -56,6 +56,22 @@ export function typeProofs() {
   assertType<IsExact<(typeof either.value)[number]['system'], 'cart' | 'orders'>>()
   // @ts-expect-error the ref is read-only
   added.value = []
+  // Patterns and kinds are as strict as send: a typo is an error naming what exists.
+  // @ts-expect-error "item.addd" is not a kind of cart ("item.added" | "cart.cleared")
+  useEvents('cart', 'item.addd')
+  // @ts-expect-error "crat" is not a system
+  useLatestEvent('crat')
+  // @ts-expect-error useEvent too
+  useEvent('cart', 'item.addd', () => {})
+  // @ts-expect-error a ref or getter is checked too
+  useEvents(ref<'cart' | 'crat'>('cart'))
+  // @ts-expect-error a kind getter as well
+  useEvents('cart', () => 'item.addd' as const)
+  // A glob narrows the events to what it matches.
+  const placed = useEvents('**', '*.placed', { limit: 5 })
+  assertType<IsExact<(typeof placed.value)[number]['system'], 'orders'>>()
+  const cartOnly = useLatestEvent('{cart,users}', { replay: 1 })
+  assertType<IsExact<NonNullable<typeof cartOnly.value>['system'], 'cart'>>()
   const loose = useUntypedEvents('anything', 'goes')
   assertType<IsExact<(typeof loose.value)[number], BusEvent<unknown, 'anything', 'goes'>>>()
 }

@@ -1,5 +1,5 @@
 // Server rendering in Node (no DOM), and the composables' subscription lifecycle in plain effect
-// scopes, which needs no renderer at all. Real components are tested in Chromium (e2e/vue.spec.ts).
+// scopes, which needs no renderer at all. Real components are tested in Chromium (e2e/hooks.spec.ts).
 import { createApp, createSSRApp, defineComponent, effectScope, h, nextTick, ref } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { describe, expect, it } from 'vitest'
