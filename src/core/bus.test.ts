@@ -370,3 +370,31 @@ describe('options', () => {
     await bus.close()
   })
 })
+
+describe('a policy function that throws', () => {
+  // A typical slip: a lookup table without an entry for every system.
+  const rules: Record<string, string[]> = { orders: ['events.send', 'events.subscribe'] }
+  const policy = (action: string, system: string) => rules[system]!.includes(action)
+
+  it('denies, reports POLICY_FAILED, takes no seq and leaves the bus working', () => {
+    const bus = newBus({ policy })
+    const errors: BusError[] = []
+    bus.errors$.subscribe((e) => errors.push(e))
+    expect(catchError(() => bus.send('payments', 'k', '/p'))).toMatchObject({ code: 'POLICY_DENIED', kind: 'INVALID' })
+    expect(errors.map((e) => e.code)).toEqual(['POLICY_FAILED'])
+    expect(errors[0]!.cause).toBeInstanceOf(TypeError)
+    expect(bus.send('orders', 'k', '/o').seq).toBe(1)
+  })
+
+  it('hides only the systems it throws for from a glob subscription; the rest of the batch arrives', () => {
+    const bus = newBus()
+    bus.errors$.subscribe(() => {})
+    const scoped: string[] = []
+    const everything: string[] = []
+    bus.scope(policy).subscribe('**').subscribe((e) => scoped.push(e.system))
+    bus.subscribe('**').subscribe((e) => everything.push(e.system))
+    for (const system of ['orders', 'payments', 'orders']) bus.send(system, 'k', '/x')
+    expect(scoped).toEqual(['orders', 'orders'])
+    expect(everything).toEqual(['orders', 'payments', 'orders'])
+  })
+})

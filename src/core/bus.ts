@@ -43,7 +43,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   if (typeof name !== 'string' || name === '') throw busError('INVALID_ARGUMENT', 'The bus name must be a non-empty string.')
   const plugins = options.plugins ?? []
   if (!Array.isArray(plugins)) throw busError('INVALID_ARGUMENT', 'createBus: `plugins` must be an array of plugins.')
-  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy)
+  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, (error) => report(error))
   const origin = newOriginId()
   const router = new Router<RoutedSubscription>()
   const open = new Set<RoutedSubscription>()
@@ -205,7 +205,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
       subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
       history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => history(policy, pattern, kind, query),
       flush: () => set.flush(),
-      scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner))),
+      scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner, report))),
     } as unknown as BusHandle<E>
   }
 

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   ELECTION_FAILED: { kind: 'UNAVAILABLE', retryable: true },
   HANDLER_FAILED: { kind: 'INTERNAL', retryable: false },
   PLUGIN_FAILED: { kind: 'INTERNAL', retryable: false },
+  POLICY_FAILED: { kind: 'INTERNAL', retryable: false },
 } as const satisfies Record<string, { readonly kind: BusErrorKind; readonly retryable: boolean }>
 
 /** The conditions crossbus itself reports (see {@link ERROR_CODES}). Plugins may add their own codes. */

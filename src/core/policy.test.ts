@@ -39,6 +39,13 @@ describe('policy', () => {
     expect(both('events.send', 'b.c')).toBe(false)
   })
 
+  it('refuses a policy in the wrong shape instead of ignoring it', () => {
+    expect(catchError(() => compilePolicy({ deny: ['orders'] } as never))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('policy.deny') })
+    expect(catchError(() => compilePolicy({ sned: ['orders'] } as never))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"sned"') })
+    expect(catchError(() => compilePolicy(['orders'] as never))).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(catchError(() => compilePolicy({ deny: { send: 'orders' } } as never))).toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+
   it('refuses malformed policies up front', () => {
     expect(catchError(() => compilePolicy({ send: ['orders..x'] }))).toMatchObject({ code: 'MALFORMED_PATTERN', kind: 'INVALID' })
     expect(catchError(() => compilePolicy({ send: 'orders' as unknown as string[] }))).toMatchObject({ code: 'INVALID_ARGUMENT' })

@@ -1,4 +1,5 @@
-import { busError } from './errors'
+import { busError, type BusError } from './errors'
+import { checkOptions } from './options'
 import { compilePattern, type Pattern } from './pattern'
 
 /** The two actions a policy rules on, named as in the seed's permission table. */
@@ -24,12 +25,26 @@ export type Policy =
 
 export type PolicyCheck = (action: PolicyAction, system: string) => boolean
 
-/** Compiles a policy once; a malformed glob in it throws here rather than at the first send. */
-export function compilePolicy(policy: Policy): PolicyCheck {
-  if (typeof policy === 'function') return (action, system) => policy(action, system) === true
-  if (typeof policy !== 'object' || policy === null) {
+/**
+ * Compiles a policy once; a malformed glob or shape throws here rather than at the first send.
+ * A function policy that throws denies, and what it threw goes to `failed` (the bus's `errors$`).
+ */
+export function compilePolicy(policy: Policy, failed?: (error: BusError) => void): PolicyCheck {
+  if (typeof policy === 'function') {
+    return (action, system) => {
+      try {
+        return policy(action, system) === true
+      } catch (cause) {
+        failed?.(busError('POLICY_FAILED', `The policy function threw for ${action} on the system "${system}"; that counts as a denial.`, cause))
+        return false
+      }
+    }
+  }
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
     throw busError('INVALID_ARGUMENT', 'A policy is an object of allowed system globs per action, or a function (action, system) => boolean.')
   }
+  checkOptions(policy, ['send', 'subscribe', 'deny'], 'policy')
+  if (policy.deny !== undefined) checkOptions(policy.deny, ['send', 'subscribe'], 'policy.deny (an object of system globs per action, like the policy)')
   const allowSend = compileList(policy.send, 'send')
   const allowSubscribe = compileList(policy.subscribe, 'subscribe')
   const denySend = compileList(policy.deny?.send, 'deny.send')

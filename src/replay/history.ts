@@ -1,6 +1,6 @@
 import { busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
-import { lazyImportHint } from '../core/context'
+import { currentContextKind, lazyImportHint } from '../core/context'
 import type { HistoryRead, PluginHost } from '../core/plugin'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
@@ -60,7 +60,9 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     return fallback
   }
 
-  if (options.store === 'memory') {
+  // Outside a browser (Node, SSR, unit tests) there is no IndexedDB to miss: memory, quietly.
+  const inMemory = options.store === 'memory' || (options.store === undefined && currentContextKind() === undefined && typeof indexedDB === 'undefined')
+  if (inMemory) {
     store = new MemoryReplayStore()
   } else {
     // Opened when the bus is created, not on its first send, so that a tab sending and closing
@@ -135,7 +137,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     if (document.visibilityState === 'hidden') writePending()
   }
   const listens = typeof addEventListener === 'function' && typeof document !== 'undefined'
-  if (listens && options.store !== 'memory') {
+  if (listens && !inMemory) {
     addEventListener('pagehide', onPageHide)
     document.addEventListener('visibilitychange', onVisibilityChange)
   }
@@ -152,7 +154,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     close() {
       writePending()
       closed = true
-      if (listens && options.store !== 'memory') {
+      if (listens && !inMemory) {
         removeEventListener('pagehide', onPageHide)
         document.removeEventListener('visibilitychange', onVisibilityChange)
       }

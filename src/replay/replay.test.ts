@@ -173,9 +173,19 @@ describe('subscribe with replay', () => {
 })
 
 describe('without IndexedDB (Node)', () => {
-  it('falls back to memory, reports it once, and sends never throw', async () => {
+  it('keeps history in memory quietly when no store was asked for, as a local bus should', async () => {
     const errors: BusError[] = []
     const bus = newBus({ replay: {} })
+    bus.errors$.subscribe((e) => errors.push(e))
+    bus.send('a', 'k', '/1')
+    await bus.flush()
+    expect(paths(await bus.history('a'))).toEqual(['/1'])
+    expect(errors).toEqual([])
+  })
+
+  it('with store: "indexeddb" asked for, falls back to memory, reports it once, and sends never throw', async () => {
+    const errors: BusError[] = []
+    const bus = newBus({ replay: { store: 'indexeddb' } })
     bus.errors$.subscribe((e) => errors.push(e))
     bus.send('a', 'k', '/1')
     bus.send('a', 'k', '/2')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { catchError } from '../testing/catch-error'
-import { measureClonable } from './clonable'
+import { MAX_DEPTH, measureClonable } from './clonable'
 
 const LIMIT = 1024 * 1024
 
@@ -74,10 +74,31 @@ describe('measureClonable', () => {
     expect(measureClonable(node, LIMIT)).toBeLessThan(200)
   })
 
-  it('walks very deep data without overflowing the stack', () => {
-    let deep: unknown = 'leaf'
-    for (let i = 0; i < 100_000; i++) deep = { deep }
-    expect(measureClonable(deep, Infinity)).toBeGreaterThan(100_000)
+  it('refuses data nested deeper than browsers can clone, without overflowing the stack itself', () => {
+    const nest = (levels: number, wrap: (inner: unknown) => unknown) => {
+      let deep: unknown = 'leaf'
+      for (let i = 0; i < levels; i++) deep = wrap(deep)
+      return deep
+    }
+    expect(measureClonable(nest(MAX_DEPTH, (deep) => ({ deep })), Infinity)).toBeGreaterThan(MAX_DEPTH)
+    for (const wrap of [(deep: unknown) => ({ deep }), (deep: unknown) => [deep], (deep: unknown) => new Map([['k', deep]])]) {
+      expect(catchError(() => measureClonable(nest(MAX_DEPTH + 1, wrap), Infinity))).toMatchObject({ code: 'NOT_CLONABLE', message: expect.stringContaining(`more than ${MAX_DEPTH} levels`) })
+      expect(catchError(() => measureClonable(nest(100_000, wrap), Infinity)).code).toBe('NOT_CLONABLE')
+    }
+  })
+
+  it("checks an array's own non-index properties, which structured clone copies too", () => {
+    const withKey = (key: string, value: unknown) => Object.assign([1, 2], { [key]: value })
+    expect(catchError(() => measureClonable(withKey('render', () => 1), LIMIT)).code).toBe('NOT_CLONABLE')
+    expect(catchError(() => measureClonable(withKey('note', 'x'.repeat(2000)), 1000)).code).toBe('TOO_LARGE')
+    expect(catchError(() => measureClonable(withKey('constructor', {}), LIMIT)).code).toBe('UNSAFE_KEY')
+    const crafted = [1]
+    Object.defineProperty(crafted, '__proto__', { value: { polluted: true }, enumerable: true })
+    expect(catchError(() => measureClonable(crafted, LIMIT)).code).toBe('UNSAFE_KEY')
+    const holey = [, 1] as unknown[]
+    Object.assign(holey, { extra: () => 1 })
+    expect(catchError(() => measureClonable(holey, LIMIT)).code).toBe('NOT_CLONABLE')
+    expect(measureClonable(Object.assign([1, 2], { note: 'ok' }), LIMIT)).toBeGreaterThan(0)
   })
 
   it('does not expand a diamond-shaped structure exponentially', () => {

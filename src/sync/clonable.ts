@@ -12,6 +12,13 @@ export function isUnsafeKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype'
 }
 
+/**
+ * Deepest nesting of objects and arrays an event may have. Browsers clone (and IndexedDB stores)
+ * data recursively, and overflow their stack a few thousand levels down; real event data is a
+ * handful of levels deep.
+ */
+export const MAX_DEPTH = 256
+
 // Rough structured-clone sizes: enough to enforce a limit, not a byte-exact count.
 const SLOT_BYTES = 8
 const BLOB_BYTES = 64
@@ -30,6 +37,7 @@ const setForEach = Set.prototype.forEach
  * - `NOT_CLONABLE` for what structured clone refuses or silently changes: functions, symbols,
  *   DOM nodes, class instances (their prototype and methods would not survive), WeakMaps, Promises;
  * - `UNSAFE_KEY` for an own `__proto__`, `constructor` or `prototype` key;
+ * - `NOT_CLONABLE` too for data nested deeper than {@link MAX_DEPTH} levels;
  * - `TOO_LARGE` as soon as the estimate passes `limit`.
  *
  * Allowed: primitives but symbols, plain objects (any realm, or `Object.create(null)`), arrays,
@@ -41,9 +49,11 @@ export function measureClonable(value: unknown, limit: number, where = 'data'): 
   let seen: Set<object> | undefined
   const stack: unknown[] = [value]
   const paths: string[] = [where]
+  const depths: number[] = [0]
   while (stack.length > 0) {
     const item = stack.pop()
     const path = paths.pop()!
+    const depth = depths.pop()!
     switch (typeof item) {
       case 'string':
         bytes += item.length + SLOT_BYTES
@@ -64,7 +74,10 @@ export function measureClonable(value: unknown, limit: number, where = 'data'): 
         if (seen === undefined) seen = new Set()
         else if (seen.has(item)) break
         seen.add(item)
+        if (depth >= MAX_DEPTH) throw notClonable(path, `nested more than ${MAX_DEPTH} levels deep`)
+        const pushed = stack.length
         bytes += measureObject(item, path, stack, paths)
+        for (let i = pushed; i < stack.length; i++) depths.push(depth + 1)
         break
       }
     }
@@ -82,7 +95,7 @@ function measureObject(item: object, path: string, stack: unknown[], paths: stri
       stack.push(item[i])
       paths.push(`${path}[${i}]`)
     }
-    return 0
+    return measureArrayProperties(item, path, stack, paths)
   }
   const proto: unknown = Object.getPrototypeOf(item)
   // A plain object's prototype is null or some realm's Object.prototype (whose own prototype is null).
@@ -98,6 +111,28 @@ function measureObject(item: object, path: string, stack: unknown[], paths: stri
     return bytes
   }
   return measureBuiltIn(item, path, stack, paths)
+}
+
+/**
+ * Structured clone also copies an array's own non-index properties (`arr.note = ...`), so they
+ * get the same checks as an object's. Own keys list indices first, so only the tail is read.
+ */
+function measureArrayProperties(item: unknown[], path: string, stack: unknown[], paths: string[]): number {
+  const keys = Object.keys(item)
+  let bytes = 0
+  for (let i = keys.length - 1; i >= 0 && !isArrayIndex(keys[i]!, item.length); i--) {
+    const key = keys[i]!
+    if (isUnsafeKey(key)) throw unsafeKey(path, key)
+    bytes += key.length + SLOT_BYTES
+    stack.push((item as unknown as Record<string, unknown>)[key])
+    paths.push(`${path}.${key}`)
+  }
+  return bytes
+}
+
+function isArrayIndex(key: string, length: number): boolean {
+  const index = Number(key)
+  return Number.isInteger(index) && index >= 0 && index < length && String(index) === key
 }
 
 function measureBuiltIn(item: object, path: string, stack: unknown[], paths: string[]): number {
