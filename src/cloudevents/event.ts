@@ -1,6 +1,7 @@
 import { busError, type BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import { describe } from '../core/validate'
+import { decodeSource, encodeSource } from './source'
 import { formatRfc3339, parseRfc3339 } from './time'
 
 /** Media type of one CloudEvent in the JSON event format. */
@@ -20,7 +21,10 @@ export const EXTERNAL_ORIGIN = 'external'
 export type CloudEventJson<Data = unknown> = {
   readonly specversion: '1.0'
   readonly id: string
-  /** The event's `system`. */
+  /**
+   * The event's `system`, percent-encoded (UTF-8) where a URI-reference cannot hold it: every
+   * character but `A-Z a-z 0-9 - . _ ~ $ & , =` (`my system` is `my%20system`).
+   */
   readonly source: string
   /** The event's `kind`. */
   readonly type: string
@@ -47,6 +51,12 @@ const DECIMAL = /^(?:0|[1-9]\d*)$/
  * A bus event as a CloudEvent in the JSON event format; {@link fromCloudEvent} inverts it.
  * `data` is carried as a JSON value, so it must be JSON-serialisable to survive `JSON.stringify`.
  *
+ * `source` must be a URI-reference (RFC 3986), which a system may not be (`my system`,
+ * `заказы.eu`, `a:b`), so the system is percent-encoded as UTF-8 in it: every character but
+ * `A-Z a-z 0-9 - . _ ~ $ & , =`, `%` included, becomes `%XX` per byte (`заказы.eu` is
+ * `%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7%D1%8B.eu`). `type` and `subject` carry the kind and path
+ * verbatim: CloudEvents asks only that they be non-empty strings.
+ *
  * @throws {BusError} `INVALID_CLOUDEVENT` when the event cannot make a valid CloudEvent: an empty
  * `id`, `system`, `kind` or `path`, a `time` that is not whole epoch milliseconds in years
  * 0000–9999, or a `seq` that is not a non-negative safe integer.
@@ -68,7 +78,7 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
   const json: CloudEventJson<Data> = {
     specversion: '1.0',
     id: evt.id,
-    source: evt.system,
+    source: encodeSource(evt.system),
     type: evt.kind,
     subject: evt.path,
     time,
@@ -92,8 +102,13 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
  *   Having only one of the two extensions is refused, as it means a damaged crossbus event.
  * - without `time` (it is OPTIONAL), `time` is the moment of decoding, as the official SDK does.
  * - `subject` is required, because every bus event names the resource it is about.
- * - `source` and `type` become `system` and `kind` verbatim; a foreign `source` that is a URL is
- *   no valid bus system name, so map it before sending such an event on a bus.
+ * - `source` is percent-decoded into `system`: each valid UTF-8 escape sequence (either hex case)
+ *   becomes its character and anything else stays verbatim, so a malformed `%` (`100%`, `%zz`, a
+ *   truncated or overlong sequence) is kept as it is and never throws. That inverts
+ *   {@link toCloudEvent} exactly. A foreign URL or path (`https://example.com/orders`,
+ *   `/sensors/7`, `a%2Fb` as `a/b`) holds a `/` and is no valid bus system name: the bus refuses it
+ *   with `INVALID_SYSTEM` on send or inject, so map it to a system first.
+ * - `type` becomes `kind` verbatim.
  * - `data` of a non-JSON `datacontenttype` (a string) is kept as that string; `data_base64` is
  *   refused. Attributes crossbus has no field for (`dataschema`, other extensions) are dropped.
  * - `null` attributes count as absent, as the JSON format requires; `"data": null` stays `null`.
@@ -140,7 +155,7 @@ export function fromCloudEvent(json: unknown): BusEvent {
 
   return {
     id,
-    system: source,
+    system: decodeSource(source),
     kind: type,
     path: subject,
     // `data` alone keeps null distinct from absent.

@@ -4,12 +4,19 @@ import { currentContextKind, lazyImportHint } from '../core/context'
 import type { HistoryRead, PluginHost } from '../core/plugin'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
+import { RecentEvents } from './recent'
 import type { ReplayStore, StoredRange } from './store'
+
+// How many of the latest events a context keeps in memory for the seam between history and live
+// events: more than a context receives while a burst is still being committed elsewhere.
+const RECENT_EVENTS = 10_000
 
 /** A bus's history: what the replay plugin's hooks call. */
 export interface BusHistory {
   /** Queues an event to be stored with the others of this task. */
   store(event: BusEvent): void
+  /** Remembers an event that reached this context (stored here or elsewhere) for the seam. */
+  saw(event: BusEvent): void
   /** The stored events that `query` matches, oldest first, within retention. */
   read(query: HistoryRead): Promise<BusEvent[]>
   /** Resolves once every event queued so far is stored (in IndexedDB, or in memory after a fallback). */
@@ -33,6 +40,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   const trimEvery = Math.max(1, Math.ceil(retention.maxEvents / 10))
   // Writes in flight (what flush waits for); trims and closing are not.
   const writes = new Set<Promise<unknown>>()
+  const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS))
   let pending: BusEvent[] = []
   let scheduled = false
   let writtenSinceTrim = 0
@@ -143,6 +151,8 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   }
 
   return {
+    saw: (event) => recent.add(event),
+
     store(event) {
       pending.push(event)
       if (!scheduled) {
@@ -178,7 +188,8 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
       const stored = await withStore((target) =>
         target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
       )
-      const matching = stored.filter(query.matches)
+      const since = range.since ?? -Infinity
+      const matching = recent.mergeInto(stored, (event) => event.time >= since && query.matches(event)).filter(query.matches)
       if (query.limit === undefined || matching.length <= query.limit) return matching
       return query.limit === 0 ? [] : matching.slice(-query.limit)
     },
