@@ -24,6 +24,11 @@ export type { Bus, BusHandle, BusStats, CoreBusOptions } from './bus-api'
 const KNOWN_NAMES_LIMIT = 4096
 /** The options `createBus` of `crossbus/core` takes. */
 export const CORE_OPTIONS = ['name', 'policy', 'plugins'] as const
+/**
+ * How far ahead of this context's clock another context's event time is still believed. Times
+ * within it are adopted (see `observeTime`); a clock further ahead is taken for a wrong one.
+ */
+const MAX_CLOCK_LEAD_MS = 24 * 60 * 60 * 1000
 /** The job `bus.leader$` leads. */
 const BUS_JOB = 'bus'
 
@@ -128,6 +133,14 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     return event
   }
 
+  /**
+   * A hybrid clock: an event this context sends after seeing another's is stamped no earlier than
+   * it, so a clock set back (by an hour, say) cannot make history replay a later event first.
+   */
+  function observeTime(time: number): void {
+    if (time > lastTime && time - Date.now() <= MAX_CLOCK_LEAD_MS) lastTime = time
+  }
+
   function inject(raw: BusEvent, bridge: string): boolean {
     ensureOpen()
     const event = checkInjected(raw)
@@ -137,6 +150,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     if (event.origin === origin || seen.has(event)) return false
     set.check(event)
     seen.add(event)
+    observeTime(event.time)
     dispatch(event)
     set.event(event, { arrival: 'injected', from: origin, bridge })
     return true
@@ -146,6 +160,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     if (closed) return false
     if (bridge !== undefined) seen.start()
     if (seen.active && !seen.add(event)) return false
+    observeTime(event.time)
     dispatch(event)
     set.event(event, { arrival: 'received', from, bridge })
     return true

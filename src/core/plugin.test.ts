@@ -301,3 +301,27 @@ describe('lifecycle', () => {
     expect(got.map((e) => e.path)).toEqual(['/orders/1'])
   })
 })
+
+describe('time', () => {
+  it('stamps an event sent after seeing another context\'s no earlier than it, unless that clock is over a day ahead', async () => {
+    const { a, b } = twoContexts()
+    const got: BusEvent[] = []
+    b.subscribe('clock').subscribe((e) => got.push(e))
+    const hourAhead = Date.now() + 60 * 60 * 1000
+    vi.useFakeTimers({ now: hourAhead, toFake: ['Date'] })
+    try {
+      a.send('clock', 'tick', '/a')
+    } finally {
+      vi.useRealTimers()
+    }
+    await vi.waitFor(() => expect(got).toHaveLength(1))
+    // B's clock is an hour behind A's: its next event still sorts after the one it saw.
+    expect(b.send('clock', 'tick', '/b').time).toBeGreaterThanOrEqual(got[0]!.time)
+
+    const bridge = recorder('bridge')
+    b.use(bridge.plugin)
+    const twoDaysAhead = Date.now() + 2 * 24 * 60 * 60 * 1000
+    bridge.host.inject({ ...external('far'), time: twoDaysAhead })
+    expect(b.send('clock', 'tick', '/b2').time).toBeLessThan(twoDaysAhead - 24 * 60 * 60 * 1000)
+  })
+})
