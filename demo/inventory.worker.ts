@@ -3,12 +3,12 @@
 import { cartOf, openShopBus, type CartEvent, type Listing, type Product } from './shop'
 
 const PRODUCTS: readonly (Product & { stock: number })[] = [
-  { sku: 'espresso', name: 'Espresso beans', price: 14, emoji: '☕', stock: 8 },
-  { sku: 'matcha', name: 'Ceremonial matcha', price: 22, emoji: '🍵', stock: 5 },
-  { sku: 'croissant', name: 'Butter croissant', price: 3.5, emoji: '🥐', stock: 12 },
-  { sku: 'honey', name: 'Wildflower honey', price: 9, emoji: '🍯', stock: 3 },
-  { sku: 'chocolate', name: 'Dark chocolate', price: 6, emoji: '🍫', stock: 10 },
-  { sku: 'lemons', name: 'Amalfi lemons', price: 4, emoji: '🍋', stock: 6 },
+  { sku: 'espresso', name: 'Espresso beans', price: 14, stock: 8 },
+  { sku: 'matcha', name: 'Ceremonial matcha', price: 22, stock: 5 },
+  { sku: 'croissant', name: 'Butter croissant', price: 3.5, stock: 12 },
+  { sku: 'honey', name: 'Wildflower honey', price: 9, stock: 3 },
+  { sku: 'chocolate', name: 'Dark chocolate', price: 6, stock: 10 },
+  { sku: 'lemons', name: 'Amalfi lemons', price: 4, stock: 6 },
 ]
 
 const bus = openShopBus()

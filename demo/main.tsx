@@ -1,5 +1,5 @@
-// The shell: one bus for the page, a scoped handle per micro-frontend (each may only send and
-// subscribe where its policy says), and the inventory service in a worker.
+// The shell: one bus for the page, a policy per micro-frontend (each gets a handle that may only
+// send and subscribe where its policy says), and the inventory service in a worker.
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createApp } from 'vue'
@@ -13,14 +13,14 @@ const bus = openShopBus()
 
 createRoot(document.getElementById('catalog')!).render(
   <StrictMode>
-    <BusProvider bus={bus.scope({ send: ['cart', 'inventory'], subscribe: ['inventory'] })}>
+    <BusProvider bus={bus} policy={{ send: ['cart', 'inventory'], subscribe: ['inventory'] }}>
       <Catalog />
     </BusProvider>
   </StrictMode>,
 )
 
 createApp(Cart)
-  .use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart'] })))
+  .use(createBusPlugin(bus, { policy: { send: ['cart'], subscribe: ['cart'] } }))
   .mount('#cart')
 
 new Worker(new URL('./inventory.worker.ts', import.meta.url), { type: 'module', name: 'inventory' })

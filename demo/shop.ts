@@ -6,7 +6,6 @@ export interface Product {
   readonly sku: string
   readonly name: string
   readonly price: number
-  readonly emoji: string
 }
 
 /** A product as the inventory service lists it: with what is left after every cart's holds. */

@@ -1,5 +1,6 @@
 // `npm run demo`: serves the shop on http://127.0.0.1:5173 (the next free port if taken).
 // The demo imports the library from source (../src), so no build step is needed first.
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
@@ -22,12 +23,35 @@ function printHowTo(): Plugin {
   }
 }
 
+/** Serves the repository's README at /README.md: the page's footer links to it. */
+function serveReadme(): Plugin {
+  return {
+    name: 'crossbus-demo-readme',
+    configureServer(server) {
+      server.middlewares.use('/README.md', (_request, response, next) => {
+        readFile(new URL('../README.md', import.meta.url)).then((readme) => {
+          response.setHeader('Content-Type', 'text/plain; charset=utf-8')
+          response.end(readme)
+        }, next)
+      })
+    },
+  }
+}
+
 export default defineConfig({
   root: demoRoot,
   cacheDir: fileURLToPath(new URL('../node_modules/.vite/demo', import.meta.url)),
   publicDir: false,
   appType: 'mpa',
-  plugins: [react(), printHowTo()],
+  plugins: [react(), serveReadme(), printHowTo()],
+  // Vue's esm-bundler build warns in the console unless its compile-time flags are defined, which
+  // @vitejs/plugin-vue would do; the demo has no .vue files, so it defines them itself (Vue's
+  // defaults: the Options API kept, no devtools or hydration-mismatch details in production).
+  define: {
+    __VUE_OPTIONS_API__: 'true',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,

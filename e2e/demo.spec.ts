@@ -1,31 +1,64 @@
-// The demo shop (demo/, `npm run demo`), served here by the e2e server at /demo/: two tabs of
-// one browser profile share the cart through cross-tab sync, and a reloaded tab rebuilds it
-// from replay. Every micro-frontend is checked: the React catalog, the Vue cart, the header
-// in its iframe, and the inventory worker (the stock it lists).
+// The demo shop (demo/, `npm run demo`), served as `npm run demo` serves it: by its own Vite
+// config (demo/vite.config.ts) on a port of its own, so what that config does or forgets (Vue's
+// feature flags, say) shows here. Two tabs of one browser profile share the cart through
+// cross-tab sync, and a reloaded tab rebuilds it from replay. Every micro-frontend is checked: the
+// React catalog, the Vue cart, the header in its iframe, and the inventory worker (the stock it
+// lists); and the page itself: no warning, a phone-sized layout, icons that need no emoji font.
+import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
-import { watchPage } from './support/watch-page'
+import { createServer, type ViteDevServer } from 'vite'
+
+let demo: ViteDevServer
+let shopUrl: string
+
+test.beforeAll(async () => {
+  demo = await createServer({
+    configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+    clearScreen: false,
+    // Any free port; no HMR, so an edit elsewhere during the run never reloads a test page.
+    server: { port: 0, strictPort: true, hmr: false },
+  })
+  await demo.listen()
+  shopUrl = demo.resolvedUrls!.local[0]!
+})
+
+test.afterAll(async () => {
+  await demo?.close()
+})
+
+/** Fails the test on any page error, and on any console error or warning, of the page or its header frame. */
+function watchConsole(page: Page): () => void {
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`)
+  })
+  return () => expect(problems).toEqual([])
+}
 
 async function openShop(page: Page): Promise<void> {
-  await page.goto('/demo/index.html')
+  await page.goto(shopUrl)
   // The worker has listed the catalog, and the header is up.
   await expect(page.locator('.product')).toHaveCount(6)
   await expect(badge(page)).toHaveText('0')
 }
 
-const badge = (page: Page) => page.frameLocator('iframe.header').getByTestId('badge')
+const header = (page: Page) => page.frameLocator('iframe.header')
+const badge = (page: Page) => header(page).getByTestId('badge')
 const product = (page: Page, sku: string) => page.locator(`.product[data-sku="${sku}"]`)
 const cartLine = (page: Page, sku: string) => page.locator(`.line[data-sku="${sku}"]`)
 
 test('adding to the cart in one tab updates the other, and a reloaded tab catches up from replay', async ({ context }) => {
   const tab1 = await context.newPage()
   const tab2 = await context.newPage()
-  const checks = [watchPage(tab1), watchPage(tab2)]
+  const checks = [watchConsole(tab1), watchConsole(tab2)]
   await openShop(tab1)
   await openShop(tab2)
   await expect(product(tab1, 'espresso')).toContainText('8 left')
   await expect(tab2.getByTestId('cart-empty')).toBeVisible()
   // Both tabs see each other before anything is sent.
-  await expect(tab1.frameLocator('iframe.header').locator('#peers')).toContainText('2 tabs')
+  await expect(header(tab1).locator('#peers')).toContainText('2 tabs')
 
   await tab1.getByRole('button', { name: 'Add Espresso beans' }).click()
   await tab1.getByRole('button', { name: 'Add Espresso beans' }).click()
@@ -58,4 +91,79 @@ test('adding to the cart in one tab updates the other, and a reloaded tab catche
   await expect(badge(tab1)).toHaveText('3')
 
   for (const check of checks) check()
+})
+
+test('the shop logs no warning or error, Vue feature-flag warnings included', async ({ page }) => {
+  const check = watchConsole(page)
+  await openShop(page)
+  await page.getByRole('button', { name: 'Add Dark chocolate' }).click()
+  await expect(cartLine(page, 'chocolate')).toContainText('× 1')
+  await page.getByRole('button', { name: 'Empty cart' }).click()
+  await expect(page.getByTestId('cart-empty')).toBeVisible()
+  check()
+})
+
+for (const { name, width, height } of [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+]) {
+  test(`at ${width} px (${name}) the header stays on one line and nothing overflows sideways`, async ({ page }, testInfo) => {
+    await page.setViewportSize({ width, height })
+    await openShop(page)
+    await page.getByRole('button', { name: 'Add Ceremonial matcha' }).click()
+    await expect(badge(page)).toHaveText('1')
+    await expect(header(page).locator('#peers')).toContainText('1 tab')
+
+    // Taken first, so that a failing layout leaves its picture in the test's output.
+    await page.screenshot({ path: testInfo.outputPath(`demo-${width}.png`), fullPage: true })
+
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width)
+    const frame = page.frame({ url: /header\/index\.html/ })!
+    const bar = await frame.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('.bar')!
+      const lineHeight = parseFloat(getComputedStyle(bar).lineHeight)
+      return {
+        frameWidth: document.documentElement.clientWidth,
+        scrollWidth: document.documentElement.scrollWidth,
+        frameHeight: innerHeight,
+        scrollHeight: document.documentElement.scrollHeight,
+        lineHeight,
+        // Each item on one line (a wrapped one is taller), fully inside the bar.
+        items: [...bar.children].map((item) => {
+          const box = item.getBoundingClientRect()
+          return { item: item.className, top: box.top, bottom: box.bottom, height: box.height }
+        }),
+      }
+    })
+    expect(bar.scrollWidth).toBeLessThanOrEqual(bar.frameWidth)
+    expect(bar.scrollHeight).toBeLessThanOrEqual(bar.frameHeight)
+    for (const item of bar.items) {
+      expect(item.height, `${item.item} on one line`).toBeLessThan(1.5 * bar.lineHeight + 8)
+      expect(item.top, `${item.item} inside the header`).toBeGreaterThanOrEqual(0)
+      expect(item.bottom, `${item.item} inside the header`).toBeLessThanOrEqual(bar.frameHeight)
+    }
+  })
+}
+
+test("the footer's link goes to the README, which the demo server serves", async ({ page }) => {
+  await openShop(page)
+  const link = page.locator('footer a')
+  await expect(link).toHaveAttribute('href', /README\.md/)
+  const readme = await page.request.get(new URL((await link.getAttribute('href'))!, page.url()).href)
+  expect(readme.status()).toBe(200)
+  expect(await readme.text()).toContain('## Demo')
+})
+
+test('product and header icons are inline SVG, not emoji (which need a font that may not be there)', async ({ page }) => {
+  await openShop(page)
+  for (const item of await page.locator('.product').all()) {
+    const icon = item.locator('svg.icon')
+    await expect(icon).toHaveCount(1)
+    const box = (await icon.boundingBox())!
+    expect(box.width).toBeGreaterThan(16)
+  }
+  await expect(header(page).locator('svg.icon')).toHaveCount(2)
+  const emoji = /\p{Extended_Pictographic}/u
+  expect(await page.locator('body').innerText()).not.toMatch(emoji)
+  expect(await header(page).locator('body').innerText()).not.toMatch(emoji)
 })

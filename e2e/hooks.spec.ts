@@ -138,5 +138,34 @@ for (const framework of ['react', 'vue'] as const) {
       expect((await state(page)).handlerLog).toEqual([])
       expect((await state(page)).sendIdentities).toBe(1)
     })
+
+    test(`${framework}: a provider's inline policy is enforced, and re-rendering with an equal policy keeps the handle: no new scope, no resubscribe, events kept`, async ({ page }) => {
+      await mount(page, { pattern: 'cart', label: 'a' }, { inlinePolicy: true })
+      const afterMount = await state(page)
+      expect(afterMount.scopeCalls).toBe(1)
+      await burst(page, 'cart', 2)
+      await expect(page.getByTestId('count')).toHaveText('2')
+
+      // Every React render passes a new policy object with the same rules.
+      await update(page, { label: 'b' })
+      await update(page, { label: 'c' })
+      const afterRenders = await state(page)
+      expect(afterRenders.scopeCalls).toBe(afterMount.scopeCalls)
+      expect(afterRenders.subscribeCalls).toBe(afterMount.subscribeCalls)
+      expect(afterRenders.sendIdentities).toBe(1)
+      await expect(page.getByTestId('paths')).toHaveText('/cart/1 /cart/2')
+      await expect(page.getByTestId('added')).toHaveText('1 2')
+
+      // The policy sends only to the cart.
+      await page.getByRole('button', { name: 'place order' }).click()
+      await expect(page.getByTestId('outcome')).toHaveText('BusError POLICY_DENIED')
+      await page.getByRole('button', { name: 'add tea' }).click()
+      await expect(page.getByTestId('outcome')).toHaveText('added')
+      await expect(page.getByTestId('paths')).toHaveText('/cart/1 /cart/2 /cart/tea')
+      expect((await state(page)).handlerLog).toEqual(['a:/cart/1', 'a:/cart/2', 'c:/cart/tea'])
+
+      await unmount(page)
+      await expect.poll(() => subscriptions(page)).toBe(0)
+    })
   })
 }

@@ -33,7 +33,7 @@ export const Cart = defineComponent({
           ),
         ),
         h('p', { class: 'total' }, [
-          h('span', `${itemCount(lines.value)} items`),
+          h('span', itemCount(lines.value) === 1 ? '1 item' : `${itemCount(lines.value)} items`),
           h('strong', { 'data-testid': 'cart-total' }, money(totalOf(lines.value))),
         ]),
         h('button', { type: 'button', class: 'ghost wide', onClick: () => send('cart', 'cart.cleared', '/cart') }, 'Empty cart'),

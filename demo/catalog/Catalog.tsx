@@ -3,6 +3,7 @@
 import { useEffect } from 'react'
 import { createBusHooks } from '../../src/react/index'
 import { money, type ShopEvents } from '../shop'
+import { ProductIcon } from './ProductIcon'
 
 const { useLatestEvent, useSend } = createBusHooks<ShopEvents>()
 
@@ -20,9 +21,7 @@ export function Catalog() {
     <ul className="products">
       {listed.data.products.map((product) => (
         <li key={product.sku} className="product" data-sku={product.sku}>
-          <span className="emoji" aria-hidden="true">
-            {product.emoji}
-          </span>
+          <ProductIcon sku={product.sku} />
           <span className="name">{product.name}</span>
           <span className="price">{money(product.price)}</span>
           <span className="stock">{product.available > 0 ? `${product.available} left` : 'Sold out'}</span>

@@ -16,5 +16,5 @@ bus.subscribe('cart', undefined, { replay: 'all' }).subscribe((event) => {
 
 bus.peers$.subscribe((contexts) => {
   const tabs = contexts.filter((peer) => peer.kind === 'window').length
-  peers.textContent = `${tabs} ${tabs === 1 ? 'tab' : 'tabs'} · ${contexts.length} contexts on the bus`
+  peers.textContent = `${tabs} ${tabs === 1 ? 'tab' : 'tabs'} · ${contexts.length} contexts`
 })

@@ -1,12 +1,29 @@
-// What crossbus/react and crossbus/vue have in common: the options their hooks and composables
-// take, the list of latest events both keep, and the error for a missing provider. Each adapter
-// adds only what its framework needs (an external store for React, refs for Vue).
+// What crossbus/react and crossbus/vue have in common: the options their providers, hooks and
+// composables take, the list of latest events both keep, and the error for a missing provider.
+// Each adapter adds only what its framework needs (an external store for React, refs for Vue).
 import { busError, type BusError } from '../core/errors'
+import type { BusHandle } from '../core/bus'
 import type { BusEvent, EventMap, EventOf, SystemOf } from '../core/event'
 import type { ReplaySpec } from '../core/history-query'
+import type { Policy } from '../core/policy'
 
 /** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
 export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
+
+/** What a provider (React's `BusProvider`, Vue's `createBusPlugin` and `provideBus`) may add to its bus. */
+export interface ProviderOptions {
+  /**
+   * Give the components below `bus.scope(policy)` rather than `bus`, made once: React's
+   * `BusProvider` makes another only for another bus or policy (other rules, another function),
+   * never for an equal policy written inline.
+   */
+  readonly policy?: Policy
+}
+
+/** The handle a provider gives: `bus`, or `bus.scope(policy)` when there is a policy. */
+export function scopedHandle<E extends EventMap>(bus: BusHandle<E>, policy: Policy | undefined): BusHandle<E> {
+  return policy === undefined ? bus : bus.scope(policy)
+}
 
 /** `useEvents(pattern, kind?, options)`. */
 export interface UseEventsOptions {

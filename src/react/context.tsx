@@ -1,29 +1,50 @@
-import { createContext, useContext, type ReactNode } from 'react'
-import { noBusProvider } from '../adapters/shared'
+import { createContext, useContext, useMemo, type ReactNode } from 'react'
+import { noBusProvider, scopedHandle, type ProviderOptions } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
 import type { AnyEventMap, EventMap } from '../core/event'
+import type { Policy } from '../core/policy'
 
 // Holds the untyped handle: typing is the hooks' business (see createBusHooks), and one context
 // serves every event map.
 const BusContext = createContext<BusHandle | null>(null)
 
-export interface BusProviderProps<E extends EventMap> {
-  /** The bus, or a scoped handle from `bus.scope(policy)`, that the components below use. */
+export interface BusProviderProps<E extends EventMap> extends ProviderOptions {
+  /**
+   * The bus, or a handle, that the components below use (scoped by `policy` if given). A handle
+   * must stay the same across renders: `bus.scope()` makes a new one per call, so pass `policy`
+   * rather than calling it in render.
+   */
   readonly bus: BusHandle<E>
   readonly children?: ReactNode
 }
 
 /**
- * Gives the components below a bus, or a scoped handle: a micro-frontend gets only what its
- * policy allows.
+ * Gives the components below a bus, or with `policy` a handle scoped to it: a micro-frontend gets
+ * only what its policy allows. The scoped handle is made once and kept while the policy's rules
+ * stay equal (a function policy: the same function), so a policy written inline does not
+ * resubscribe the hooks below on every render.
  *
  * @example
  * const bus = createBus<ShopEvents>({ name: 'shop' })
- * root.render(<BusProvider bus={bus.scope({ send: ['cart'], subscribe: ['cart'] })}><Cart /></BusProvider>)
+ * root.render(<BusProvider bus={bus} policy={{ send: ['cart'], subscribe: ['cart'] }}><Cart /></BusProvider>)
  */
-export function BusProvider<E extends EventMap>({ bus, children }: BusProviderProps<E>): ReactNode {
+export function BusProvider<E extends EventMap>({ bus, policy, children }: BusProviderProps<E>): ReactNode {
+  const key = policyKey(policy)
+  // `key` stands for `policy`, so that an equal policy written inline keeps the handle.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const handle = useMemo(() => scopedHandle(bus, policy), [bus, key])
   // `.Provider` rather than React 19's `<Context value>`: it works on React 18 too.
-  return <BusContext.Provider value={bus as unknown as BusHandle}>{children}</BusContext.Provider>
+  return <BusContext.Provider value={handle as unknown as BusHandle}>{children}</BusContext.Provider>
+}
+
+/**
+ * The same for policies that allow the same: a function itself, rules as a string of their lists.
+ * Anything else (not a policy) is returned as is, for `bus.scope` to refuse.
+ */
+export function policyKey(policy: Policy | undefined): unknown {
+  if (typeof policy !== 'object' || policy === null) return policy
+  const { send, subscribe, deny } = policy
+  return JSON.stringify([send, subscribe, deny?.send, deny?.subscribe])
 }
 
 /**

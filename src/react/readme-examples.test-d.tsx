@@ -1,4 +1,4 @@
-// The React examples of docs/readme/react-vue.md, compiled by `npm run typecheck` (the README
+// The React examples of the README's React section, compiled by `npm run typecheck` (the README
 // imports 'crossbus' and 'crossbus/react'; here they are the sources). Then type assertions.
 import { createRoot } from 'react-dom/client'
 import { createBus, type BusEvent } from '../index'
@@ -20,23 +20,30 @@ function AddButton({ sku, price }: { sku: string; price: number }) {
 
 function CartSummary() {
   const added = useEvents('cart', 'item.added', { limit: 50, replay: 'all' })
+  const everything = useEvents('cart', { limit: Infinity, replay: 'all' }) // no kind: every kind of 'cart'
   const last = useLatestEvent('cart', 'item.added')
   useEvent('cart', 'cart.cleared', () => console.log('cart cleared'))
   const total = added.reduce((sum, event) => sum + event.data.price, 0)
   return (
     <p>
-      {added.length} items, ${total} {last && `(last: ${last.data.sku})`}
+      {added.length} items, ${total} {last && `(last: ${last.data.sku})`}, {everything.length} cart events
     </p>
   )
 }
 
 const bus = createBus<ShopEvents>({ name: 'shop', replay: {} })
-createRoot(document.getElementById('app')!).render(
-  <BusProvider bus={bus.scope({ send: ['cart'], subscribe: ['cart'] })}>
-    <AddButton sku="tea" price={4} />
-    <CartSummary />
-  </BusProvider>,
-)
+
+function Shop() {
+  // Scoped once: the next render's equal policy keeps the handle, and every hook its events.
+  return (
+    <BusProvider bus={bus} policy={{ send: ['cart'], subscribe: ['cart'] }}>
+      <AddButton sku="tea" price={4} />
+      <CartSummary />
+    </BusProvider>
+  )
+}
+
+createRoot(document.getElementById('app')!).render(<Shop />)
 
 // ---- Beyond the README: what the hooks' types promise. Nothing here runs.
 type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -68,6 +75,9 @@ function TypeProofs() {
   const items = useEvents('**', 'item.*', { limit: 5 })
   assertType<IsExact<(typeof items)[number]['kind'], 'item.added'>>()
   useEvent('{cart,orders}', 'cart.*', (event) => assertType<IsExact<typeof event.data, undefined>>())
+  // Options without a kind: every kind of the pattern.
+  const everyKind = useEvents('cart', { replay: 'all' })
+  assertType<IsExact<(typeof everyKind)[number]['kind'], 'item.added' | 'cart.cleared'>>()
   const typedBus = useBus<ShopEvents>()
   typedBus.send('cart', 'cart.cleared', '/cart')
   // The plain hooks are untyped: any system, unknown data.
@@ -76,3 +86,10 @@ function TypeProofs() {
   return null
 }
 void TypeProofs
+
+// A provider's policy: rules or a function, as `bus.scope` takes.
+const cartOnly = (_action: string, system: string) => system === 'cart'
+void (<BusProvider bus={bus} policy={cartOnly} />)
+void (<BusProvider bus={bus} policy={{ send: ['cart'], deny: { subscribe: ['orders'] } }} />)
+// @ts-expect-error a policy's lists are arrays of globs
+void (<BusProvider bus={bus} policy={{ send: 'cart' }} />)

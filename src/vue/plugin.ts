@@ -1,5 +1,5 @@
 import { inject, provide, type InjectionKey, type Plugin } from 'vue'
-import { noBusProvider } from '../adapters/shared'
+import { noBusProvider, scopedHandle, type ProviderOptions } from '../adapters/shared'
 import type { BusHandle } from '../core/bus'
 import type { AnyEventMap, EventMap } from '../core/event'
 
@@ -7,29 +7,32 @@ import type { AnyEventMap, EventMap } from '../core/event'
 const BUS_KEY: InjectionKey<BusHandle> = Symbol('crossbus')
 
 /**
- * A Vue plugin that gives every component of the app a bus, or a scoped handle.
+ * A Vue plugin that gives every component of the app a bus, or with `policy` a handle scoped to
+ * it (made once, when the plugin is created).
  *
  * @example
- * createApp(Cart).use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart'] }))).mount('#cart')
+ * createApp(Cart).use(createBusPlugin(bus, { policy: { send: ['cart'], subscribe: ['cart'] } })).mount('#cart')
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function createBusPlugin<E extends EventMap>(bus: BusHandle<E>): Plugin {
+export function createBusPlugin<E extends EventMap>(bus: BusHandle<E>, options: ProviderOptions = {}): Plugin {
+  const handle = scopedHandle(bus, options.policy)
   return {
     install(app) {
-      app.provide(BUS_KEY, bus as unknown as BusHandle)
+      app.provide(BUS_KEY, handle as unknown as BusHandle)
     },
   }
 }
 
 /**
  * Gives the components below the current one another handle, e.g. a narrower scope for one
- * widget. Call it in `setup`.
+ * widget. Call it in `setup`, which runs once per component: the scoped handle lives as long as
+ * the component, however often it re-renders.
  *
  * @example
- * provideBus(useBus().scope({ subscribe: ['cart'] }))
+ * provideBus(useBus(), { policy: { subscribe: ['cart'] } })
  */
-export function provideBus<E extends EventMap>(bus: BusHandle<E>): void {
-  provide(BUS_KEY, bus as unknown as BusHandle)
+export function provideBus<E extends EventMap>(bus: BusHandle<E>, options: ProviderOptions = {}): void {
+  provide(BUS_KEY, scopedHandle(bus, options.policy) as unknown as BusHandle)
 }
 
 /**

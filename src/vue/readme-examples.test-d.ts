@@ -1,8 +1,8 @@
-// The Vue examples of docs/readme/react-vue.md, compiled by `npm run typecheck` (the README
+// The Vue examples of the README's Vue section, compiled by `npm run typecheck` (the README
 // imports 'crossbus' and 'crossbus/vue'; here they are the sources). Then type assertions.
 import { computed, createApp, defineComponent, h, ref } from 'vue'
 import { createBus, type BusEvent } from '../index'
-import { createBusComposables, createBusPlugin, useEvents as useUntypedEvents } from './index'
+import { createBusComposables, createBusPlugin, provideBus, useEvents as useUntypedEvents } from './index'
 
 interface ShopEvents {
   cart: {
@@ -17,6 +17,7 @@ const { useEvent, useEvents, useLatestEvent, useSend } = createBusComposables<Sh
 const CartSummary = defineComponent({
   setup() {
     const added = useEvents('cart', 'item.added', { limit: 50, replay: 'all' })
+    const everything = useEvents('cart', { limit: Infinity, replay: 'all' }) // no kind: every kind of 'cart'
     const total = computed(() => added.value.reduce((sum, event) => sum + event.data.price, 0))
     // Pattern and kind may be refs or getters: changing one resubscribes.
     const watched = ref<'cart' | 'orders'>('cart')
@@ -26,7 +27,7 @@ const CartSummary = defineComponent({
     const clear = () => send('cart', 'cart.cleared', '/cart')
     return () =>
       h('p', [
-        `${added.value.length} items, $${total.value} (latest: ${latest.value?.kind ?? 'none'}) `,
+        `${added.value.length} items, $${total.value} (latest: ${latest.value?.kind ?? 'none'}, ${everything.value.length} cart events) `,
         h('button', { onClick: clear }, 'Clear'),
       ])
   },
@@ -34,7 +35,7 @@ const CartSummary = defineComponent({
 
 const bus = createBus<ShopEvents>({ name: 'shop', replay: {} })
 createApp(CartSummary)
-  .use(createBusPlugin(bus.scope({ send: ['cart'], subscribe: ['cart', 'orders'] })))
+  .use(createBusPlugin(bus, { policy: { send: ['cart'], subscribe: ['cart', 'orders'] } }))
   .mount('#cart')
 
 // ---- Beyond the README: what the composables' types promise. Nothing here runs.
@@ -74,4 +75,12 @@ export function typeProofs() {
   assertType<IsExact<NonNullable<typeof cartOnly.value>['system'], 'cart'>>()
   const loose = useUntypedEvents('anything', 'goes')
   assertType<IsExact<(typeof loose.value)[number], BusEvent<unknown, 'anything', 'goes'>>>()
+  // Options without a kind: every kind of the pattern.
+  const everyKind = useEvents('cart', { replay: 'all' })
+  assertType<IsExact<(typeof everyKind.value)[number]['kind'], 'item.added' | 'cart.cleared'>>()
+  // A provider's policy: rules or a function, as `bus.scope` takes.
+  provideBus(bus, { policy: (_action, system) => system === 'cart' })
+  createBusPlugin(bus, { policy: { subscribe: ['cart'], deny: { subscribe: ['orders'] } } })
+  // @ts-expect-error a policy's lists are arrays of globs
+  provideBus(bus, { policy: { send: 'cart' } })
 }
