@@ -350,14 +350,14 @@ test('an upgrade blocked by an old tab that ignores versionchange keeps the bus 
   // Once the old tab goes, the late connection is not kept either: a third opener is not blocked.
   await old.close()
   const third = await openTab(context)
-  const version = await third.evaluate(async ([url, busName]) => {
-    const { openDB, databaseName }: Idb = await import(url)
-    const db = await openDB(databaseName(busName), 3)
+  const versions = await third.evaluate(async ([url, busName]) => {
+    const { openDB, databaseName, SCHEMA_VERSION }: Idb = await import(url)
+    const db = await openDB(databaseName(busName), SCHEMA_VERSION + 1)
     const v = db.version
     db.close()
-    return v
+    return { opened: v, newer: SCHEMA_VERSION + 1 }
   }, [IDB, name] as const)
-  expect(version).toBe(3)
+  expect(versions.opened).toBe(versions.newer)
   check()
 })
 
@@ -369,14 +369,14 @@ test('a newer version opened in another tab makes this tab give way, fall back t
   await sendAndFlush(page, 2, '/before')
   const newer = await openTab(context)
   // The newer app's upgrade goes through because this tab closed its connection.
-  const version = await newer.evaluate(async ([url, busName]) => {
-    const { openDB, databaseName }: Idb = await import(url)
-    const db = await openDB(databaseName(busName), 2)
+  const versions = await newer.evaluate(async ([url, busName]) => {
+    const { openDB, databaseName, SCHEMA_VERSION }: Idb = await import(url)
+    const db = await openDB(databaseName(busName), SCHEMA_VERSION + 1)
     const v = db.version
     db.close()
-    return v
+    return { opened: v, newer: SCHEMA_VERSION + 1 }
   }, [IDB, name] as const)
-  expect(version).toBe(2)
+  expect(versions.opened).toBe(versions.newer)
   await page.waitForFunction(() => window.errorCodes!.length === 1)
   const after = await page.evaluate(async () => {
     window.bus!.send('orders', 'order.created', '/after')

@@ -1,11 +1,18 @@
 import { openDB, unwrap, type IDBPDatabase } from 'idb'
 import type { BusEvent } from '../core/event'
+import { disjointRanges, type SystemRange } from '../core/system-range'
 import type { Retention } from './options'
-import type { ReplayStore, StoredRange } from './store'
+import { compareEvents, type ReplayStore, type StoredRange } from './store'
 
 const STORE = 'events'
-/** Bump with a migration in `upgrade` when the schema changes. */
-export const SCHEMA_VERSION = 1
+const BY_SYSTEM = 'by-system'
+/**
+ * Bump with a migration in `upgrade` when the schema changes.
+ * 1: events keyed by `[time, origin, seq]`.
+ * 2: keyed by `[time, origin, seq, system, id]` (events injected from outside the origin share
+ *    `origin` and `seq`), plus the `by-system` index.
+ */
+export const SCHEMA_VERSION = 2
 
 /** What the IndexedDB store tells its owner. */
 export interface IndexedDbHooks {
@@ -31,10 +38,10 @@ export function databaseName(busName: string): string {
 export async function openIndexedDbStore(busName: string, hooks: IndexedDbHooks): Promise<IndexedDbReplayStore> {
   let store: IndexedDbReplayStore | undefined
   const db = await openDB(databaseName(busName), SCHEMA_VERSION, {
-    upgrade(database) {
-      // The key is the event's own (time, origin, seq): any context writing the same event
-      // writes the same record, and one ranged getAll reads history in order, no index needed.
-      if (!database.objectStoreNames.contains(STORE)) database.createObjectStore(STORE, { keyPath: ['time', 'origin', 'seq'] })
+    upgrade(database, oldVersion, _newVersion, transaction) {
+      const raw = unwrap(database)
+      if (!raw.objectStoreNames.contains(STORE)) createEventStore(raw)
+      else if (oldVersion < 2) rebuildVersion1(raw, unwrap(transaction))
     },
     blocked: () => hooks.lost('an older tab holds the history database open and blocks its upgrade; close or reload the other tabs'),
     blocking: () => {
@@ -46,6 +53,38 @@ export async function openIndexedDbStore(busName: string, hooks: IndexedDbHooks)
   })
   store = new IndexedDbReplayStore(db, hooks)
   return store
+}
+
+/**
+ * The key is the event's own `(time, origin, seq, system, id)`: any context writing the same event
+ * writes the same record, and one ranged getAll reads history in order. `by-system` holds the
+ * same fields system first, so one system's events are one contiguous range in store order, and
+ * every index key is unique (a bound at a key cuts exactly there, even between equal times).
+ */
+function createEventStore(db: IDBDatabase): IDBObjectStore {
+  const store = db.createObjectStore(STORE, { keyPath: ['time', 'origin', 'seq', 'system', 'id'] })
+  store.createIndex(BY_SYSTEM, ['system', 'time', 'origin', 'seq', 'id'])
+  return store
+}
+
+/**
+ * Version 1 keyed events by `(time, origin, seq)`. A key path cannot change in place, so the store
+ * is rebuilt within the upgrade transaction: its records read, the store recreated, the records
+ * put back. A record without a string `system` or `id` cannot be keyed now and is dropped.
+ */
+function rebuildVersion1(db: IDBDatabase, upgrade: IDBTransaction): void {
+  const request = upgrade.objectStore(STORE).getAll()
+  request.onsuccess = () => {
+    db.deleteObjectStore(STORE)
+    const store = createEventStore(db)
+    for (const record of request.result) {
+      try {
+        store.put(record)
+      } catch {
+        // DataError: not an event this version can key.
+      }
+    }
+  }
 }
 
 export class IndexedDbReplayStore implements ReplayStore {
@@ -94,21 +133,25 @@ export class IndexedDbReplayStore implements ReplayStore {
   }
 
   async read(range: StoredRange): Promise<BusEvent[]> {
-    const from = range.since === undefined ? null : IDBKeyRange.lowerBound([range.since])
-    if (range.last === undefined) return this.db.getAll(STORE, from)
-    if (range.last === 0) return []
-    // The last N: one step back from the end finds the first key to keep, then one getAll.
-    const tx = this.db.transaction(STORE, 'readonly')
-    const end = await tx.store.openKeyCursor(from, 'prev')
-    const first = end && range.last > 1 ? await end.advance(range.last - 1) : end
-    const events = await tx.store.getAll(first ? IDBKeyRange.lowerBound(first.key) : from)
-    return events as BusEvent[]
+    const { since, last } = range
+    if (last === 0 || range.systems?.length === 0) return []
+    const store = this.raw.transaction(STORE, 'readonly').objectStore(STORE)
+    if (range.systems === undefined) return readLatest(store, since === undefined ? null : IDBKeyRange.lowerBound([since]), last)
+    // Disjoint ranges, read side by side in one transaction: no event comes twice.
+    const index = store.index(BY_SYSTEM)
+    const ranges = disjointRanges(range.systems)
+    const parts = await Promise.all(ranges.map((systems) => readSystems(index, systems, since, last)))
+    const events = parts.length === 1 ? parts[0]! : parts.flat()
+    // One exact system comes in store order already. Otherwise sort: the sort finds the sorted
+    // runs (one per system) and merges them.
+    if (ranges.length > 1 || 'startsWith' in ranges[0]!) events.sort(compareEvents)
+    return last === undefined || events.length <= last ? events : events.slice(-last)
   }
 
   async trim(retention: Retention, now: number): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite', { durability: 'relaxed' })
     const done = tx.done
-    // Keys are [time, origin, seq]: every key below [cutoff] is older than the cutoff.
+    // Keys are [time, origin, seq, system, id]: every key below [cutoff] is older than the cutoff.
     void tx.store.delete(IDBKeyRange.upperBound([now - retention.maxAgeMs], true)).catch(noop)
     const count = await tx.store.count()
     if (count > retention.maxEvents) {
@@ -125,6 +168,74 @@ export class IndexedDbReplayStore implements ReplayStore {
     // Transactions already started still complete: close() waits for them.
     this.db.close()
   }
+}
+
+/**
+ * The events of `systems` with `time >= since`, or (with `last`) at least the last `last` of them.
+ * An exact system is a range of the index in store order, so `since` and `last` are bounds of the
+ * read; a prefix range is in system order, so `since` is applied here and `last` by the caller.
+ */
+function readSystems(index: IDBIndex, systems: SystemRange, since: number | undefined, last: number | undefined): Promise<BusEvent[]> {
+  if ('equals' in systems) {
+    const name = systems.equals
+    // An array sorts after every number, so `[name, []]` is above every key of `name`.
+    return readLatest(index, IDBKeyRange.bound(since === undefined ? [name] : [name, since], [name, []]), last)
+  }
+  const prefix = systems.startsWith
+  const end = nextAfterPrefix(prefix)
+  const keys = end === undefined ? IDBKeyRange.lowerBound([prefix]) : IDBKeyRange.bound([prefix], [end], false, true)
+  return requested<BusEvent[]>(index.getAll(keys)).then((events) => (since === undefined ? events : events.filter((event) => event.time >= since)))
+}
+
+/**
+ * The least string above every string that starts with `prefix`: its last code unit below
+ * U+FFFF, plus one, with what follows dropped (`ord` → `ore`, `a\uffff` → `b`); undefined when
+ * there is none (all U+FFFF). IndexedDB compares strings by code unit, as this does.
+ */
+function nextAfterPrefix(prefix: string): string | undefined {
+  let end = prefix.length
+  while (end > 0 && prefix.charCodeAt(end - 1) === 0xffff) end--
+  if (end === 0) return undefined
+  return prefix.slice(0, end - 1) + String.fromCharCode(prefix.charCodeAt(end - 1) + 1)
+}
+
+/**
+ * The records of `keys` in key order; with `last`, only the last that many. A range rarely holds
+ * more (callers pass the retention count), which a count tells cheaply (it reads no records);
+ * when it does, one key cursor steps back from the end to the first key to keep, then one getAll
+ * reads from there.
+ */
+async function readLatest(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number | undefined): Promise<BusEvent[]> {
+  if (last === undefined || (await requested(source.count(keys ?? undefined))) <= last) return requested<BusEvent[]>(source.getAll(keys))
+  const first = await keyOfLast(source, keys, last)
+  if (first === undefined) return requested<BusEvent[]>(source.getAll(keys))
+  const from = keys?.upper === undefined ? IDBKeyRange.lowerBound(first) : IDBKeyRange.bound(first, keys.upper, false, keys.upperOpen)
+  return requested<BusEvent[]>(source.getAll(from))
+}
+
+/** The `last`-th key from the end of `keys`; undefined when there are fewer keys. */
+function keyOfLast(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number): Promise<IDBValidKey | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = source.openKeyCursor(keys, 'prev')
+    let stepped = last === 1
+    request.onsuccess = () => {
+      const cursor = request.result
+      if (cursor === null) resolve(undefined)
+      else if (stepped) resolve(cursor.key)
+      else {
+        stepped = true
+        cursor.advance(last - 1)
+      }
+    }
+    request.onerror = () => reject(request.error)
+  })
+}
+
+function requested<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
 }
 
 function transactionDone(tx: IDBTransaction): Promise<void> {

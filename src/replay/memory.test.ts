@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { BusEvent } from '../core/event'
 import { MemoryReplayStore } from './memory'
+import type { StoredRange } from './store'
 
-function event(origin: string, seq: number, time: number): BusEvent {
-  return { id: `${origin}-${seq}`, system: 'orders', kind: 'order.created', path: `/orders/${seq}`, data: { seq }, time, origin, seq }
+function event(origin: string, seq: number, time: number, system = 'orders'): BusEvent {
+  return { id: `${origin}-${seq}`, system, kind: 'order.created', path: `/orders/${seq}`, data: { seq }, time, origin, seq }
+}
+/** An event a bridge brought in from outside the origin: no seq of ours, identified by source and id. */
+function injected(system: string, id: string, time: number): BusEvent {
+  return { id, system, kind: 'order.created', path: '/orders/x', data: undefined, time, origin: 'external', seq: 0 }
 }
 const ids = (events: readonly BusEvent[]) => events.map((e) => e.id)
 
@@ -41,5 +46,37 @@ describe('MemoryReplayStore', () => {
     expect(ids(await store.read({}))).toEqual(['a-5', 'a-6'])
     await store.write([event('a', 1, 10)])
     expect(store.size).toBe(3)
+  })
+
+  it('reads only the systems asked for, in store order, each event once even where ranges overlap', async () => {
+    const store = new MemoryReplayStore()
+    const systems = ['orders', 'orders.eu', 'ordersx', 'users', 'orders.eu.west']
+    await store.write(systems.map((system, i) => event('a', i + 1, 10 + i, system)))
+    const read = async (range: StoredRange) => (await store.read(range)).map((e) => e.system)
+    expect(await read({ systems: [{ equals: 'orders' }] })).toEqual(['orders'])
+    expect(await read({ systems: [{ startsWith: 'orders.' }] })).toEqual(['orders.eu', 'orders.eu.west'])
+    expect(await read({ systems: [{ startsWith: 'orders.' }, { equals: 'users' }, { equals: 'orders.eu' }, { startsWith: 'orders.eu' }] })).toEqual([
+      'orders.eu',
+      'users',
+      'orders.eu.west',
+    ])
+    expect(await read({ systems: [] })).toEqual([])
+    expect(await read({})).toEqual(systems)
+  })
+
+  it('applies since and then last to the systems asked for', async () => {
+    const store = new MemoryReplayStore()
+    await store.write([1, 2, 3, 4, 5, 6].map((n) => event('a', n, n * 10, n % 2 ? 'odd' : 'even')))
+    expect(ids(await store.read({ systems: [{ equals: 'odd' }], last: 2 }))).toEqual(['a-3', 'a-5'])
+    expect(ids(await store.read({ systems: [{ equals: 'even' }], since: 30, last: 5 }))).toEqual(['a-4', 'a-6'])
+    expect(ids(await store.read({ systems: [{ equals: 'even' }], since: 30, last: 1 }))).toEqual(['a-6'])
+  })
+
+  it('keeps injected events that share time, origin and seq apart by source and id, and stores each once', async () => {
+    const store = new MemoryReplayStore()
+    await store.write([injected('orders', 'b', 10), injected('orders', 'a', 10), injected('billing', 'a', 10)])
+    await store.write([injected('orders', 'a', 10), { ...injected('billing', 'a', 10) }])
+    expect(store.size).toBe(3)
+    expect((await store.read({})).map((e) => `${e.system}/${e.id}`)).toEqual(['billing/a', 'orders/a', 'orders/b'])
   })
 })

@@ -1,4 +1,6 @@
 import type { BusEvent } from '../core/event'
+import { identityOf } from '../core/identity'
+import { disjointRanges, inSystemRanges } from '../core/system-range'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
 
@@ -10,7 +12,8 @@ import { compareEvents, type ReplayStore, type StoredRange } from './store'
 export class MemoryReplayStore implements ReplayStore {
   readonly kind = 'memory'
   private events: BusEvent[] = []
-  private readonly ids = new Set<string>()
+  /** Identities (`system` and `id`) of the events held. */
+  private readonly held = new Set<string>()
 
   /** Events held (trimming may lag behind retention until the next `trim`). */
   get size(): number {
@@ -24,14 +27,19 @@ export class MemoryReplayStore implements ReplayStore {
 
   read(range: StoredRange): Promise<BusEvent[]> {
     const start = range.since === undefined ? 0 : this.firstAtOrAfter(range.since)
-    const from = range.last === undefined ? start : Math.max(start, this.events.length - range.last)
-    return Promise.resolve(this.events.slice(from))
+    let events = this.events.slice(start)
+    if (range.systems !== undefined) {
+      const systems = disjointRanges(range.systems)
+      events = events.filter((event) => inSystemRanges(event.system, systems))
+    }
+    if (range.last !== undefined) events = range.last === 0 ? [] : events.slice(-range.last)
+    return Promise.resolve(events)
   }
 
   trim(retention: Retention, now: number): Promise<void> {
     const keepFrom = Math.max(this.firstAtOrAfter(now - retention.maxAgeMs), this.events.length - retention.maxEvents)
     if (keepFrom > 0) {
-      for (const event of this.events.slice(0, keepFrom)) this.ids.delete(event.id)
+      for (const event of this.events.slice(0, keepFrom)) this.held.delete(identityOf(event))
       this.events = this.events.slice(keepFrom)
     }
     return Promise.resolve()
@@ -40,8 +48,9 @@ export class MemoryReplayStore implements ReplayStore {
   close(): void {}
 
   private add(event: BusEvent): void {
-    if (this.ids.has(event.id)) return
-    this.ids.add(event.id)
+    const key = identityOf(event)
+    if (this.held.has(key)) return
+    this.held.add(key)
     const events = this.events
     let at = events.length
     while (at > 0 && compareEvents(events[at - 1]!, event) > 0) at--

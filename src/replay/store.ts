@@ -1,18 +1,29 @@
 import type { BusEvent } from '../core/event'
+import type { SystemRange } from '../core/system-range'
 import type { Retention } from './options'
 
-/** Which stored events a read wants; the caller filters by pattern afterwards. */
+/**
+ * Which stored events a read wants; the caller filters by pattern afterwards.
+ *
+ * @example
+ * // What `orders.**` can match, from a minute ago on, the latest 100 of them.
+ * store.read({ systems: systemRangesOf(compilePattern('orders.**')), since: Date.now() - 60_000, last: 100 })
+ */
 export interface StoredRange {
+  /** Events of these systems (overlaps are fine, each event comes once); undefined: every system. */
+  readonly systems?: readonly SystemRange[]
   /** Events with `time >= since`. */
   readonly since?: number
-  /** Only the last `last` events of the range. */
+  /** Only the last `last` events of the range (after `systems` and `since`). */
   readonly last?: number
 }
 
 /**
  * Where history lives: IndexedDB (shared by the origin) or memory (one context). Every store keeps
- * events in one order, by `(time, origin, seq)`: the same key in every context, so a write is
- * idempotent, and per-origin `seq` order because a bus never lets `time` go backwards.
+ * events in one order, by `(time, origin, seq)`, ties (events injected from outside the origin,
+ * which share `origin` and `seq`) broken by `system` then `id`. That is the same key in every
+ * context, so a write is idempotent, and per-origin `seq` order because a bus never lets `time` go
+ * backwards. An event is identified by `system` and `id` (CloudEvents' `source` and `id`).
  */
 export interface ReplayStore {
   readonly kind: 'indexeddb' | 'memory'
@@ -30,9 +41,12 @@ export interface ReplayStore {
   close(): void
 }
 
-/** The store order: time, then origin, then seq (what IndexedDB's array keys give too). */
+/** The store order: time, origin, seq, then system and id (what IndexedDB's array keys give too). */
 export function compareEvents(a: BusEvent, b: BusEvent): number {
   if (a.time !== b.time) return a.time < b.time ? -1 : 1
   if (a.origin !== b.origin) return a.origin < b.origin ? -1 : 1
-  return a.seq - b.seq
+  if (a.seq !== b.seq) return a.seq - b.seq
+  if (a.system !== b.system) return a.system < b.system ? -1 : 1
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1
+  return 0
 }
