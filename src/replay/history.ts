@@ -5,7 +5,12 @@ import type { HistoryRead, PluginHost } from '../core/plugin'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
 import { RecentEvents } from './recent'
+import { RetentionClock } from './retention-clock'
 import type { ReplayStore, StoredRange } from './store'
+
+// After another context deletes the database, the first try to open a new one, then slower ones.
+const REOPEN_FIRST_DELAY_MS = 100
+const REOPEN_MAX_DELAY_MS = 10_000
 
 // How many of the latest events a context keeps in memory for the seam between history and live
 // events: more than a context receives while a burst is still being committed elsewhere.
@@ -15,8 +20,8 @@ const RECENT_EVENTS = 10_000
 export interface BusHistory {
   /** Queues an event to be stored with the others of this task. */
   store(event: BusEvent): void
-  /** Remembers an event that reached this context (stored here or elsewhere) for the seam. */
-  saw(event: BusEvent): void
+  /** Remembers an event that reached this context (stored here or `received` from another) for the seam. */
+  saw(event: BusEvent, received: boolean): void
   /** The stored events that `query` matches, oldest first, within retention. */
   read(query: HistoryRead): Promise<BusEvent[]>
   /** Resolves once every event queued so far is stored (in IndexedDB, or in memory after a fallback). */
@@ -41,6 +46,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   // Writes in flight (what flush waits for); trims and closing are not.
   const writes = new Set<Promise<unknown>>()
   const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS))
+  const clock = new RetentionClock()
   let pending: BusEvent[] = []
   let scheduled = false
   let writtenSinceTrim = 0
@@ -70,21 +76,46 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
 
   // Outside a browser (Node, SSR, unit tests) there is no IndexedDB to miss: memory, quietly.
   const inMemory = options.store === 'memory' || (options.store === undefined && currentContextKind() === undefined && typeof indexedDB === 'undefined')
+
+  /** Opens the IndexedDB store (idb and it are a lazy chunk: buses without replay never load them). */
+  async function openIndexedDb(): Promise<ReplayStore> {
+    const { openIndexedDbStore } = await import('./indexeddb')
+    return openIndexedDbStore(host.name, {
+      lost: (reason) => fallBack(reason),
+      refused: (event, cause) =>
+        host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describe(cause)}). The events around it were stored.`, cause)),
+      deleted: () => {
+        fallBack('another context deleted the history database (the app or the user cleared storage); it is created again and used as soon as it can be')
+        reopenLater(REOPEN_FIRST_DELAY_MS)
+      },
+    })
+  }
+
+  /** After a deletion: open a new database, hand it what memory kept meanwhile, and use it again. */
+  function reopenLater(delay: number): void {
+    setTimeout(() => {
+      if (closed) return
+      openIndexedDb().then(
+        async (idb) => {
+          if (closed) return idb.close()
+          const memory = fallback
+          store = idb
+          fallback = undefined
+          reported = false
+          if (memory) track(idb.write(await memory.read({})).catch(() => {}))
+        },
+        () => reopenLater(Math.min(delay * 2, REOPEN_MAX_DELAY_MS)),
+      )
+    }, delay)
+  }
+
   if (inMemory) {
     store = new MemoryReplayStore()
   } else {
     // Opened when the bus is created, not on its first send, so that a tab sending and closing
-    // at once has a connection ready to commit on. The IndexedDB store (and idb) is a lazy chunk:
-    // buses without replay never download it.
+    // at once has a connection ready to commit on.
     opening = new Promise((resolve) => (resolveOpening = resolve))
-    const opened = (async () => (await import('./indexeddb')).openIndexedDbStore(host.name, {
-      lost: (reason) => fallBack(reason),
-      refused: (event, cause) =>
-        host.report(
-          busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data is not structured-clonable.`, cause),
-        ),
-    }))()
-    opened.then(
+    openIndexedDb().then(
       (idb) => {
         // Blocked, then unblocked after we had already fallen back: keep to one store.
         if (fallback) return idb.close()
@@ -134,7 +165,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   function trim(): Promise<void> {
     writtenSinceTrim = 0
     return withStore((target) =>
-      target.trim(retention, Date.now()).catch((cause: unknown) => {
+      target.trim(retention, clock.now(), host.origin).catch((cause: unknown) => {
         fallBack(`trimming history failed (${describe(cause)})`, cause)
       }),
     )
@@ -151,7 +182,10 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   }
 
   return {
-    saw: (event) => recent.add(event),
+    saw(event, received) {
+      recent.add(event)
+      if (received) clock.received(event)
+    },
 
     store(event) {
       pending.push(event)
@@ -178,7 +212,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     async read(query) {
       // Started before the read, so its transaction sees everything this context sent.
       writePending()
-      const oldest = Date.now() - retention.maxAgeMs
+      const oldest = clock.now() - retention.maxAgeMs
       const range: StoredRange = {
         since: query.since === undefined || query.since < oldest ? oldest : query.since,
         systems: query.systems,

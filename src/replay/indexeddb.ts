@@ -1,4 +1,4 @@
-import { openDB, unwrap, type IDBPDatabase } from 'idb'
+import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import type { BusEvent } from '../core/event'
 import { disjointRanges, type SystemRange } from '../core/system-range'
 import type { Retention } from './options'
@@ -22,8 +22,10 @@ export interface IndexedDbHooks {
    * the browser closed the connection.
    */
   lost(reason: string, cause?: unknown): void
-  /** An event was not stored because its data is not structured-clonable. */
+  /** An event was not stored (its data cannot be cloned, or is nested too deep); the others were. */
   refused(event: BusEvent, cause: unknown): void
+  /** Another context deleted the database: this connection closed; a new one may be opened. */
+  deleted?(): void
 }
 
 /** The database of a bus: one per bus name, shared by every context of the origin. */
@@ -44,10 +46,12 @@ export async function openIndexedDbStore(busName: string, hooks: IndexedDbHooks)
       else if (oldVersion < 2) rebuildVersion1(raw, unwrap(transaction))
     },
     blocked: () => hooks.lost('an older tab holds the history database open and blocks its upgrade; close or reload the other tabs'),
-    blocking: () => {
-      // A newer version wants the database: give way at once so neither tab waits on the other.
+    blocking: (_current, blockedVersion) => {
+      // Give way at once so neither tab waits on the other.
       store?.close()
-      hooks.lost('a newer version of the app opened the history database in another tab; reload this tab to share history again')
+      // A deletion asks for no version: the database can be opened (and created) again.
+      if (blockedVersion === null && hooks.deleted) hooks.deleted()
+      else hooks.lost('a newer version of the app opened the history database in another tab; reload this tab to share history again')
     },
     terminated: () => hooks.lost('the browser closed the history database (storage cleared or failed)'),
   })
@@ -114,7 +118,9 @@ export class IndexedDbReplayStore implements ReplayStore {
         try {
           store.put(event)
         } catch (cause) {
-          if (!isDataCloneError(cause)) throw cause
+          // The store failing concerns every event; anything else (data that cannot be cloned,
+          // nested too deep, or not keyed) concerns this one alone: refuse it, keep the rest.
+          if (isStoreFailure(cause)) throw cause
           this.hooks.refused(event, cause)
         }
       }
@@ -148,11 +154,12 @@ export class IndexedDbReplayStore implements ReplayStore {
     return last === undefined || events.length <= last ? events : events.slice(-last)
   }
 
-  async trim(retention: Retention, now: number): Promise<void> {
+  async trim(retention: Retention, now: number, self: string): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite', { durability: 'relaxed' })
     const done = tx.done
+    const reference = Math.min(now, (await newestTimeOfOthers(tx.store, self)) ?? now)
     // Keys are [time, origin, seq, system, id]: every key below [cutoff] is older than the cutoff.
-    void tx.store.delete(IDBKeyRange.upperBound([now - retention.maxAgeMs], true)).catch(noop)
+    void tx.store.delete(IDBKeyRange.upperBound([reference - retention.maxAgeMs], true)).catch(noop)
     const count = await tx.store.count()
     if (count > retention.maxEvents) {
       const oldest = await tx.store.openKeyCursor()
@@ -168,6 +175,20 @@ export class IndexedDbReplayStore implements ReplayStore {
     // Transactions already started still complete: close() waits for them.
     this.db.close()
   }
+}
+
+/**
+ * The time of the newest event another context stored: keys only, stepping back from the end over
+ * this context's own events (a burst at most).
+ */
+async function newestTimeOfOthers(store: IDBPObjectStore<unknown, ['events'], 'events', 'readwrite'>, self: string): Promise<number | undefined> {
+  let cursor = await store.openKeyCursor(null, 'prev')
+  while (cursor) {
+    const [time, origin] = cursor.key as [number, string]
+    if (origin !== self) return time
+    cursor = await cursor.continue()
+  }
+  return undefined
 }
 
 /**
@@ -245,8 +266,10 @@ function transactionDone(tx: IDBTransaction): Promise<void> {
   })
 }
 
-function isDataCloneError(cause: unknown): boolean {
-  return cause instanceof DOMException && cause.name === 'DataCloneError'
+const STORE_FAILURES = new Set(['TransactionInactiveError', 'InvalidStateError', 'ReadOnlyError', 'QuotaExceededError', 'UnknownError'])
+
+function isStoreFailure(cause: unknown): boolean {
+  return cause instanceof DOMException && STORE_FAILURES.has(cause.name)
 }
 
 function noop(): void {}

@@ -40,12 +40,26 @@ describe('MemoryReplayStore', () => {
   it('trims to maxEvents and maxAgeMs, and forgets trimmed ids', async () => {
     const store = new MemoryReplayStore()
     await store.write([1, 2, 3, 4, 5, 6].map((n) => event('a', n, n * 10)))
-    await store.trim({ maxEvents: 4, maxAgeMs: 1000 }, 1000)
+    await store.trim({ maxEvents: 4, maxAgeMs: 1000 }, 1000, 'self')
     expect(ids(await store.read({}))).toEqual(['a-3', 'a-4', 'a-5', 'a-6'])
-    await store.trim({ maxEvents: 100, maxAgeMs: 50 }, 100)
+    await store.trim({ maxEvents: 100, maxAgeMs: 15 }, 60, 'self')
     expect(ids(await store.read({}))).toEqual(['a-5', 'a-6'])
     await store.write([event('a', 1, 10)])
     expect(store.size).toBe(3)
+  })
+
+  it("measures age against the newest event of another context when this context's clock runs ahead", async () => {
+    const store = new MemoryReplayStore()
+    const day = 24 * 60 * 60 * 1000
+    await store.write([1, 2, 3].map((n) => event('a', n, n * 1000)))
+    // This context's clock is two days ahead, and it stored events stamped with it.
+    const ahead = 3000 + 2 * day
+    await store.write([event('self', 1, ahead), event('self', 2, ahead + 1)])
+    await store.trim({ maxEvents: 100, maxAgeMs: day }, ahead + 1, 'self')
+    expect(store.size).toBe(5)
+    // The others' clock decides: a day after their newest event, theirs expire.
+    await store.trim({ maxEvents: 100, maxAgeMs: day }, 3000 + day + 1500, 'b')
+    expect(ids(await store.read({}))).toEqual(['self-1', 'self-2'])
   })
 
   it('reads only the systems asked for, in store order, each event once even where ranges overlap', async () => {

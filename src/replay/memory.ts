@@ -36,8 +36,16 @@ export class MemoryReplayStore implements ReplayStore {
     return Promise.resolve(events)
   }
 
-  trim(retention: Retention, now: number): Promise<void> {
-    const keepFrom = Math.max(this.firstAtOrAfter(now - retention.maxAgeMs), this.events.length - retention.maxEvents)
+  trim(retention: Retention, now: number, self: string): Promise<void> {
+    let othersNewest = now
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      if (this.events[i]!.origin !== self) {
+        othersNewest = this.events[i]!.time
+        break
+      }
+    }
+    const reference = Math.min(now, othersNewest)
+    const keepFrom = Math.max(this.firstAtOrAfter(reference - retention.maxAgeMs), this.events.length - retention.maxEvents)
     if (keepFrom > 0) {
       for (const event of this.events.slice(0, keepFrom)) this.held.delete(identityOf(event))
       this.events = this.events.slice(keepFrom)

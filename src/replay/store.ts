@@ -35,8 +35,12 @@ export interface ReplayStore {
   write(events: readonly BusEvent[]): Promise<void>
   /** The stored events in `range`, in order. */
   read(range: StoredRange): Promise<BusEvent[]>
-  /** Drops what retention no longer keeps. */
-  trim(retention: Retention, now: number): Promise<void>
+  /**
+   * Drops what retention no longer keeps. Age is measured against `now`, or against the newest
+   * event another context stored if that is earlier: a context whose clock runs ahead (`self`
+   * is its origin) must not expire everyone else's history. When in doubt, keep.
+   */
+  trim(retention: Retention, now: number, self: string): Promise<void>
   /** Releases the store; writes already started still complete. */
   close(): void
 }

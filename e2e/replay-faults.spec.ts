@@ -1,0 +1,153 @@
+// History against faults found by trying to break it: one unstorable event, a clock two days ahead,
+// the database deleted by another tab, data nested too deep to cross contexts.
+import { expect, test, type Page } from '@playwright/test'
+import { openTab, uniqueName } from './support/tabs'
+
+type Lib = typeof import('../src/index')
+const LIB = '/src/index.ts'
+
+declare global {
+  interface Window {
+    bus?: import('../src/index').Bus
+    errorCodes?: string[]
+  }
+}
+
+async function startBus(page: Page, name: string, options: object = {}): Promise<void> {
+  await page.evaluate(
+    async ([url, busName, extra]) => {
+      const { createBus }: Lib = await import(url)
+      window.bus = createBus({ name: busName, replay: {}, ...extra })
+      window.errorCodes = []
+      window.bus.errors$.subscribe((e) => window.errorCodes!.push(`${e.code}: ${e.message}`))
+    },
+    [LIB, name, options] as const,
+  )
+}
+
+const history = (page: Page) => page.evaluate(async () => (await window.bus!.history('**')).map((e) => e.path))
+const send = (page: Page, path: string) =>
+  page.evaluate(async (p) => {
+    window.bus!.send('orders', 'order.created', p, { p })
+    await window.bus!.flush()
+  }, path)
+
+test('one event that cannot be stored is refused alone; history keeps working in IndexedDB', async ({ context }) => {
+  const name = uniqueName('faults-deep')
+  const { page, check } = await openTab(context)
+  // A local bus checks nothing at send, so the store meets the data as given.
+  await startBus(page, name, { crossTab: false })
+  await send(page, '/before')
+  await page.evaluate(async () => {
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 20_000; i++) deep = { deep }
+    window.bus!.send('orders', 'order.created', '/deep', deep)
+    window.bus!.send('orders', 'order.created', '/beside', { ok: true })
+    await window.bus!.flush()
+  })
+  await send(page, '/after')
+  expect(await history(page)).toEqual(['/before', '/beside', '/after'])
+  const errors = await page.evaluate(() => window.errorCodes!)
+  expect(errors).toHaveLength(1)
+  expect(errors[0]).toMatch(/^NOT_CLONABLE: .*\/deep|^NOT_CLONABLE: .*was delivered but not stored/)
+  // Not a fallback to memory: a tab opened now reads the same history from IndexedDB.
+  const later = await openTab(context)
+  await startBus(later.page, name, { crossTab: false })
+  expect(await history(later.page)).toEqual(['/before', '/beside', '/after'])
+  check()
+  later.check()
+})
+
+test('data nested too deep fails the send atomically on a cross-tab bus: nothing delivered anywhere, no seq taken', async ({ context }) => {
+  const name = uniqueName('faults-nest')
+  const [a, b] = [await openTab(context), await openTab(context)]
+  await startBus(a.page, name)
+  await startBus(b.page, name)
+  await b.page.evaluate(() => {
+    ;(window as unknown as { got: string[] }).got = []
+    window.bus!.subscribe('orders').subscribe((e) => (window as unknown as { got: string[] }).got.push(e.path))
+  })
+  const result = await a.page.evaluate(() => {
+    let deep: unknown = 'leaf'
+    for (let i = 0; i < 5_000; i++) deep = { deep }
+    const local: string[] = []
+    window.bus!.subscribe('orders').subscribe((e) => local.push(e.path))
+    let code = ''
+    try {
+      window.bus!.send('orders', 'order.created', '/deep', deep)
+    } catch (error) {
+      code = (error as { code: string }).code
+    }
+    const next = window.bus!.send('orders', 'order.created', '/next')
+    return { code, local, seq: next.seq }
+  })
+  expect(result).toEqual({ code: 'NOT_CLONABLE', local: ['/next'], seq: 1 })
+  await expect.poll(() => b.page.evaluate(() => (window as unknown as { got: string[] }).got)).toEqual(['/next'])
+  expect(await b.page.evaluate(() => window.errorCodes!)).toEqual([])
+  a.check()
+  b.check()
+})
+
+test("a tab whose clock runs two days ahead neither expires the others' history nor hides later events", async ({ context }) => {
+  const name = uniqueName('faults-clock')
+  const normal = await openTab(context)
+  await startBus(normal.page, name, { replay: { maxEvents: 20 } })
+  for (let i = 1; i <= 5; i++) await send(normal.page, `/n${i}`)
+
+  const ahead = await context.newPage()
+  // This page alone: Playwright's clock would shift every page of the context.
+  await ahead.addInitScript((shift) => {
+    const RealDate = Date
+    class ShiftedDate extends RealDate {
+      constructor(...args: ConstructorParameters<typeof Date>) {
+        super(...((args.length > 0 ? args : [RealDate.now() + shift]) as [number]))
+      }
+      static override now(): number {
+        return RealDate.now() + shift
+      }
+    }
+    globalThis.Date = ShiftedDate as DateConstructor
+  }, 2 * 24 * 60 * 60 * 1000)
+  await ahead.goto('/e2e/fixtures/blank.html')
+  expect(await ahead.evaluate(() => Date.now() - performance.timeOrigin - performance.now())).toBeGreaterThan(47 * 60 * 60 * 1000)
+  // Opening trims at once; sending four events (maxEvents / 10 = 2 per trim) trims twice more.
+  await startBus(ahead, name, { replay: { maxEvents: 20 } })
+  for (let i = 1; i <= 4; i++) await send(ahead, `/a${i}`)
+
+  const late = await openTab(context)
+  await startBus(late.page, name, { replay: { maxEvents: 20 } })
+  expect(await history(late.page)).toEqual(['/n1', '/n2', '/n3', '/n4', '/n5', '/a1', '/a2', '/a3', '/a4'])
+  expect(await history(normal.page)).toEqual(['/n1', '/n2', '/n3', '/n4', '/n5', '/a1', '/a2', '/a3', '/a4'])
+  normal.check()
+  late.check()
+})
+
+test('history deleted by another tab is reported as such, and used again once recreated', async ({ context }) => {
+  const name = uniqueName('faults-deleted')
+  const { page, check } = await openTab(context)
+  await startBus(page, name)
+  await send(page, '/before')
+  const other = await openTab(context)
+  await other.page.evaluate(
+    (dbName) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(dbName)
+        request.onsuccess = () => resolve()
+        request.onerror = () => reject(request.error)
+      }),
+    `crossbus-replay:${name}`,
+  )
+  await page.waitForFunction(() => window.errorCodes!.length === 1)
+  expect((await page.evaluate(() => window.errorCodes!))[0]).toMatch(/^REPLAY_UNAVAILABLE: .*another context deleted the history database/)
+  await send(page, '/while-reopening')
+  // Once recreated, a new tab reads from IndexedDB what this one sent since the deletion.
+  const late = await openTab(context)
+  await startBus(late.page, name)
+  await expect.poll(() => history(late.page), { timeout: 10_000 }).toEqual(['/while-reopening'])
+  await send(page, '/after')
+  await expect.poll(() => history(late.page)).toEqual(['/while-reopening', '/after'])
+  expect(await page.evaluate(() => window.errorCodes!.length)).toBe(1)
+  check()
+  other.check()
+  late.check()
+})
