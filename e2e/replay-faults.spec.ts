@@ -151,3 +151,22 @@ test('history deleted by another tab is reported as such, and used again once re
   other.check()
   late.check()
 })
+
+test('a context sending faster than IndexedDB stores says so once, and history still gets every event', async ({ context }) => {
+  const name = uniqueName('faults-behind')
+  const { page, check } = await openTab(context)
+  await startBus(page, name, { replay: { maxEvents: 100_000 } })
+  const result = await page.evaluate(async () => {
+    await window.bus!.flush()
+    for (let i = 0; i < 30_000; i++) window.bus!.send('load', 'tick', `/t/${i}`)
+    const reported = [...window.errorCodes!]
+    await window.bus!.flush()
+    for (let i = 0; i < 10; i++) window.bus!.send('load', 'tick', '/calm')
+    await window.bus!.flush()
+    return { reported, after: window.errorCodes!.length, stored: (await window.bus!.history('load')).length }
+  })
+  expect(result.reported).toHaveLength(1)
+  expect(result.reported[0]).toMatch(/^REPLAY_BEHIND: .*30000 events sent here are not stored yet/)
+  expect(result).toMatchObject({ after: 1, stored: 30_010 })
+  check()
+})

@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   BUS_CLOSED: { kind: 'UNAVAILABLE', retryable: false },
   EVENTS_MISSED: { kind: 'UNAVAILABLE', retryable: false },
   REPLAY_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
+  REPLAY_BEHIND: { kind: 'UNAVAILABLE', retryable: true },
   POST_FAILED: { kind: 'UNAVAILABLE', retryable: true },
   ELECTION_FAILED: { kind: 'UNAVAILABLE', retryable: true },
   HANDLER_FAILED: { kind: 'INTERNAL', retryable: false },

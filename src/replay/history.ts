@@ -8,6 +8,9 @@ import { RecentEvents } from './recent'
 import { RetentionClock } from './retention-clock'
 import type { ReplayStore, StoredRange } from './store'
 
+// More events than this waiting to be stored means the store cannot keep up with this context.
+const BACKLOG_LIMIT = 20_000
+
 // After another context deletes the database, the first try to open a new one, then slower ones.
 const REOPEN_FIRST_DELAY_MS = 100
 const REOPEN_MAX_DELAY_MS = 10_000
@@ -50,6 +53,9 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   let pending: BusEvent[] = []
   let scheduled = false
   let writtenSinceTrim = 0
+  // Events handed to the store and not yet stored, and whether that was reported.
+  let unwritten = 0
+  let behind = false
   let reported = false
   let closed = false
   let store: ReplayStore | undefined
@@ -146,7 +152,19 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     if (pending.length === 0) return
     const batch = pending
     pending = []
-    track(withStore((target) => write(target, batch)))
+    unwritten += batch.length
+    if (unwritten > BACKLOG_LIMIT && !behind) {
+      behind = true
+      host.report(
+        busError('REPLAY_BEHIND', `History of the bus "${host.name}" is falling behind: ${unwritten} events sent here are not stored yet (IndexedDB keeps up with about 10,000 events per second). A tab closed now loses them from history; live delivery is unaffected.`),
+      )
+    }
+    const written = withStore((target) => write(target, batch)).finally(() => {
+      unwritten -= batch.length
+      // Said again only after the backlog has drained well below the limit.
+      if (unwritten < BACKLOG_LIMIT / 2) behind = false
+    })
+    track(written)
   }
 
   async function write(target: ReplayStore, batch: BusEvent[]): Promise<void> {
