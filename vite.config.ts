@@ -14,6 +14,10 @@ const candidateEntries: Record<string, string> = {
   replay: 'src/replay/index.ts',
   react: 'src/react/index.ts',
   vue: 'src/vue/index.ts',
+  destinations: 'src/destinations/index.ts',
+  nats: 'src/bridges/nats/index.ts',
+  devtools: 'devtools/index.ts',
+  vite: 'devtools/vite-plugin.ts',
 }
 const entry = Object.fromEntries(
   Object.entries(candidateEntries).filter(([, file]) => existsSync(root + file)),

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'devtools/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'e2e/**', 'dist/**'],
     environment: 'node',
   },

@@ -1,5 +1,6 @@
 // The inventory and pricing service, in a dedicated worker: it owns the products and their
 // stock, and lists them with what every cart holds taken off. It talks only through the bus.
+import { devtoolsAgent } from '../devtools/index'
 import { cartOf, openShopBus, type CartEvent, type Listing, type Product } from './shop'
 
 const PRODUCTS: readonly (Product & { stock: number })[] = [
@@ -11,7 +12,8 @@ const PRODUCTS: readonly (Product & { stock: number })[] = [
   { sku: 'lemons', name: 'Amalfi lemons', price: 4, stock: 6 },
 ]
 
-const bus = openShopBus()
+// The agent lets the devtools panel of any tab list this worker's subscriptions.
+const bus = openShopBus([devtoolsAgent()])
 const cartEvents: CartEvent[] = []
 let listingQueued = false
 

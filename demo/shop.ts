@@ -1,6 +1,6 @@
 // What the shop's micro-frontends share: the event map and how a cart is derived from events.
 // Nothing else passes between them. (In an app, import from 'crossbus'; the demo runs from source.)
-import { createBus, type Bus, type EventOf } from '../src/index'
+import { createBus, type Bus, type BusPlugin, type EventOf } from '../src/index'
 
 export interface Product {
   readonly sku: string
@@ -22,6 +22,10 @@ export interface ShopEvents {
   inventory: {
     'catalog.requested': undefined
     'catalog.listed': { products: readonly Listing[] }
+  }
+  /** The shop's own chrome: the header's devtools button asks the page to show or hide the panel. */
+  shop: {
+    'devtools.toggled': undefined
   }
 }
 
@@ -63,6 +67,6 @@ export const money = (amount: number) => `$${amount.toFixed(2)}`
  * Every context (page, iframe, worker) opens the same bus by name: `crossTab` (on by default)
  * joins them across the origin, and `replay` keeps the events in IndexedDB for late joiners.
  */
-export function openShopBus(): Bus<ShopEvents> {
-  return createBus<ShopEvents>({ name: 'shop', replay: {} })
+export function openShopBus(plugins: readonly BusPlugin[] = []): Bus<ShopEvents> {
+  return createBus<ShopEvents>({ name: 'shop', replay: {}, plugins })
 }

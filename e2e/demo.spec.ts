@@ -167,3 +167,18 @@ test('product and header icons are inline SVG, not emoji (which need a font that
   expect(await page.locator('body').innerText()).not.toMatch(emoji)
   expect(await header(page).locator('body').innerText()).not.toMatch(emoji)
 })
+
+test("the header's Devtools button mounts the panel in the page, showing the shop's events, and hides it again", async ({ page }) => {
+  const check = watchConsole(page)
+  await openShop(page)
+  await header(page).getByRole('button', { name: 'Devtools' }).click()
+  // The panel lives in a shadow root of its own host element.
+  const hosts = () => page.evaluate(() => [...document.body.children].filter((element) => element.shadowRoot).length)
+  await expect.poll(hosts).toBe(1)
+  await page.getByRole('button', { name: 'Add Wildflower honey' }).click()
+  await expect(cartLine(page, 'honey')).toContainText('× 1')
+  await expect.poll(() => page.evaluate(() => [...document.body.children].find((element) => element.shadowRoot)!.shadowRoot!.textContent ?? '')).toContain('item.added')
+  await header(page).getByRole('button', { name: 'Devtools' }).click()
+  await expect.poll(hosts).toBe(0)
+  check()
+})

@@ -49,6 +49,8 @@ export default defineConfig({
       'react/jsx-runtime',
       'react/jsx-dev-runtime',
       'vue',
+      // The NATS bridge's client, imported on demand by src/bridges/nats.
+      '@nats-io/nats-core',
     ],
   },
   worker: {

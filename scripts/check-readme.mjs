@@ -21,11 +21,16 @@ writeFileSync(
     compilerOptions: {
       noEmit: true,
       noUnusedLocals: false,
+      // What a Vite app has: the README's devtools example reads import.meta.env.
+      types: ['node', 'vite/client'],
       paths: {
         crossbus: ['../src/index.ts'],
         'crossbus/core': ['../src/core/index.ts'],
         'crossbus/sync': ['../src/sync/index.ts'],
         'crossbus/replay': ['../src/replay/index.ts'],
+        'crossbus/nats': ['../src/bridges/nats/index.ts'],
+        'crossbus/devtools': ['../devtools/index.ts'],
+        'crossbus/vite': ['../devtools/vite-plugin.ts'],
         'crossbus/react': ['../src/react/index.ts'],
         'crossbus/vue': ['../src/vue/index.ts'],
       },

@@ -18,3 +18,6 @@ bus.peers$.subscribe((contexts) => {
   const tabs = contexts.filter((peer) => peer.kind === 'window').length
   peers.textContent = `${tabs} ${tabs === 1 ? 'tab' : 'tabs'} · ${contexts.length} contexts`
 })
+
+// The panel belongs in the page, not in this one-bar iframe: ask the page for it over the bus.
+document.getElementById('devtools')!.addEventListener('click', () => bus.send('shop', 'devtools.toggled', '/devtools'))

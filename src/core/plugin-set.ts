@@ -107,14 +107,15 @@ export class PluginSet {
     await Promise.all(this.attached.map((entry) => this.settle(entry, 'flush', () => entry.hooks.flush?.())))
   }
 
-  /** Detaches every plugin, last attached first, and waits for their `close`. */
+  /**
+   * Closes every plugin, last attached first, each after the one before has finished: a bridge
+   * drains its outbox while sync, attached earlier, still carries it and still holds leadership.
+   */
   async closeAll(): Promise<void> {
-    const closing: Promise<void>[] = []
     for (const entry of [...this.attached].reverse()) {
       this.detach(entry.plugin)
-      closing.push(this.settle(entry, 'close', () => entry.hooks.close?.()))
+      await this.settle(entry, 'close', () => entry.hooks.close?.())
     }
-    await Promise.all(closing)
   }
 
   /** Runs one hook that may return a promise; reports a throw or a rejection as the plugin's failure. */

@@ -1,0 +1,8 @@
+// `crossbus/devtools`: the in-page panel and the agent for contexts without one. The panel's UI is a
+// lazy chunk, loaded by mountDevtools; importing this entry touches no browser global.
+export { mountDevtools } from './mount'
+export { devtoolsAgent } from './agent'
+export type { ContextReport, SubscriptionGroup } from './agent'
+export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme, MountedDevtools } from './options'
+export type { DevtoolsRecord, RecordArrival } from './records'
+export { startDevtoolsPage, type DevtoolsPageOptions } from './standalone/start'

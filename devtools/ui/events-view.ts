@@ -1,0 +1,258 @@
+import { fromCloudEventBatch, toCloudEventBatch } from '../../src/cloudevents/batch'
+import { BusError } from '../../src/core/errors'
+import type { Bus } from '../../src/core/bus-api'
+import { compileFilter, type CompiledFilter, type FilterState } from '../filter'
+import { dataJson } from '../records'
+import type { Recorder } from '../recorder'
+import { renderDetail } from './detail'
+import { button, clockTime, formatBytes, h, replaceChildren } from './dom'
+import type { OriginLabels } from './labels'
+import type { Rates } from './rates'
+import { VirtualTable, type Column } from './table'
+
+export interface EventsViewInit {
+  readonly bus: Bus
+  readonly recorder: Recorder
+  readonly labels: OriginLabels
+  readonly rates: Rates
+  readonly filter: FilterState
+  readonly widths: Readonly<Record<string, number>>
+  readonly onFilterChange: (filter: FilterState) => void
+  readonly onWidthsChange: (widths: Record<string, number>) => void
+}
+
+/**
+ * The events tab: the filter bar, the live table, the detail of the selected event, and the
+ * actions on the table (pause, clear, history, export, import).
+ */
+export class EventsView {
+  readonly toolbar: HTMLElement
+  readonly element: HTMLElement
+  private readonly table: VirtualTable
+  private readonly detail: HTMLElement
+  private readonly status: HTMLElement
+  private readonly originSelect: HTMLSelectElement
+  private readonly inputs: Record<Exclude<keyof FilterState, 'origin'>, HTMLInputElement>
+  private readonly knownOrigins = new Set<string>()
+  private visible: number[] = []
+  /** Records numbered below this one have been looked at (counted, filtered). */
+  private processed = 0
+  private paused = false
+  private selected = -1
+  private filter: CompiledFilter
+  private problem: string | undefined
+
+  constructor(private readonly init: EventsViewInit) {
+    const { recorder, labels } = init
+    const columns: Column[] = [
+      { id: 'time', title: 'time', width: 100, text: (r) => clockTime(r.event.time) },
+      { id: 'arrival', title: 'how', width: 72, text: (r) => r.arrival, className: (r) => `how how-${r.arrival}` },
+      { id: 'system', title: 'system', width: 120, text: (r) => r.event.system },
+      { id: 'kind', title: 'kind', width: 140, text: (r) => r.event.kind },
+      { id: 'path', title: 'path', width: 150, text: (r) => r.event.path },
+      { id: 'origin', title: 'origin', width: 100, text: (r) => labels.of(r.event.origin) },
+      { id: 'seq', title: 'seq', width: 56, text: (r) => String(r.event.seq) },
+      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(dataJson(r).length) },
+    ]
+    this.table = new VirtualTable(columns, init.widths, (n) => recorder.events.get(n), (n) => this.select(n), init.onWidthsChange)
+    const input = (field: Exclude<keyof FilterState, 'origin'>, placeholder: string) => {
+      const element = h('input', { class: `f-${field}`, placeholder, value: init.filter[field], 'aria-label': `${field} filter`, 'data-testid': `filter-${field}` })
+      element.addEventListener('input', () => this.applyFilter())
+      return element
+    }
+    this.inputs = { system: input('system', 'system glob'), kind: input('kind', 'kind glob'), path: input('path', 'path contains'), text: input('text', 'text in data') }
+    this.originSelect = h('select', { 'aria-label': 'origin filter', 'data-testid': 'filter-origin' }, h('option', { value: '' }, 'every origin'))
+    if (init.filter.origin) this.addOrigin(init.filter.origin)
+    this.originSelect.value = init.filter.origin
+    this.originSelect.addEventListener('change', () => this.applyFilter())
+    this.status = h('span', { class: 'status', 'data-testid': 'events-status' })
+    const importInput = h('input', { type: 'file', hidden: true, 'data-testid': 'import-file' })
+    importInput.accept = 'application/json,.json'
+    importInput.addEventListener('change', () => {
+      const file = importInput.files?.[0]
+      importInput.value = ''
+      if (file) void file.text().then((text) => this.importText(text))
+    })
+    const pause = button('pause', () => {
+      this.paused = !this.paused
+      pause.textContent = this.paused ? 'resume' : 'pause'
+      pause.setAttribute('aria-pressed', String(this.paused))
+      this.pull()
+    }, { 'data-testid': 'pause', 'aria-pressed': 'false' })
+    this.toolbar = h(
+      'div',
+      { class: 'bar' },
+      this.inputs.system, this.inputs.kind, this.inputs.path, this.originSelect, this.inputs.text,
+      pause,
+      button('clear', () => this.clear(), { 'data-testid': 'clear' }),
+      button('history', () => void this.loadHistory(), { 'data-testid': 'history', title: "Load the bus's stored history into the table" }),
+      button('export', () => this.exportVisible(), { 'data-testid': 'export', title: 'The visible events as a CloudEvents batch JSON file' }),
+      button('import', () => importInput.click(), { 'data-testid': 'import', title: 'A CloudEvents batch JSON file into the table' }),
+      importInput,
+      this.status,
+    )
+    this.detail = h('div', { class: 'detail', hidden: true })
+    this.element = h('div', { class: 'main' }, this.table.element, this.detail)
+    this.filter = compileFilter(this.filterState())
+    this.problem = this.filter.problem
+  }
+
+  /** Looks at the records that arrived since the last frame (unless paused) and shows those that match. */
+  pull(): void {
+    const ring = this.init.recorder.events
+    if (this.visible.length > 0 && this.visible[0]! < ring.first) this.visible.splice(0, firstAtLeast(this.visible, ring.first))
+    if (this.processed < ring.first) this.processed = ring.first
+    const end = this.paused ? this.processed : ring.end
+    let newOrigin = false
+    for (let n = this.processed; n < end; n++) {
+      const record = ring.get(n)!
+      this.init.rates.count(record.event.system)
+      if (!this.knownOrigins.has(record.event.origin)) newOrigin = this.addOrigin(record.event.origin) || newOrigin
+      if (this.filter.test(record)) this.visible.push(n)
+    }
+    this.processed = end
+    if (newOrigin) this.relabelOrigins()
+    this.show()
+  }
+
+  /** Re-renders the rows (after labels changed). */
+  refresh(): void {
+    this.relabelOrigins()
+    this.table.render()
+  }
+
+  private applyFilter(): void {
+    const state = this.filterState()
+    this.filter = compileFilter(state)
+    this.problem = this.filter.problem
+    const ring = this.init.recorder.events
+    const visible: number[] = []
+    const test = this.filter.test
+    for (let n = ring.first; n < this.processed; n++) if (test(ring.get(n)!)) visible.push(n)
+    this.visible = visible
+    this.show()
+    this.init.onFilterChange(state)
+  }
+
+  private filterState(): FilterState {
+    const { system, kind, path, text } = this.inputs
+    return { system: system.value, kind: kind.value, path: path.value, origin: this.originSelect.value, text: text.value }
+  }
+
+  private show(): void {
+    this.table.setRows(this.visible, this.selected)
+    const ring = this.init.recorder.events
+    const held = ring.end - this.processed
+    this.status.classList.toggle('bad', this.problem !== undefined)
+    this.status.textContent =
+      this.problem ?? `${this.visible.length} of ${ring.size} event${ring.size === 1 ? '' : 's'}${held > 0 ? `, ${held} held while paused` : ''}`
+  }
+
+  private select(n: number): void {
+    const record = this.init.recorder.events.get(n)
+    if (!record) return
+    this.selected = n
+    this.detail.hidden = false
+    replaceChildren(
+      this.detail,
+      h('div', { class: 'bar' }, h('span', { class: 'grow' }, `${record.event.system} · ${record.event.kind}`), button('×', () => this.deselect(), { title: 'Close the detail', 'data-testid': 'close-detail' })),
+      renderDetail(record, {
+        labelOf: (origin) => this.init.labels.of(origin),
+        // Through the bus itself: its policy and plugins' checks apply, the panel has no bypass.
+        send: (system, kind, path, data) => this.init.bus.send(system, kind, path, data),
+      }),
+    )
+    this.table.setRows(this.visible, n)
+  }
+
+  private deselect(): void {
+    this.selected = -1
+    this.detail.hidden = true
+    this.detail.textContent = ''
+    this.table.setRows(this.visible, -1)
+  }
+
+  private clear(): void {
+    this.init.recorder.events.clear()
+    this.init.rates.clear()
+    this.processed = this.init.recorder.events.end
+    this.visible = []
+    this.deselect()
+    this.show()
+  }
+
+  private async loadHistory(): Promise<void> {
+    try {
+      const events = await this.init.bus.history('**')
+      // What the table already shows live is not added twice.
+      const ring = this.init.recorder.events
+      const shown = new Set<string>()
+      for (let n = ring.first; n < ring.end; n++) shown.add(ring.get(n)!.event.id)
+      const missing = events.filter((event) => !shown.has(event.id))
+      for (const event of missing) this.init.recorder.add(event, 'replayed', event.origin, undefined)
+      this.say(`${missing.length} event${missing.length === 1 ? '' : 's'} loaded from history (${events.length - missing.length} already shown)`)
+    } catch (error) {
+      this.say(error instanceof BusError ? `${error.code}: ${error.message}` : String(error), true)
+    }
+  }
+
+  private exportVisible(): void {
+    const ring = this.init.recorder.events
+    const events = this.visible.map((n) => ring.get(n)!.event)
+    let json: string
+    try {
+      json = JSON.stringify(toCloudEventBatch(events), null, 2)
+    } catch (error) {
+      this.say(error instanceof Error ? error.message : String(error), true)
+      return
+    }
+    const url = URL.createObjectURL(new Blob([json], { type: 'application/cloudevents-batch+json' }))
+    const link = h('a', {})
+    link.href = url
+    link.download = `crossbus-${this.init.bus.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+    this.say(`${events.length} event${events.length === 1 ? '' : 's'} exported`)
+  }
+
+  private importText(text: string): void {
+    try {
+      // One bad item refuses the whole file, so nothing is half-imported.
+      const events = fromCloudEventBatch(JSON.parse(text))
+      for (const event of events) this.init.recorder.add(event, 'imported', event.origin, undefined)
+      this.say(`${events.length} event${events.length === 1 ? '' : 's'} imported`)
+    } catch (error) {
+      this.say(`Nothing imported: ${error instanceof Error ? error.message : String(error)}`, true)
+    }
+  }
+
+  private say(message: string, bad = false): void {
+    this.problem = bad ? message : undefined
+    this.status.classList.toggle('bad', bad)
+    this.status.textContent = message
+    this.status.title = message
+  }
+
+  private addOrigin(origin: string): boolean {
+    if (this.knownOrigins.has(origin)) return false
+    this.knownOrigins.add(origin)
+    this.originSelect.appendChild(h('option', { value: origin }, this.init.labels.of(origin)))
+    return true
+  }
+
+  private relabelOrigins(): void {
+    for (const option of this.originSelect.options) if (option.value) option.textContent = `${this.init.labels.of(option.value)} (${option.value.slice(0, 6)})`
+  }
+}
+
+/** The index of the first number >= `n` in an ascending list. */
+function firstAtLeast(list: readonly number[], n: number): number {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    if (list[mid]! < n) low = mid + 1
+    else high = mid
+  }
+  return low
+}

@@ -1,0 +1,107 @@
+// `crossbus/vite`: a Vite plugin that serves the standalone devtools page during development.
+// Only types come from Vite, so the plugin adds nothing to what the app installs.
+import type { Plugin, ViteDevServer } from 'vite'
+
+export interface CrossbusDevtoolsOptions {
+  /** Where the page is served. Default `'/__crossbus/'`. */
+  readonly path?: string
+  /** Bus names to list even before the page finds them in the origin. */
+  readonly buses?: readonly string[]
+  /**
+   * The module the page imports `startDevtoolsPage` from. Default `'crossbus/devtools'`; a
+   * checkout of crossbus points it at its source.
+   */
+  readonly entry?: string
+}
+
+const VIRTUAL_PAGE = 'virtual:crossbus-devtools-page'
+const RESOLVED_PAGE = `\0${VIRTUAL_PAGE}`
+// `createBus({ name: 'shop' ...` and `createBus<ShopEvents>({ ... name: "shop"`: a bus name the
+// app's source spells out, which the page then offers without being told.
+const NAMED_BUS = /createBus\s*(?:<[^>()]*>)?\s*\(\s*\{(?:[^{}]|\{[^{}]*\})*?\bname\s*:\s*(['"`])([^'"`$\\\n]{1,200})\1/g
+
+/**
+ * Serves the crossbus devtools page at `/__crossbus/` while `vite` serves the app (development
+ * only: `vite build` ignores it). Open it next to the app's tabs: it watches a bus across every
+ * tab, worker and frame of the origin, with no change to the app's code.
+ *
+ * @example
+ * // vite.config.ts
+ * import { defineConfig } from 'vite'
+ * import { crossbusDevtools } from 'crossbus/vite'
+ * export default defineConfig({ plugins: [crossbusDevtools()] })
+ * // then open http://localhost:5173/__crossbus/?bus=shop
+ */
+export function crossbusDevtools(options: CrossbusDevtoolsOptions = {}): Plugin {
+  const path = normalizePath(options.path ?? '/__crossbus/')
+  const entry = options.entry ?? 'crossbus/devtools'
+  const seenNames = new Set<string>(options.buses ?? [])
+  let base = '/'
+  return {
+    name: 'crossbus-devtools',
+    apply: 'serve',
+    configResolved(config) {
+      base = config.base
+    },
+    resolveId(id) {
+      return id === VIRTUAL_PAGE ? RESOLVED_PAGE : undefined
+    },
+    load(id) {
+      if (id !== RESOLVED_PAGE) return undefined
+      const settings = { buses: [...(options.buses ?? [])], namesUrl: `${joinBase(base, path)}names.json` }
+      return `import { startDevtoolsPage } from ${JSON.stringify(entry)}\nstartDevtoolsPage(${JSON.stringify(settings)})\n`
+    },
+    transform(code, id) {
+      if (id.includes('/node_modules/') || !code.includes('createBus')) return undefined
+      for (const match of code.matchAll(NAMED_BUS)) seenNames.add(match[2]!)
+      return undefined
+    },
+    configureServer(server: ViteDevServer) {
+      const pagePath = joinBase(base, path)
+      server.middlewares.use((request, response, next) => {
+        const url = new URL(request.url ?? '/', 'http://localhost')
+        if (url.pathname === pagePath.slice(0, -1)) {
+          response.statusCode = 302
+          response.setHeader('Location', `${pagePath}${url.search}`)
+          response.end()
+        } else if (url.pathname === pagePath) {
+          response.setHeader('Content-Type', 'text/html; charset=utf-8')
+          response.setHeader('Cache-Control', 'no-store')
+          response.end(pageHtml(`${joinBase(base, '/@id/__x00__')}${VIRTUAL_PAGE}`))
+        } else if (url.pathname === `${pagePath}names.json`) {
+          response.setHeader('Content-Type', 'application/json')
+          response.setHeader('Cache-Control', 'no-store')
+          response.end(JSON.stringify([...seenNames].sort()))
+        } else {
+          next()
+        }
+      })
+    },
+  }
+}
+
+function pageHtml(script: string): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>crossbus devtools</title>
+    <link rel="icon" href="data:," />
+  </head>
+  <body>
+    <script type="module" src="${script}"></script>
+  </body>
+</html>
+`
+}
+
+/** `/x/` form: one leading and one trailing slash. */
+function normalizePath(path: string): string {
+  const trimmed = path.replace(/^\/+|\/+$/g, '')
+  return trimmed === '' ? '/' : `/${trimmed}/`
+}
+
+function joinBase(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`
+}

@@ -1,0 +1,383 @@
+// The in-page devtools panel (crossbus/devtools) in real Chromium: isolated from hostile page CSS,
+// fed by a plugin (never a subscription) with the events of every tab and worker, filtered,
+// paused, inspected, exported and imported, re-sent through the bus's policy, inert with hostile
+// data, and gone without a trace when unmounted. Also saves the README's screenshots.
+import { expect, test, type Page } from '@playwright/test'
+import type { DevtoolsApp } from './fixtures/devtools/app'
+import type { BusOptions } from '../src/index'
+import { uniqueName } from './support/tabs'
+import { watchPage } from './support/watch-page'
+
+const FIXTURE = '/e2e/fixtures/devtools/app.ts'
+
+declare global {
+  interface Window {
+    app?: DevtoolsApp
+    xss?: number
+  }
+}
+
+async function openApp(page: Page, name: string, options: Omit<BusOptions, 'name'> & { agent?: boolean } = {}): Promise<() => void> {
+  const check = watchPage(page)
+  await page.goto('/e2e/fixtures/devtools/app.html')
+  await page.evaluate(
+    async ([url, busName, busOptions]) => {
+      const { startApp }: typeof import('./fixtures/devtools/app') = await import(url)
+      window.app = startApp(busName, busOptions)
+    },
+    [FIXTURE, name, options] as const,
+  )
+  return check
+}
+
+async function mount(page: Page, options: Record<string, unknown> = { open: true }): Promise<void> {
+  await page.evaluate((mountOptions) => window.app!.mount(mountOptions), options)
+  await expect(page.getByTestId('panel')).toBeVisible()
+}
+
+/** The rendered rows, each as its cells' text: time, how, system, kind, path, origin, seq, size. */
+function rows(page: Page): Promise<string[][]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('[data-crossbus-devtools]')?.shadowRoot
+    return [...(root?.querySelectorAll<HTMLElement>('.row') ?? [])].filter((row) => !row.hidden).map((row) => [...row.children].map((cell) => cell.textContent ?? ''))
+  })
+}
+
+const paths = async (page: Page) => (await rows(page)).map((row) => row[4])
+
+async function send(page: Page, system: string, kind: string, path: string, data?: unknown): Promise<void> {
+  await page.evaluate(([s, k, p, d]) => void window.app!.bus.send(s, k, p, d), [system, kind, path, data] as const)
+}
+
+test('the panel keeps its look in a page with hostile global CSS, leaks none of its own, and observes without subscribing', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-css'))
+  await mount(page)
+  await send(page, 'orders', 'order.created', '/orders/1', { total: 5 })
+  await expect.poll(() => paths(page)).toEqual(['/orders/1'])
+  const looks = await page.evaluate(() => {
+    const host = document.querySelector<HTMLElement>('[data-crossbus-devtools]')!
+    const panel = host.shadowRoot!.querySelector<HTMLElement>('.panel')!
+    const row = host.shadowRoot!.querySelector<HTMLElement>('.row')!
+    const style = (element: Element) => getComputedStyle(element)
+    const pageRow = document.getElementById('page-row')!
+    return {
+      hostOpacity: style(host).opacity,
+      hostTransform: style(host).transform,
+      panelFont: style(panel).fontSize,
+      panelBackground: style(panel).backgroundColor,
+      rowHeight: row.getBoundingClientRect().height,
+      rowColor: style(row).color,
+      // The page's own .row keeps the page's rules (display: none), not the panel's grid.
+      pageRowDisplay: style(pageRow).display,
+      pageCellOverflow: style(document.getElementById('page-cell')!).textOverflow,
+    }
+  })
+  expect(looks).toEqual({
+    hostOpacity: '1',
+    hostTransform: 'none',
+    panelFont: '12px',
+    panelBackground: 'rgb(255, 255, 255)',
+    rowHeight: 22,
+    rowColor: 'rgb(29, 35, 48)',
+    pageRowDisplay: 'none',
+    pageCellOverflow: 'clip',
+  })
+  // A plugin, not a subscriber: the bus counts no subscription for the panel.
+  expect(await page.evaluate(() => window.app!.bus.stats().subscriptions)).toBe(0)
+  check()
+})
+
+test('events from two tabs and a worker appear with their origins and how they arrived', async ({ context }) => {
+  const name = uniqueName('dt-origins')
+  const a = await context.newPage()
+  const b = await context.newPage()
+  const checks = [await openApp(a, name), await openApp(b, name)]
+  await a.evaluate(() => window.app!.startWorker())
+  await mount(a)
+  // Labels come from peers$: wait until the panel knows the other tab and the worker.
+  await a.getByTestId('tab-contexts').click()
+  await expect(a.getByTestId('context')).toHaveCount(3)
+  await a.getByTestId('tab-events').click()
+
+  await send(a, 'orders', 'order.created', '/orders/a')
+  await send(b, 'cart', 'item.added', '/cart/b')
+  await a.evaluate(() => window.app!.workerSend('/sku-w'))
+  await expect.poll(async () => (await rows(a)).map((row) => [row[1], row[2], row[4], row[5]]).sort((x, y) => x[2]!.localeCompare(y[2]!))).toEqual([
+    ['received', 'cart', '/cart/b', 'tab 1'],
+    ['sent', 'orders', '/orders/a', 'this tab'],
+    ['received', 'inventory', '/sku-w', 'worker 1'],
+  ])
+  const seq = (await rows(a)).find((row) => row[4] === '/cart/b')![6]
+  expect(seq).toBe('1')
+  for (const check of checks) check()
+})
+
+test('each filter narrows the table, a malformed glob says why, and the open state and widths are remembered', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-filter'))
+  await mount(page)
+  await send(page, 'orders.eu', 'order.created', '/orders/1', { customer: 'Ada' })
+  await send(page, 'orders.us', 'order.cancelled', '/orders/2', { customer: 'Grace' })
+  await send(page, 'cart', 'item.added', '/cart/3', { sku: 'A1' })
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/orders/2', '/cart/3'])
+
+  const filter = (field: string) => page.getByTestId(`filter-${field}`)
+  await filter('system').fill('orders.*')
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/orders/2'])
+  await filter('kind').fill('*.cancelled')
+  await expect.poll(() => paths(page)).toEqual(['/orders/2'])
+  await filter('system').fill('')
+  await filter('kind').fill('')
+  await filter('path').fill('CART')
+  await expect.poll(() => paths(page)).toEqual(['/cart/3'])
+  await filter('path').fill('')
+  await filter('text').fill('ada')
+  await expect.poll(() => paths(page)).toEqual(['/orders/1'])
+  await filter('text').fill('')
+  const origin = await page.evaluate(() => window.app!.bus.origin)
+  await filter('origin').selectOption(origin)
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/orders/2', '/cart/3'])
+  await filter('origin').selectOption('')
+  await filter('system').fill('orders.(eu)')
+  await expect(page.getByTestId('events-status')).toContainText('malformed')
+  // The malformed field is ignored rather than hiding everything.
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/orders/2', '/cart/3'])
+  await filter('system').fill('')
+
+  // Widths and the open state survive a reload; the shortcut toggles the panel.
+  const grip = page.locator('[data-column="system"] .grip')
+  const box = (await grip.boundingBox())!
+  await page.mouse.move(box.x + 2, box.y + 5)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 82, box.y + 5, { steps: 4 })
+  await page.mouse.up()
+  const width = () => page.locator('[data-column="system"]').evaluate((cell) => Math.round(cell.getBoundingClientRect().width))
+  expect(await width()).toBe(200)
+  await page.keyboard.press('Alt+Shift+KeyB')
+  await expect(page.getByTestId('panel')).toBeHidden()
+  await page.keyboard.press('Alt+Shift+KeyB')
+  await expect(page.getByTestId('panel')).toBeVisible()
+  await page.reload()
+  await page.evaluate(async ([url, name]) => {
+    const { startApp }: typeof import('./fixtures/devtools/app') = await import(url)
+    window.app = startApp(name)
+    window.app.mount()
+  }, [FIXTURE, uniqueName('dt-filter-again')] as const)
+  await expect(page.getByTestId('panel')).toBeVisible()
+  expect(await width()).toBe(200)
+  check()
+})
+
+test('pause holds new events back and resume shows them', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-pause'))
+  await mount(page)
+  await send(page, 'orders', 'order.created', '/orders/1')
+  await expect.poll(() => paths(page)).toEqual(['/orders/1'])
+  await page.getByTestId('pause').click()
+  await send(page, 'orders', 'order.created', '/orders/2')
+  await send(page, 'orders', 'order.created', '/orders/3')
+  await expect(page.getByTestId('events-status')).toContainText('2 held while paused')
+  expect(await paths(page)).toEqual(['/orders/1'])
+  await page.getByTestId('pause').click()
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/orders/2', '/orders/3'])
+  await page.getByTestId('clear').click()
+  await expect.poll(() => paths(page)).toEqual([])
+  check()
+})
+
+test('the detail shows the data as an expandable JSON tree and as its CloudEvent', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-tree'))
+  await mount(page)
+  await send(page, 'orders', 'order.created', '/orders/7', { order: { id: 7, lines: [{ sku: 'A1', qty: 2 }] }, total: 12.5 })
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  const detail = page.getByTestId('detail')
+  await expect(detail).toContainText('total: 12.5')
+  // Below the first level, children are built when opened.
+  await expect(detail.locator('details[data-path="lines"]')).toHaveCount(0)
+  await detail.locator('details[data-path="order"] > summary').click()
+  await detail.locator('details[data-path="lines"] > summary').click()
+  await expect(detail.locator('.tree').getByText('"A1"')).toHaveCount(0)
+  await detail.locator('details[data-path="0"] > summary').click()
+  await expect(detail.locator('.tree').getByText('"A1"')).toBeVisible()
+  const cloudEvent = JSON.parse((await page.getByTestId('cloudevent').textContent())!)
+  expect(cloudEvent).toMatchObject({ specversion: '1.0', source: 'orders', type: 'order.created', subject: '/orders/7', data: { total: 12.5 }, crossbusseq: 1 })
+  check()
+})
+
+test('export then import gives the same events; a broken file imports nothing and says why', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-export'))
+  await mount(page)
+  await send(page, 'orders', 'order.created', '/orders/1', { total: 1, tags: ['a'] })
+  await send(page, 'cart', 'item.added', '/cart/2', { sku: 'B2' })
+  await send(page, 'cart', 'cart.cleared', '/cart')
+  await expect.poll(() => paths(page)).toEqual(['/orders/1', '/cart/2', '/cart'])
+  const exportOnce = async () => {
+    const download = page.waitForEvent('download')
+    await page.getByTestId('export').click()
+    const file = await (await download).path()
+    const { readFile } = await import('node:fs/promises')
+    return readFile(file, 'utf8')
+  }
+  const exported = await exportOnce()
+  const batch = JSON.parse(exported) as { id: string }[]
+  expect(batch.map((event) => event.id)).toHaveLength(3)
+
+  await page.getByTestId('clear').click()
+  await expect.poll(() => paths(page)).toEqual([])
+  await page.getByTestId('import-file').setInputFiles({ name: 'batch.json', mimeType: 'application/json', buffer: Buffer.from(exported) })
+  await expect.poll(async () => (await rows(page)).map((row) => [row[1], row[4]])).toEqual([
+    ['imported', '/orders/1'],
+    ['imported', '/cart/2'],
+    ['imported', '/cart'],
+  ])
+  expect(await exportOnce()).toBe(exported)
+
+  // Item 1 broken: nothing of the file gets in, and the status names the item.
+  const broken = JSON.stringify([batch[0], { ...batch[1], specversion: '0.3' }])
+  await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) })
+  await expect(page.getByTestId('events-status')).toContainText('Nothing imported: Batch item 1')
+  expect(await paths(page)).toEqual(['/orders/1', '/cart/2', '/cart'])
+  check()
+})
+
+test('re-send goes through the bus: the policy refuses a denied system, an allowed one is sent again', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-resend'), { policy: { send: ['orders.**'], subscribe: ['**'] } })
+  await mount(page)
+  await send(page, 'orders', 'order.created', '/orders/1', { total: 1 })
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  await page.getByTestId('resend-system').fill('payments')
+  await page.getByTestId('resend').click()
+  await expect(page.getByTestId('resend-result')).toContainText('POLICY_DENIED')
+  expect(await page.evaluate(() => window.app!.bus.stats().sent)).toBe(1)
+
+  await page.getByTestId('resend-system').fill('orders.eu')
+  await page.getByTestId('resend-data').fill('{ "total": 2 }')
+  await page.getByTestId('resend').click()
+  await expect(page.getByTestId('resend-result')).toContainText('sent as')
+  await expect.poll(async () => (await rows(page)).map((row) => [row[2], row[4]])).toEqual([
+    ['orders', '/orders/1'],
+    ['orders.eu', '/orders/1'],
+  ])
+  await page.getByTestId('resend-data').fill('{ not json')
+  await page.getByTestId('resend').click()
+  await expect(page.getByTestId('resend-result')).toContainText('The data is not JSON')
+  expect(await page.evaluate(() => window.app!.bus.stats().sent)).toBe(2)
+  check()
+})
+
+test('an XSS payload in data, path and kind stays text', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-xss'))
+  await mount(page)
+  const payload = '<img src=x onerror="window.xss=1">'
+  await send(page, 'orders', 'order.created', `/orders/${payload}`, { html: payload, [payload]: payload })
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  await expect(page.getByTestId('detail')).toContainText(`html: ${JSON.stringify(payload)}`)
+  const images = await page.evaluate(() => document.querySelector('[data-crossbus-devtools]')!.shadowRoot!.querySelectorAll('img').length + document.querySelectorAll('img').length)
+  expect(images).toBe(0)
+  await page.waitForTimeout(200) // an onerror would have fired by now
+  expect(await page.evaluate(() => window.xss)).toBeUndefined()
+  check()
+})
+
+test('history loads the stored events as replayed; the contexts tab shows who subscribes to what; errors show their codes', async ({ context }) => {
+  const name = uniqueName('dt-history')
+  const a = await context.newPage()
+  const b = await context.newPage()
+  const checks = [await openApp(a, name, { replay: {} }), await openApp(b, name, { agent: true })]
+  await send(a, 'orders', 'order.created', '/orders/old')
+  await a.evaluate(() => window.app!.bus.flush())
+  await b.evaluate(() => {
+    window.app!.bus.subscribe('orders.**').subscribe(() => {})
+    window.app!.bus.subscribe('orders.**').subscribe(() => {})
+    window.app!.bus.subscribe('cart', 'item.*').subscribe(() => {})
+  })
+  await mount(a)
+  await a.getByTestId('history').click()
+  await expect.poll(async () => (await rows(a)).map((row) => [row[1], row[4]])).toEqual([['replayed', '/orders/old']])
+
+  await a.getByTestId('tab-contexts').click()
+  const other = a.getByTestId('context').filter({ hasText: 'tab 1' })
+  await expect(other.getByTestId('subscription')).toHaveText(['orders.** × 2', 'cart · item.* × 1'])
+  await expect(a.getByTestId('context').filter({ hasText: 'this tab' }).getByTestId('subscriptions')).toHaveText('none')
+
+  // A handler that throws is reported on errors$, which the panel lists with its code.
+  await a.evaluate(() => {
+    window.app!.bus.subscribe('boom').subscribe(() => {
+      throw new Error('handler broke')
+    })
+    window.app!.bus.errors$.subscribe(() => {})
+    window.app!.bus.send('boom', 'went.off', '/boom')
+  })
+  await a.getByTestId('tab-errors').click()
+  await expect(a.getByTestId('error')).toContainText(['HANDLER_FAILED'])
+  for (const check of checks) check()
+})
+
+test('unmount leaves no node, listener, channel or plugin behind', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-unmount'))
+  const before = await page.evaluate(() => ({ ...window.app!.leftovers(), nodes: document.body.querySelectorAll('*').length }))
+  await mount(page)
+  await page.getByTestId('tab-contexts').click()
+  await send(page, 'orders', 'order.created', '/orders/1')
+  await expect.poll(() => paths(page)).toEqual(['/orders/1'])
+  const during = await page.evaluate(() => window.app!.leftovers())
+  expect(during.listeners).toBeGreaterThan(before.listeners)
+  expect(during.channels).toBeGreaterThan(before.channels)
+  await page.evaluate(() => window.app!.unmount())
+  const after = await page.evaluate(() => ({ ...window.app!.leftovers(), nodes: document.body.querySelectorAll('*').length, hosts: document.querySelectorAll('[data-crossbus-devtools]').length }))
+  expect(after).toEqual({ ...before, hosts: 0 })
+  // The plugin is detached: another one of its name attaches, and the bus still has no subscription.
+  expect(await page.evaluate(() => {
+    const again = window.app!.bus.use({ name: 'devtools', setup: () => ({}) })
+    void again.detach()
+    return window.app!.bus.stats().subscriptions
+  })).toBe(0)
+  check()
+})
+
+test('mounting refuses bad options, naming them, and mounts nothing', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-options'))
+  const errors = await page.evaluate(() =>
+    [{ position: 'middle' }, { maxEvents: 0 }, { colour: 'red' }].map((options) => {
+      try {
+        window.app!.mount(options as never)
+        return 'mounted'
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`
+      }
+    }),
+  )
+  expect(errors).toEqual([
+    expect.stringMatching(/^INVALID_ARGUMENT: mountDevtools: `position` must be one of/),
+    'INVALID_ARGUMENT: mountDevtools: `maxEvents` must be a positive integer.',
+    expect.stringMatching(/^INVALID_ARGUMENT: mountDevtools: unknown option "colour"/),
+  ])
+  expect(await page.locator('[data-crossbus-devtools]').count()).toBe(0)
+  check()
+})
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`screenshot of the panel, ${scheme}`, async ({ context }) => {
+    const name = uniqueName(`dt-shot-${scheme}`)
+    const page = await context.newPage()
+    const other = await context.newPage()
+    await page.setViewportSize({ width: 1200, height: 640 })
+    await page.emulateMedia({ colorScheme: scheme })
+    const checks = [await openApp(page, name), await openApp(other, name)]
+    // The README's picture shows the panel over an ordinary page, not the hostile fixture.
+    await page.addStyleTag({ content: '* { all: revert !important } :root { color-scheme: light dark !important } body { font: 14px system-ui !important; margin: 24px !important }' })
+    await mount(page)
+    await page.getByTestId('tab-contexts').click()
+    await expect(page.getByTestId('context')).toHaveCount(2)
+    await page.getByTestId('tab-events').click()
+    await send(page, 'cart', 'item.added', '/cart/items/1', { sku: 'A-1', name: 'Espresso cup', price: 9.5 })
+    await send(other, 'orders', 'order.created', '/orders/1042', { order_id: '1042', total: 27.5, lines: [{ sku: 'A-1', qty: 3 }] })
+    await send(page, 'cart', 'cart.checked_out', '/cart', { items: 3 })
+    await send(other, 'payments.eu', 'payment.captured', '/payments/88', { amount: 27.5, currency: 'EUR' })
+    await expect.poll(async () => (await rows(page)).length).toBe(4)
+    await page.locator('[data-crossbus-devtools] .row').nth(1).click()
+    await expect(page.getByTestId('detail')).toContainText('total: 27.5')
+    await expect(page.getByTestId('rates').locator('.rate')).toHaveCount(3)
+    await page.screenshot({ path: `docs/devtools-${scheme}.png` })
+    for (const check of checks) check()
+  })
+}

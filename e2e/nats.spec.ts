@@ -1,0 +1,215 @@
+// The NATS bridge in real Chromium against a real nats-server (Debian's, started per test with
+// WebSocket on 127.0.0.1 by e2e/fixtures/nats/server.ts). Each browser context is a "device": its
+// tabs share a BroadcastChannel, two contexts share nothing but the NATS server.
+import { connect } from '@nats-io/transport-node'
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test'
+import type { Delivered, DeviceOptions, NatsDevice } from './fixtures/nats/device'
+import { startNatsServer, type NatsTestServer } from './fixtures/nats/server.mjs'
+import { uniqueName } from './support/tabs'
+
+const FIXTURE = '/e2e/fixtures/nats/device.ts'
+// Fast retries keep the restart test short; the backoff itself is the client's.
+const RECONNECT = { minDelayMs: 100, maxDelayMs: 500 }
+
+declare global {
+  interface Window {
+    device?: NatsDevice
+  }
+}
+
+const test = base.extend<{ nats: NatsTestServer; device: (options: DeviceOptions, page?: Page) => Promise<{ page: Page; check: () => void }> }>({
+  // A server of its own per test, stopped after it.
+  // eslint-disable-next-line no-empty-pattern
+  nats: async ({}, use) => {
+    const server = await startNatsServer()
+    await use(server)
+    await server.dispose()
+  },
+  // Opens a device tab (in a browser context of its own unless a page is given); all closed after the test.
+  device: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = []
+    await use(async (options, page) => {
+      if (!page) {
+        const context = await browser.newContext()
+        contexts.push(context)
+        page = await context.newPage()
+      }
+      return openDevice(options, page)
+    })
+    await Promise.all(contexts.map((context) => context.close()))
+  },
+})
+
+// While a server is down, Chromium logs each failed WebSocket attempt as a console error: expected.
+const FAILED_WEBSOCKET = /^WebSocket connection to '.*' failed/
+
+/** A check that fails on page errors and console errors, but for failed WebSocket attempts. */
+function watch(page: Page): () => void {
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !FAILED_WEBSOCKET.test(message.text())) problems.push(`console.error: ${message.text()}`)
+  })
+  return () => expect(problems).toEqual([])
+}
+
+/** Starts a device's bridged bus in a tab and waits until it is connected. */
+async function openDevice(options: DeviceOptions, tab: Page): Promise<{ page: Page; check: () => void }> {
+  const check = watch(tab)
+  await tab.goto('/e2e/fixtures/blank.html')
+  await tab.evaluate(
+    async ([url, given]) => {
+      const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
+      window.device = startDevice(given)
+    },
+    [FIXTURE, options] as const,
+  )
+  await expect.poll(() => tab.evaluate(() => window.device!.statuses.at(-1))).toBe('connected')
+  return { page: tab, check }
+}
+
+const delivered = (page: Page, system: string) => page.evaluate((s) => window.device!.delivered.filter((d) => d.system === s), system)
+const numbers = (list: Delivered[]) => list.map((d) => d.n)
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)
+
+/** Waits until the device delivered `count` events of `system`, then checks they are exactly `expected`, in order. */
+async function expectDelivered(page: Page, system: string, expected: number[], timeout = 20_000): Promise<void> {
+  await expect.poll(async () => (await delivered(page, system)).length, { timeout }).toBeGreaterThanOrEqual(expected.length)
+  const got = await delivered(page, system)
+  expect(numbers(got)).toEqual(expected)
+  expect(new Set(got.map((d) => d.id)).size).toBe(got.length)
+}
+
+test('1,000 events each way between two devices arrive once, in order, with their identity, and never echo or loop', async ({ device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const a = await device(options)
+  const b = await device(options)
+
+  await Promise.all([a.page.evaluate(() => window.device!.send('orders', 0, 1000, 50, 1)), b.page.evaluate(() => window.device!.send('payments', 0, 1000, 50, 1))])
+
+  await expectDelivered(b.page, 'orders', range(0, 1000))
+  await expectDelivered(a.page, 'payments', range(0, 1000))
+  // The identity an event had on its device is the one it has on the other.
+  const sentByA = await a.page.evaluate(() => window.device!.delivered.filter((d) => d.system === 'orders').map((d) => d.id))
+  expect((await delivered(b.page, 'orders')).map((d) => d.id)).toEqual(sentByA)
+  // A second's wait shows nothing more comes: no echo back to the sender, no loop between the two.
+  await a.page.waitForTimeout(1000)
+  expect(await a.page.evaluate(() => window.device!.delivered.length)).toBe(2000)
+  expect(await b.page.evaluate(() => window.device!.delivered.length)).toBe(2000)
+  for (const tab of [a, b]) {
+    expect(await tab.page.evaluate(() => window.device!.errors)).toEqual([])
+    expect(await tab.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(0)
+    tab.check()
+  }
+})
+
+test('a server restart mid-stream loses nothing sent while it was down, within queueBound; past it NATS_QUEUE_FULL is reported', async ({ device, nats }) => {
+  const busName = uniqueName('nats')
+  const a = await device({ busName, servers: nats.wsUrl, reconnect: RECONNECT, queueBound: 150 })
+  const b = await device({ busName, servers: nats.wsUrl, reconnect: RECONNECT })
+
+  await a.page.evaluate(() => window.device!.send('orders', 0, 100, 10, 5))
+  await expectDelivered(b.page, 'orders', range(0, 100))
+
+  // Hold A off the server until B is back, so B is subscribed again before A's queue goes out:
+  // NATS keeps nothing for a subscriber that is not there.
+  await a.page.evaluate(async ([url]) => (await import(url!)).gate(true), [FIXTURE])
+  await nats.stop()
+  await expect.poll(() => a.page.evaluate(() => window.device!.statuses.at(-1))).toBe('reconnecting')
+  // 200 events while the server is down: the first 150 queue, the other 50 are refused.
+  await a.page.evaluate(() => window.device!.send('orders', 100, 200, 20, 5))
+  expect(await a.page.evaluate(() => window.device!.errors)).toEqual(['NATS_QUEUE_FULL'])
+
+  await nats.start()
+  await expect.poll(() => b.page.evaluate(() => window.device!.statuses), { timeout: 15_000 }).toEqual(['connecting', 'connected', 'reconnecting', 'connected'])
+  await a.page.evaluate(async ([url]) => (await import(url!)).gate(false), [FIXTURE])
+  await expect.poll(() => a.page.evaluate(() => window.device!.statuses), { timeout: 15_000 }).toEqual(['connecting', 'connected', 'reconnecting', 'connected'])
+  await a.page.evaluate(() => window.device!.send('orders', 300, 50, 10, 5))
+
+  await expectDelivered(b.page, 'orders', [...range(0, 250), ...range(300, 50)])
+  // The queue reported once, not once per refused event; B, on the receiving side, saw no error.
+  expect(await a.page.evaluate(() => window.device!.errors)).toEqual(['NATS_QUEUE_FULL'])
+  expect(await b.page.evaluate(() => window.device!.errors)).toEqual([])
+  a.check()
+  b.check()
+})
+
+test('two tabs of one device bridge once, and closing the leading tab hands over without losing or repeating events', async ({ browser, device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const context = await browser.newContext()
+  const first = await device(options, await context.newPage())
+  const second = await device(options, await context.newPage())
+  const remote = await device(options)
+  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
+  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  expect(await standby.page.evaluate(() => window.device!.leading)).toBe(false)
+
+  // Both tabs bridging: each event once in each tab, once on the other device.
+  await remote.page.evaluate(() => window.device!.send('payments', 0, 100, 10, 2))
+  await standby.page.evaluate(() => window.device!.send('orders', 0, 100, 10, 2))
+  await expectDelivered(leader.page, 'payments', range(0, 100))
+  await expectDelivered(standby.page, 'payments', range(0, 100))
+  await expectDelivered(remote.page, 'orders', range(0, 100))
+
+  // Both directions keep flowing while the leading tab closes.
+  const remoteSending = remote.page.evaluate(() => window.device!.send('payments', 100, 400, 5, 5))
+  const standbySending = standby.page.evaluate(() => window.device!.send('orders', 100, 400, 5, 5))
+  await expect.poll(async () => (await delivered(standby.page, 'payments')).length).toBeGreaterThan(200)
+  await leader.page.close()
+  await expect.poll(() => standby.page.evaluate(() => window.device!.leading)).toBe(true)
+  await Promise.all([remoteSending, standbySending])
+
+  await expectDelivered(standby.page, 'payments', range(0, 500))
+  await expectDelivered(remote.page, 'orders', range(0, 500))
+  await standby.page.waitForTimeout(1000)
+  expect(numbers(await delivered(standby.page, 'payments'))).toEqual(range(0, 500))
+  expect(numbers(await delivered(remote.page, 'orders'))).toEqual(range(0, 500))
+  expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
+  expect(await remote.page.evaluate(() => window.device!.errors)).toEqual([])
+  standby.check()
+  remote.check()
+  await context.close()
+})
+
+test('garbage, oversized and policy-refused messages from a Node client are dropped, counted and reported, never delivered', async ({ device, nats }) => {
+  const busName = uniqueName('nats')
+  const tab = await device({
+    busName,
+    servers: nats.wsUrl,
+    maxMessageBytes: 2048,
+    policy: { send: ['orders', 'orders.*'], subscribe: ['**'] },
+    import: [{ system: 'orders.**' }, { system: 'secret' }],
+  })
+  const prefix = `crossbus.${busName}`
+  const cloudEvent = (id: string, system: string, data: unknown) =>
+    JSON.stringify({ specversion: '1.0', id, source: system, type: 'thing.happened', subject: '/things/1', time: new Date().toISOString(), datacontenttype: 'application/json', data })
+
+  const node = await connect({ servers: nats.natsUrl })
+  try {
+    node.publish(`${prefix}.orders.:.thing.happened`, 'garbage, not JSON')
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify({ hello: 'not a CloudEvent' }))
+    node.publish(`${prefix}.orders.:.thing.happened`, cloudEvent('big', 'orders', { n: 1, pad: 'x'.repeat(4096) }))
+    node.publish(`${prefix}.orders.eu.:.thing.happened`, cloudEvent('wrong-subject', 'orders', { n: 2 }))
+    node.publish(`${prefix}.secret.:.thing.happened`, cloudEvent('denied', 'secret', { n: 3 }))
+    // Outside the import patterns: filtered here, neither delivered nor counted.
+    node.publish(`${prefix}.payments.:.thing.happened`, cloudEvent('not-imported', 'payments', { n: 4 }))
+    node.publish(`${prefix}.orders.eu.:.thing.happened`, cloudEvent('good', 'orders.eu', { n: 5 }))
+    await node.flush()
+  } finally {
+    await node.close()
+  }
+
+  await expect.poll(() => tab.page.evaluate(() => window.device!.delivered.map((d) => d.id))).toEqual(['good'])
+  await expect.poll(() => tab.page.evaluate(() => window.device!.errors)).toEqual([
+    'NATS_MALFORMED_MESSAGE',
+    'NATS_MALFORMED_MESSAGE',
+    'NATS_MESSAGE_TOO_LARGE',
+    'NATS_MALFORMED_MESSAGE',
+    'POLICY_DENIED',
+  ])
+  expect(await tab.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(5)
+  expect(await tab.page.evaluate(() => window.device!.delivered[0])).toEqual({ system: 'orders.eu', id: 'good', n: 5 })
+  tab.check()
+})
