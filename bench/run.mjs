@@ -6,7 +6,7 @@
 // The suite contract (bench/README.md):
 //   export async function run({ browser, baseURL }) -> Array<{ name, crossbus, peer, unit, ratio, goal? }>
 // `ratio` is crossbus relative to the peer, higher is better; `goal` reads like '>= 0.5x'.
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer } from 'node:net'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -17,7 +17,7 @@ import { chromiumLaunchOptions } from '../scripts/chromium.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const suitesDir = join(root, 'bench', 'suites')
 // The whole run stays bounded even if a suite hangs; each suite gets its own cap too.
-const RUN_LIMIT_MS = 180_000
+const RUN_LIMIT_MS = 20 * 60_000
 const SUITE_LIMIT_MS = 90_000
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
@@ -81,8 +81,44 @@ const failed = summary.filter((s) => s.failed).map((s) => s.suite)
 console.log('')
 if (failed.length) console.log(`Suites that failed to run: ${failed.join(', ')}`)
 console.log(missed.length ? `Goals MISSED (${missed.length}):\n  ${missed.join('\n  ')}` : 'Every goal met.')
+if (wanted.length === 0 && failed.length === 0) {
+  await writeReadmeTable(summary, browser.version())
+  console.log('README.md: the Benchmarks table now holds these figures.')
+} else {
+  console.log('README.md not updated: only a full run of every suite rewrites its Benchmarks table.')
+}
 clearTimeout(watchdog)
 process.exit(0)
+
+/**
+ * The README holds one table of figures, between markers, rewritten by each full run, so that no
+ * section quotes figures of its own that drift from the last measurement.
+ */
+async function writeReadmeTable(results, chromiumVersion) {
+  const file = join(root, 'README.md')
+  const readme = await readFile(file, 'utf8')
+  const start = '<!-- bench:start -->'
+  const end = '<!-- bench:end -->'
+  const from = readme.indexOf(start)
+  const to = readme.indexOf(end)
+  if (from < 0 || to < from) {
+    console.warn(`README.md has no ${start} ... ${end} markers; not updated`)
+    return
+  }
+  const cores = (await import('node:os')).availableParallelism()
+  const lines = [
+    start,
+    `Last full run: ${new Date().toISOString().slice(0, 10)}, Chromium ${chromiumVersion}, Node ${process.version}, ${cores} cores.`,
+    '',
+    '| suite | benchmark | crossbus | peer | unit | ratio | goal | result |',
+    '| --- | --- | ---: | ---: | --- | ---: | --- | --- |',
+    ...results.flatMap(({ suite, rows }) =>
+      rows.map((row) => `| ${suite} | ${row.name.replaceAll('|', '\\|')} | ${formatNumber(row.crossbus)} | ${formatNumber(row.peer)} | ${row.unit} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}x` : String(row.ratio)} | ${row.goal ?? ''} | ${verdict(row)} |`),
+    ),
+    end,
+  ]
+  await writeFile(file, readme.slice(0, from) + lines.join('\n') + readme.slice(to + end.length))
+}
 
 /** 'met', 'MISSED', or '' when the row has no goal. */
 function verdict(row) {
