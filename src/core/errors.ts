@@ -47,7 +47,7 @@ export const ERROR_CODES = {
   HANDLER_FAILED: { kind: 'INTERNAL', retryable: false },
   PLUGIN_FAILED: { kind: 'INTERNAL', retryable: false },
   POLICY_FAILED: { kind: 'INTERNAL', retryable: false },
-} as const satisfies Record<string, { readonly kind: BusErrorKind; readonly retryable: boolean }>
+} as const satisfies ErrorCodeTable
 
 /** The conditions crossbus itself reports (see {@link ERROR_CODES}). Plugins may add their own codes. */
 export type KnownErrorCode = keyof typeof ERROR_CODES
@@ -85,8 +85,22 @@ export class BusError extends Error {
   }
 }
 
-/** A `BusError` for one of crossbus's own codes, with the kind and `retryable` the table gives it. */
-export function busError(code: KnownErrorCode, message: string, cause?: unknown): BusError {
-  const { kind, retryable } = ERROR_CODES[code]
-  return new BusError({ kind, code, message, retryable, cause })
+/** A table of error codes: each with its kind and whether retrying can help. */
+export type ErrorCodeTable = Record<string, { readonly kind: BusErrorKind; readonly retryable: boolean }>
+
+/**
+ * The error maker of a table of codes: crossbus's own below, and a plugin's for its codes.
+ *
+ * @example
+ * export const myError = errorMaker({ MY_PLUGIN_DOWN: { kind: 'UNAVAILABLE', retryable: true } })
+ * throw myError('MY_PLUGIN_DOWN', 'The service is down.')
+ */
+export function errorMaker<T extends ErrorCodeTable>(table: T): (code: keyof T & string, message: string, cause?: unknown) => BusError {
+  return (code, message, cause) => {
+    const { kind, retryable } = table[code]!
+    return new BusError({ kind, code, message, retryable, cause })
+  }
 }
+
+/** A `BusError` for one of crossbus's own codes, with the kind and `retryable` the table gives it. */
+export const busError: (code: KnownErrorCode, message: string, cause?: unknown) => BusError = /* @__PURE__ */ errorMaker(ERROR_CODES)

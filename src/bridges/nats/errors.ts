@@ -1,4 +1,4 @@
-import { BusError, type BusErrorKind } from '../../core/errors'
+import { errorMaker, type ErrorCodeTable } from '../../core/errors'
 
 /**
  * The conditions the NATS bridge reports or throws, beyond crossbus's own codes. They reach
@@ -18,11 +18,8 @@ export const NATS_ERROR_CODES = {
   NATS_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
   /** The connection closed for good (refused credentials, a protocol error). */
   NATS_CONNECTION_CLOSED: { kind: 'UNAVAILABLE', retryable: true },
-} as const satisfies Record<string, { readonly kind: BusErrorKind; readonly retryable: boolean }>
+} as const satisfies ErrorCodeTable
 
 export type NatsErrorCode = keyof typeof NATS_ERROR_CODES
 
-export function natsError(code: NatsErrorCode, message: string, cause?: unknown): BusError {
-  const { kind, retryable } = NATS_ERROR_CODES[code]
-  return new BusError({ kind, code, message, retryable, cause })
-}
+export const natsError = /* @__PURE__ */ errorMaker(NATS_ERROR_CODES)
