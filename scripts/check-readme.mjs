@@ -29,6 +29,7 @@ writeFileSync(
         'crossbus/sync': ['../src/sync/index.ts'],
         'crossbus/replay': ['../src/replay/index.ts'],
         'crossbus/nats': ['../src/bridges/nats/index.ts'],
+        'crossbus/destinations': ['../src/destinations/index.ts'],
         'crossbus/devtools': ['../devtools/index.ts'],
         'crossbus/vite': ['../devtools/vite-plugin.ts'],
         'crossbus/react': ['../src/react/index.ts'],

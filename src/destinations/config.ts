@@ -1,0 +1,131 @@
+import { BusError } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import { compilePattern } from '../core/pattern'
+import { describe } from '../core/validate'
+import { destinationError } from './errors'
+import type { DestinationConfig, DestinationPatch, DestinationProvider } from './types'
+
+const KEYS = ['id', 'type', 'url', 'filter', 'mode', 'headers', 'getHeaders', 'batch', 'options'] as const
+const MODES = ['structured', 'binary', 'batch'] as const
+export const DEFAULT_BATCH_EVENTS = 100
+export const DEFAULT_BATCH_DELAY_MS = 50
+/** More than this per request makes bodies no receiver should have to take in one go. */
+const MAX_BATCH_EVENTS = 10_000
+
+/** A destination as it is persisted and shared: its configuration without `getHeaders`, plus whether it had one. */
+export interface StoredDestination {
+  readonly config: DestinationConfig
+  /** `getHeaders` was given where it was added: a context without one must not send. */
+  readonly needsHeaders: boolean
+  /** Epoch ms; `list()` order. */
+  readonly addedAt: number
+}
+
+/** A destination ready to deliver: its checked configuration and compiled filter. */
+export interface Destination {
+  readonly config: DestinationConfig
+  readonly needsHeaders: boolean
+  readonly matches: (event: BusEvent) => boolean
+  /** Events per request: `batch.maxEvents` in batch mode, 1 otherwise. */
+  readonly perRequest: number
+  /** How long a batch may wait to fill, 0 outside batch mode. */
+  readonly maxDelayMs: number
+}
+
+/**
+ * Checks a destination's configuration and returns it with what it needs at delivery time; every
+ * problem is an `INVALID_DESTINATION` naming the destination and the field.
+ */
+export function checkDestination(config: unknown, providers: ReadonlyMap<string, DestinationProvider>): Destination {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw destinationError('INVALID_DESTINATION', `A destination is an object such as { id: 'audit', type: 'http', url: '/events' }, got ${describe(config)}.`)
+  }
+  const given = config as Record<string, unknown>
+  const id = given['id']
+  if (typeof id !== 'string' || id === '') throw destinationError('INVALID_DESTINATION', `A destination needs a non-empty string id, got ${describe(id)}.`)
+  const fail = (detail: string, cause?: unknown) => destinationError('INVALID_DESTINATION', `Destination "${id}": ${detail}.`, cause)
+  for (const key of Object.keys(given)) {
+    if (!(KEYS as readonly string[]).includes(key)) throw fail(`unknown field "${key}"; the fields are ${KEYS.join(', ')}`)
+  }
+  const type = given['type']
+  const provider = typeof type === 'string' ? providers.get(type) : undefined
+  if (!provider) {
+    throw fail(`unknown type ${typeof type === 'string' ? JSON.stringify(type) : describe(type)}; the types in this context are ${[...providers.keys()].map((name) => `"${name}"`).join(', ')} (add others with destinations(bus, { providers }))`)
+  }
+  const mode = given['mode'] ?? 'structured'
+  if (!(MODES as readonly unknown[]).includes(mode)) throw fail(`mode must be "structured", "binary" or "batch", got ${describe(mode)}`)
+  const headers = given['headers']
+  if (headers !== undefined && !isStringRecord(headers)) throw fail('headers must be an object of string values')
+  if (given['getHeaders'] !== undefined && typeof given['getHeaders'] !== 'function') throw fail('getHeaders must be a function')
+  if (given['url'] !== undefined && typeof given['url'] !== 'string') throw fail(`url must be a string, got ${describe(given['url'])}`)
+  const options = given['options']
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw fail('options must be an object')
+
+  const { perRequest, maxDelayMs } = checkBatch(given['batch'], mode === 'batch', fail)
+  const matches = compileFilter(given['filter'], fail)
+  const checked = config as DestinationConfig
+  try {
+    provider.check?.(checked)
+  } catch (cause) {
+    if (cause instanceof BusError) throw cause
+    throw fail(`the "${provider.type}" provider refused it (${cause instanceof Error ? cause.message : String(cause)})`, cause)
+  }
+  return { config: checked, needsHeaders: typeof given['getHeaders'] === 'function', matches, perRequest, maxDelayMs }
+}
+
+/** `current` with `patch` applied; `id` and `type` cannot change. */
+export function patched(current: DestinationConfig, patch: DestinationPatch): DestinationConfig {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": a patch is an object of the fields to change, got ${describe(patch)}.`)
+  }
+  for (const key of ['id', 'type']) {
+    if (Object.hasOwn(patch, key) && (patch as Record<string, unknown>)[key] !== (current as unknown as Record<string, unknown>)[key]) {
+      throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": its ${key} cannot change; remove it and add another.`)
+    }
+  }
+  const next: Record<string, unknown> = { ...current, ...patch }
+  // An explicit `undefined` in a patch clears the field.
+  for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key]
+  return next as unknown as DestinationConfig
+}
+
+/** What is persisted: everything but the function, which cannot be cloned. */
+export function storable(config: DestinationConfig): DestinationConfig {
+  const { getHeaders: _function, ...rest } = config
+  return rest
+}
+
+function checkBatch(batch: unknown, batchMode: boolean, fail: (detail: string) => BusError): { perRequest: number; maxDelayMs: number } {
+  if (batch !== undefined && (typeof batch !== 'object' || batch === null || Array.isArray(batch))) throw fail('batch must be { maxEvents?, maxDelayMs? }')
+  const { maxEvents = DEFAULT_BATCH_EVENTS, maxDelayMs = DEFAULT_BATCH_DELAY_MS, ...unknown } = (batch ?? {}) as Record<string, unknown>
+  const extra = Object.keys(unknown)[0]
+  if (extra !== undefined) throw fail(`unknown batch field "${extra}"; the fields are maxEvents, maxDelayMs`)
+  if (!Number.isInteger(maxEvents) || (maxEvents as number) < 1 || (maxEvents as number) > MAX_BATCH_EVENTS) {
+    throw fail(`batch.maxEvents must be an integer from 1 to ${MAX_BATCH_EVENTS}, got ${describe(maxEvents)}`)
+  }
+  if (typeof maxDelayMs !== 'number' || !(maxDelayMs >= 0) || !Number.isFinite(maxDelayMs)) throw fail(`batch.maxDelayMs must be a finite number >= 0, got ${describe(maxDelayMs)}`)
+  return batchMode ? { perRequest: maxEvents as number, maxDelayMs } : { perRequest: 1, maxDelayMs: 0 }
+}
+
+function compileFilter(filter: unknown, fail: (detail: string, cause?: unknown) => BusError): (event: BusEvent) => boolean {
+  if (filter === undefined) return () => true
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw fail('filter must be { system?, kind? }')
+  const { system, kind, ...unknown } = filter as Record<string, unknown>
+  const extra = Object.keys(unknown)[0]
+  if (extra !== undefined) throw fail(`unknown filter field "${extra}"; the fields are system, kind`)
+  const compile = (source: unknown, what: string) => {
+    if (source === undefined) return undefined
+    try {
+      return compilePattern(source, `filter.${what}`)
+    } catch (cause) {
+      throw fail(cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause), cause)
+    }
+  }
+  const systems = compile(system, 'system')
+  const kinds = compile(kind, 'kind')
+  return (event) => (systems === undefined || systems.test(event.system)) && (kinds === undefined || kinds.test(event.kind))
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((item) => typeof item === 'string')
+}

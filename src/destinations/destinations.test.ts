@@ -1,0 +1,213 @@
+import { firstValueFrom, filter } from 'rxjs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createBus, type Bus } from '../core/bus'
+import { BusError } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import type { BusPlugin, PluginHost } from '../core/plugin'
+import { destinations } from './destinations'
+import type { DeliveryResult, DestinationProvider, DestinationsOptions } from './types'
+
+const buses: Bus[] = []
+afterEach(async () => {
+  await Promise.all(buses.splice(0).map((bus) => bus.close()))
+})
+
+/** A provider that records each request and answers what `answer` says. */
+function fakeProvider(answer: (events: readonly BusEvent[], call: number) => DeliveryResult = () => ({ outcome: 'accepted' })) {
+  const requests: string[][] = []
+  const provider: DestinationProvider = {
+    type: 'fake',
+    async deliver(events) {
+      requests.push(events.map((event) => event.id))
+      return answer(events, requests.length)
+    },
+  }
+  return { provider, requests, delivered: () => requests.flat() }
+}
+
+/** A plugin standing in for sync: brings in events "from another tab". */
+function otherTab() {
+  let host: PluginHost | undefined
+  const plugin: BusPlugin = { name: 'other-tab', setup: (given) => void (host = given) }
+  return { plugin, receive: (event: BusEvent) => host!.receive(event, 'tab-2') }
+}
+
+async function setup(answer?: Parameters<typeof fakeProvider>[0], options: DestinationsOptions = {}) {
+  const fake = fakeProvider(answer)
+  const tab = otherTab()
+  const bus = createBus({ name: 'dest', plugins: [tab.plugin] })
+  buses.push(bus)
+  const errors: BusError[] = []
+  bus.errors$.subscribe((error) => errors.push(error))
+  const outbound = destinations(bus, { store: 'memory', providers: [fake.provider], retry: { initialDelayMs: 5, maxDelayMs: 20 }, ...options })
+  await outbound.ready
+  return { bus, outbound, errors, tab, ...fake }
+}
+
+const fail = (status: number, retryAfterMs?: number): DeliveryResult =>
+  status >= 500
+    ? { outcome: 'retry', error: new BusError({ kind: 'UNAVAILABLE', code: 'DELIVERY_FAILED', message: `${status}`, retryable: true }), retryAfterMs }
+    : { outcome: 'rejected', error: new BusError({ kind: 'INVALID', code: 'DELIVERY_REJECTED', message: `${status}`, retryable: false }) }
+
+describe('configuration', () => {
+  it('refuses bad configuration with a clear BusError, and keeps what was there', async () => {
+    const { outbound } = await setup()
+    await outbound.add({ id: 'ok', type: 'fake' })
+    const cases: Array<[unknown, RegExp]> = [
+      [{ id: 'a', type: 'kafka' }, /unknown type "kafka"/],
+      [{ id: 'a', type: 'http', url: 'ftp://example.com/x' }, /must be http: or https:, not ftp:/],
+      [{ id: 'a', type: 'http', url: 'javascript:alert(1)' }, /must be http: or https:/],
+      [{ id: 'a', type: 'http' }, /needs a url/],
+      [{ id: 'a', type: 'fake', filter: { system: 'orders..eu' } }, /filter\.system "orders\.\.eu" is malformed/],
+      [{ id: 'a', type: 'fake', filter: { kind: '(x)' } }, /filter\.kind/],
+      [{ id: 'a', type: 'fake', mode: 'stream' }, /mode must be/],
+      [{ id: 'a', type: 'fake', mode: 'batch', batch: { maxEvents: 0 } }, /batch\.maxEvents/],
+      [{ id: 'a', type: 'fake', url: 'x', colour: 'red' }, /unknown field "colour"/],
+      [{ id: '', type: 'fake' }, /non-empty string id/],
+    ]
+    for (const [config, message] of cases) {
+      const error = await outbound.add(config as never).then(() => undefined, (caught: unknown) => caught)
+      expect(error, JSON.stringify(config)).toBeInstanceOf(BusError)
+      expect(error).toMatchObject({ kind: 'INVALID', code: 'INVALID_DESTINATION', retryable: false })
+      expect((error as BusError).message).toMatch(message)
+    }
+    await expect(outbound.add({ id: 'ok', type: 'fake' })).rejects.toMatchObject({ kind: 'ALREADY_EXISTS', code: 'DESTINATION_EXISTS' })
+    await expect(outbound.update('missing', { mode: 'batch' })).rejects.toMatchObject({ code: 'DESTINATION_NOT_FOUND' })
+    await expect(outbound.update('ok', { type: 'http' } as never)).rejects.toMatchObject({ code: 'INVALID_DESTINATION' })
+    await expect(outbound.remove('missing')).rejects.toMatchObject({ code: 'DESTINATION_NOT_FOUND' })
+    expect(await outbound.list()).toEqual([{ id: 'ok', type: 'fake' }])
+  })
+
+  it('adds, updates and removes; getHeaders is kept in this context, not in the stored configuration', async () => {
+    const { outbound } = await setup()
+    const getHeaders = () => ({ authorization: 'Bearer t' })
+    await outbound.add({ id: 'a', type: 'http', url: 'https://relay.example/events', getHeaders })
+    await outbound.add({ id: 'b', type: 'fake', filter: { system: 'orders.**' } })
+    await outbound.update('a', { mode: 'batch', batch: { maxEvents: 10 } })
+    expect(await outbound.list()).toEqual([
+      { id: 'a', type: 'http', url: 'https://relay.example/events', mode: 'batch', batch: { maxEvents: 10 } },
+      { id: 'b', type: 'fake', filter: { system: 'orders.**' } },
+    ])
+    await outbound.remove('a')
+    expect((await outbound.list()).map((config) => config.id)).toEqual(['b'])
+  })
+})
+
+describe('delivery', () => {
+  it('forwards what matches the filter, what was sent or injected here, each once; never what another tab sent', async () => {
+    const { bus, outbound, tab, delivered } = await setup()
+    await outbound.add({ id: 'orders', type: 'fake', filter: { system: 'orders.**', kind: '*.created' } })
+    bus.send('orders.eu', 'order.created', '/orders/1')
+    bus.send('orders.eu', 'order.paid', '/orders/1')
+    bus.send('users', 'user.created', '/users/1')
+    tab.receive({ id: 'tab-2-1', system: 'orders', kind: 'order.created', path: '/orders/2', data: undefined, time: Date.now(), origin: 'tab-2', seq: 1 })
+    bus.send('orders', 'order.created', '/orders/3')
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2))
+    await bus.flush()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Received events take no seq here: the fourth send is seq 4.
+    expect(delivered()).toEqual([`${bus.origin}-1`, `${bus.origin}-4`])
+    const [status] = await firstValueFrom(outbound.status$.pipe(filter((all) => all[0]?.delivered === 2)))
+    expect(status).toMatchObject({ id: 'orders', delivered: 2, failed: 0, pending: 0 })
+  })
+
+  it('batch mode sends up to maxEvents per request', async () => {
+    const { bus, outbound, requests } = await setup()
+    await outbound.add({ id: 'b', type: 'fake', mode: 'batch', batch: { maxEvents: 4, maxDelayMs: 0 } })
+    for (let i = 0; i < 10; i++) bus.send('s', 'k', `/${i}`)
+    await vi.waitFor(() => expect(requests.flat()).toHaveLength(10))
+    expect(requests.map((request) => request.length)).toEqual([4, 4, 2])
+  })
+
+  it('retries with backoff, honouring retryAfterMs, then delivers; the first failure is reported', async () => {
+    let attempt = 0
+    const startedAt: number[] = []
+    const { bus, outbound, requests, errors } = await setup(() => {
+      startedAt.push(Date.now())
+      return ++attempt <= 2 ? fail(503, attempt === 2 ? 60 : undefined) : { outcome: 'accepted' }
+    })
+    await outbound.add({ id: 'r', type: 'fake' })
+    bus.send('s', 'k', '/1')
+    await vi.waitFor(() => expect(requests).toHaveLength(3))
+    expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(55)
+    expect(requests.flat()).toEqual([`${bus.origin}-1`, `${bus.origin}-1`, `${bus.origin}-1`])
+    expect(errors.map((error) => error.code)).toEqual(['DELIVERY_FAILED'])
+    expect(await outbound.deadLetters('r')).toEqual([])
+  })
+
+  it('a refused batch is split until the refused event stands alone: it goes to dead letters, the rest are delivered', async () => {
+    const { bus, outbound, requests, errors } = await setup((events) => (events.some((event) => event.path === '/bad') ? fail(400) : { outcome: 'accepted' }))
+    await outbound.add({ id: 'd', type: 'fake', mode: 'batch', batch: { maxEvents: 8, maxDelayMs: 0 } })
+    for (let i = 0; i < 8; i++) bus.send('s', 'k', i === 5 ? '/bad' : `/${i}`)
+    await vi.waitFor(async () => expect(await outbound.deadLetters('d')).toHaveLength(1))
+    const accepted = requests.filter((ids) => !ids.includes(`${bus.origin}-6`)).flat()
+    expect(accepted.sort()).toEqual([1, 2, 3, 4, 5, 7, 8].map((seq) => `${bus.origin}-${seq}`).sort())
+    const [letter] = await outbound.deadLetters('d')
+    expect(letter!.event.path).toBe('/bad')
+    expect(letter!.error).toMatchObject({ code: 'DELIVERY_REJECTED', retryable: false })
+    expect(errors.map((error) => error.code)).toEqual(['DELIVERY_REJECTED'])
+  })
+
+  it('dead letters can be retried (back into the outbox) or discarded', async () => {
+    let refuse = true
+    const { bus, outbound, delivered } = await setup(() => (refuse ? fail(422) : { outcome: 'accepted' }))
+    await outbound.add({ id: 'd', type: 'fake' })
+    bus.send('s', 'k', '/1')
+    bus.send('s', 'k', '/2')
+    await vi.waitFor(async () => expect(await outbound.deadLetters('d')).toHaveLength(2))
+    refuse = false
+    const [first, second] = await outbound.deadLetters('d')
+    await first!.retry()
+    await second!.discard()
+    await vi.waitFor(() => expect(delivered()).toContain(`${bus.origin}-1`))
+    expect(await outbound.deadLetters('d')).toEqual([])
+    expect(delivered().filter((id) => id === `${bus.origin}-2`)).toHaveLength(1) // its one refused attempt, never again
+  })
+
+  it('gives up after maxAttempts: the events go to dead letters', async () => {
+    const { bus, outbound, requests } = await setup(() => fail(503), { retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } })
+    await outbound.add({ id: 'g', type: 'fake' })
+    bus.send('s', 'k', '/1')
+    await vi.waitFor(async () => expect(await outbound.deadLetters('g')).toHaveLength(1))
+    expect(requests).toHaveLength(3)
+  })
+
+  it('a full outbox drops its oldest events and names them on errors$; the newest stay', async () => {
+    const { bus, outbound, errors, delivered } = await setup(() => fail(503, 10_000), { maxOutboxEvents: 3 })
+    await outbound.add({ id: 'f', type: 'fake' })
+    for (let i = 1; i <= 5; i++) bus.send('s', 'k', `/${i}`)
+    await bus.flush()
+    const full = errors.find((error) => error.code === 'OUTBOX_FULL')
+    expect(full).toMatchObject({ kind: 'UNAVAILABLE', retryable: false })
+    expect(full?.message).toMatch(/at most 3 events, so the oldest 2 were dropped undelivered \(\S+-1, \S+-2\)/)
+    expect((full?.cause as BusEvent[]).map((event) => event.path)).toEqual(['/1', '/2'])
+    const [status] = await firstValueFrom(outbound.status$.pipe(filter((all) => all[0]?.lastError !== undefined)))
+    expect(status).toMatchObject({ pending: 3 })
+    expect(new Set(delivered())).toEqual(new Set([`${bus.origin}-3`]))
+  })
+
+  it('offline pauses without counting attempts, and resumes when back online', async () => {
+    const onLine = { value: true }
+    vi.stubGlobal('navigator', {
+      get onLine() {
+        return onLine.value
+      },
+    })
+    try {
+      const { bus, outbound, requests } = await setup(() => (onLine.value ? { outcome: 'accepted' } : fail(503)), { retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 1 } })
+      await outbound.add({ id: 'o', type: 'fake' })
+      onLine.value = false
+      bus.send('s', 'k', '/1')
+      await bus.flush()
+      const paused = await firstValueFrom(outbound.status$.pipe(filter((all) => all[0]?.paused === 'offline')))
+      expect(paused[0]).toMatchObject({ paused: 'offline', failed: 0 })
+      expect(requests).toEqual([])
+      onLine.value = true
+      await outbound.update('o', {}) // what the 'online' event does in a browser: wake the courier
+      await vi.waitFor(() => expect(requests.flat()).toEqual([`${bus.origin}-1`]))
+      expect(await outbound.deadLetters('o')).toEqual([])
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+})

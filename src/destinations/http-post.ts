@@ -1,0 +1,55 @@
+import { BusError } from '../core/errors'
+import type { BusEvent } from '../core/event'
+import { encodeRequest, modeOf, type EncodedRequest } from './binding'
+import { destinationError } from './errors'
+import { baseUrl } from './http'
+import { isRetryableStatus, parseRetryAfter } from './retry'
+import type { DeliveryRequest, DeliveryResult } from './types'
+
+/** Past this a `keepalive` request is refused by the browser (the limit is 64 KiB for all of a page's). */
+const KEEPALIVE_MAX_BYTES = 60 * 1024
+/** A request that takes longer is abandoned and retried. */
+const REQUEST_TIMEOUT_MS = 30_000
+
+/** The `http` provider's delivery: one request of the CloudEvents HTTP binding, its answer classified. */
+export async function postEvents(events: readonly BusEvent[], request: DeliveryRequest): Promise<DeliveryResult> {
+  let encoded: EncodedRequest
+  try {
+    encoded = encodeRequest(modeOf(request.destination.mode), events)
+  } catch (cause) {
+    return { outcome: 'rejected', error: destinationError('DELIVERY_REJECTED', `Destination "${request.destination.id}" cannot take event ${events[0]?.id}: it cannot be encoded as a CloudEvent (${messageOf(cause)}).`, cause) }
+  }
+  return post(request, encoded)
+}
+
+async function post(request: DeliveryRequest, encoded: EncodedRequest): Promise<DeliveryResult> {
+  const { destination } = request
+  const url = new URL(destination.url!, baseUrl()).href
+  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+  const keepalive = request.keepalive && (encoded.body?.length ?? 0) <= KEEPALIVE_MAX_BYTES
+  let response: Response
+  try {
+    const headers = new Headers(destination.headers)
+    if (destination.getHeaders) for (const [name, value] of new Headers((await destination.getHeaders(destination)) as HeadersInit)) headers.set(name, value)
+    for (const [name, value] of Object.entries(encoded.headers)) headers.set(name, value)
+    response = await fetch(url, { method: 'POST', headers, body: encoded.body ?? null, signal, keepalive, credentials: 'same-origin', mode: 'cors' })
+  } catch (cause) {
+    return { outcome: 'retry', error: destinationError('DELIVERY_FAILED', `Destination "${destination.id}": the request to ${url} failed (${messageOf(cause)}); it will be retried.`, cause) }
+  }
+  // The body is not needed; cancelling it frees the connection for the next request.
+  void response.body?.cancel().catch(() => {})
+  if (response.ok) return { outcome: 'accepted' }
+  const what = `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+  if (isRetryableStatus(response.status)) {
+    return {
+      outcome: 'retry',
+      error: new BusError({ kind: response.status === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', code: 'DELIVERY_FAILED', retryable: true, message: `Destination "${destination.id}": ${what}; it will be retried.` }),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+    }
+  }
+  return { outcome: 'rejected', error: destinationError('DELIVERY_REJECTED', `Destination "${destination.id}": ${what}; the event is kept in dead letters, not retried.`) }
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

@@ -1,0 +1,20 @@
+// `crossbus/destinations`: forward a bus's events to CloudEvents receivers (or your own providers),
+// once per event for the origin, from a persisted outbox.
+export { destinations, type PluginTarget } from './destinations'
+export { httpProvider } from './http'
+export { DESTINATION_ERROR_CODES, type DestinationErrorCode } from './errors'
+export type {
+  DeadLetter,
+  DeliveryMode,
+  DeliveryRequest,
+  DeliveryResult,
+  DestinationConfig,
+  DestinationFilter,
+  DestinationPatch,
+  DestinationProvider,
+  DestinationStatus,
+  Destinations,
+  DestinationsOptions,
+  GetHeaders,
+  HeadersLike,
+} from './types'
