@@ -75,4 +75,39 @@ describe('envelope reader', () => {
   it('refuses a whole message when one of its events is bad', () => {
     expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('MALFORMED_MESSAGE')
   })
+
+  describe('bounds on receipt', () => {
+    const bounded = createEnvelopeReader({ maxEventBytes: 1000 })
+    const tiny = (seq: number) => [seq, 'orders', 'k', '/o', 1, null]
+    const injected = (i: number) => [`id-${i}`, 'broker', i, 'orders', 'k', '/o', 1, null]
+    const codeWith = (raw: unknown) => {
+      const result = bounded(raw)
+      return result instanceof BusError ? result.code : undefined
+    }
+
+    it('drops a message with an event over maxEventBytes as TOO_LARGE, measured as the sender does', () => {
+      expect(codeWith(events(tiny(1), [2, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]))).toBe('TOO_LARGE')
+      expect(codeWith(events([1, 'orders', 'k', '/o', 1, 'x'.repeat(800)]))).toBeUndefined()
+      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[`id`, 'broker', 0, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]] })).toBe('TOO_LARGE')
+      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [['i'.repeat(2000), 'broker', 0, 'orders', 'k', '/o', 1, null]] })).toBe('TOO_LARGE')
+    })
+
+    it('drops a message of more than 10,000 events, or larger than a batch, as TOO_LARGE', () => {
+      const reader = createEnvelopeReader({ maxEventBytes: 1024 * 1024 })
+      const codeOfBig = (raw: unknown) => (reader(raw) as BusError).code
+      expect(read(events(...Array.from({ length: 10_000 }, (_, i) => tiny(i + 1))))).not.toBeInstanceOf(BusError)
+      expect(codeOfBig(events(...Array.from({ length: 10_001 }, (_, i) => tiny(i + 1))))).toBe('TOO_LARGE')
+      expect(codeOfBig({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: Array.from({ length: 10_001 }, (_, i) => injected(i)) })).toBe('TOO_LARGE')
+      // Three events of 600 KiB: each within maxEventBytes, together more than the sender ever batches.
+      const big = (seq: number) => [seq, 'orders', 'k', '/o', 1, 'x'.repeat(600 * 1024)]
+      expect(codeOfBig(events(big(1), big(2), big(3)))).toBe('TOO_LARGE')
+      expect(reader(events(big(1)))).not.toBeInstanceOf(BusError)
+    })
+
+    it("reads the sender's first post, if the envelope has it", () => {
+      expect(read({ ...(events(tiny(3)) as object), first: [1, 500] })).toMatchObject({ first: { seq: 1, time: 500 } })
+      expect(codeOf({ ...(events(tiny(3)) as object), first: [0, 500] })).toBe('MALFORMED_MESSAGE')
+      expect(codeOf({ ...(events(tiny(3)) as object), first: 'soon' })).toBe('MALFORMED_MESSAGE')
+    })
+  })
 })

@@ -2,7 +2,8 @@ import { BusError, busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { PeerKind } from '../core/plugin'
 import { checkKind, checkPath, checkSystem } from '../core/validate'
-import { isUnsafeKey, measureClonable } from './clonable'
+import { DEFAULT_MAX_EVENT_BYTES, isUnsafeKey, measureClonable } from './clonable'
+import type { FirstPost } from './ordering'
 
 /** The envelope version this build writes and reads. A newer version is refused, not guessed at. */
 export const ENVELOPE_VERSION = 1
@@ -10,6 +11,28 @@ export const ENVELOPE_VERSION = 1
 export type { PeerKind }
 
 const PEER_KINDS: ReadonlySet<string> = new Set<PeerKind>(['window', 'iframe', 'worker', 'shared-worker', 'service-worker', 'other'])
+
+/**
+ * The most one message carries, estimated as `measureEvent` does: senders split larger bursts
+ * (a single event may still be up to `maxEventBytes`), and receivers refuse anything larger.
+ */
+export const BATCH_BYTES = 1024 * 1024
+
+/** The most events one message carries; senders split longer bursts, receivers refuse longer messages. */
+export const BATCH_EVENTS = 10_000
+
+// What an event costs besides its names and data: time, seq, the tuple.
+const EVENT_OVERHEAD_BYTES = 24
+
+/**
+ * The estimated size of an event on the wire, the same on both ends: its names, identity and
+ * data. Throws `BusError` `TOO_LARGE` past `maxEventBytes`, and `NOT_CLONABLE` or `UNSAFE_KEY`
+ * for data that may not cross.
+ */
+export function measureEvent(event: BusEvent, maxEventBytes: number): number {
+  const names = event.id.length + event.origin.length + event.system.length + event.kind.length + event.path.length + EVENT_OVERHEAD_BYTES
+  return names + measureClonable(event.data, maxEventBytes - names)
+}
 
 /**
  * One event on the wire, as a tuple: a burst of small events clones faster without the same eight
@@ -25,8 +48,11 @@ export type WireInjectedEvent = readonly [id: string, origin: string, seq: numbe
 
 /** Every message a bus posts on its channel. */
 export type Envelope =
-  /** The events one instance sent in one task, in seq order. */
-  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly WireEvent[] }
+  /**
+   * The events one instance sent in one task, in seq order. `first`: the first event it ever
+   * posted, so a receiver meeting it late can tell what it was owed (older builds leave it out).
+   */
+  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly WireEvent[]; readonly first?: readonly [seq: number, time: number] }
   /** Events a bridge of the sending instance brought in from outside the origin, in the order it did. */
   | { readonly v: 1; readonly type: 'injected'; readonly from: string; readonly bridge: string; readonly events: readonly WireInjectedEvent[] }
   /** An instance announcing itself; `ask`: everyone answer with `here` (who is there?). */
@@ -39,7 +65,7 @@ export type Envelope =
 /** A checked incoming message: events are fresh `BusEvent` objects. */
 export type Incoming =
   | Exclude<Envelope, { type: 'events' | 'injected' }>
-  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly BusEvent[] }
+  | { readonly v: 1; readonly type: 'events'; readonly from: string; readonly events: readonly BusEvent[]; readonly first: FirstPost | undefined }
   | { readonly v: 1; readonly type: 'injected'; readonly from: string; readonly bridge: string; readonly events: readonly BusEvent[] }
 
 /** Packs an event for the wire. */
@@ -58,13 +84,42 @@ const ORIGIN_ID = /^[0-9a-z]{1,64}$/
 // Valid names seen recently, so a burst pays one Set lookup per name instead of the checks.
 const KNOWN_NAMES_LIMIT = 4096
 
+export interface ReaderLimits {
+  /** The largest event accepted, as the sender measured it (`measureEvent`). */
+  readonly maxEventBytes: number
+}
+
 /**
  * Checks a message from the channel and rebuilds it from fresh objects; returns a `BusError`
  * (`INVALID`) for anything else. Reads only what it expects, so extra keys are ignored, but an own
- * `__proto__`, `constructor` or `prototype` key anywhere refuses the whole message.
+ * `__proto__`, `constructor` or `prototype` key anywhere refuses the whole message, and so does an
+ * event over `maxEventBytes` or a message over `BATCH_EVENTS` events or its size bound
+ * (`TOO_LARGE`): no sender of this build posts one, and a receiver must not be made to deliver it.
  */
-export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
+export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEventBytes: DEFAULT_MAX_EVENT_BYTES }): (raw: unknown) => Incoming | BusError {
   const knownNames = new Set<string>()
+  const maxMessageBytes = Math.max(BATCH_BYTES, maxEventBytes)
+
+  /** Checks a batch's length before reading any of it. */
+  function checkCount(raw: unknown): unknown[] {
+    if (!Array.isArray(raw) || raw.length === 0) throw malformed('"events" is not a non-empty array')
+    if (raw.length > BATCH_EVENTS) throw tooLarge(`${raw.length} events, over ${BATCH_EVENTS}`)
+    return raw
+  }
+
+  /** Measures one rebuilt event and adds it to the message's total. */
+  function measure(event: BusEvent, i: number, total: number): number {
+    let bytes: number
+    try {
+      bytes = measureEvent(event, maxEventBytes)
+    } catch (error) {
+      if (error instanceof BusError && error.code === 'TOO_LARGE') throw tooLarge(`event ${i} over maxEventBytes, ${maxEventBytes}`)
+      throw error
+    }
+    total += bytes
+    if (total > maxMessageBytes) throw tooLarge(`events over ${maxMessageBytes} bytes together`)
+    return total
+  }
 
   function checkName(value: unknown, check: (value: unknown) => void): value is string {
     if (typeof value === 'string' && knownNames.has(value)) return true
@@ -75,11 +130,12 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
   }
 
   function readEvents(from: string, raw: unknown): BusEvent[] {
-    if (!Array.isArray(raw) || raw.length === 0) throw malformed('"events" is not a non-empty array')
-    const events: BusEvent[] = new Array(raw.length)
+    const wires = checkCount(raw)
+    const events: BusEvent[] = new Array(wires.length)
     let previous = 0
-    for (let i = 0; i < raw.length; i++) {
-      const wire: unknown = raw[i]
+    let total = 0
+    for (let i = 0; i < wires.length; i++) {
+      const wire: unknown = wires[i]
       if (!Array.isArray(wire) || wire.length !== 6) throw malformed(`event ${i} is not a [seq, system, kind, path, time, data] tuple`)
       const [seq, system, kind, path, time, data] = wire as unknown[]
       if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
@@ -87,17 +143,17 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
       checkName(kind, checkKind)
       checkPath(path)
       if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`event ${i} has no finite time`)
-      // Only the key check matters here (a clone holds nothing unclonable); the sender enforced the size.
-      measureClonable(data, Infinity)
       previous = seq
       events[i] = { id: `${from}-${seq}`, system: system as string, kind: kind as string, path: path as string, data, time, origin: from, seq }
+      // Also the key check (a clone holds nothing unclonable).
+      total = measure(events[i]!, i, total)
     }
     return events
   }
 
   function readInjected(raw: unknown): BusEvent[] {
-    if (!Array.isArray(raw) || raw.length === 0) throw malformed('"events" is not a non-empty array')
-    return raw.map((wire: unknown, i) => {
+    let total = 0
+    return checkCount(raw).map((wire: unknown, i) => {
       if (!Array.isArray(wire) || wire.length !== 8) throw malformed(`injected event ${i} is not an [id, origin, seq, system, kind, path, time, data] tuple`)
       const [id, origin, seq, system, kind, path, time, data] = wire as unknown[]
       if (typeof id !== 'string' || id === '' || typeof origin !== 'string' || origin === '') throw malformed(`injected event ${i} has no id or origin`)
@@ -106,9 +162,16 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
       checkName(kind, checkKind)
       checkPath(path)
       if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`injected event ${i} has no finite time`)
-      measureClonable(data, Infinity)
-      return { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq: seq as number }
+      const event: BusEvent = { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq: seq as number }
+      total = measure(event, i, total)
+      return event
     })
+  }
+
+  function readFirst(raw: unknown): FirstPost | undefined {
+    if (raw === undefined) return undefined
+    if (!Array.isArray(raw) || raw.length !== 2 || !isSeq(raw[0]) || typeof raw[1] !== 'number' || !Number.isFinite(raw[1])) throw malformed('"first" is not a [seq, time] pair')
+    return { seq: raw[0], time: raw[1] }
   }
 
   return (raw) => {
@@ -125,7 +188,7 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
       if (typeof from !== 'string' || !ORIGIN_ID.test(from)) return malformed('"from" is not a bus id')
       switch (raw.type) {
         case 'events':
-          return { v: ENVELOPE_VERSION, type: 'events', from, events: readEvents(from, raw.events) }
+          return { v: ENVELOPE_VERSION, type: 'events', from, events: readEvents(from, raw.events), first: readFirst(raw.first) }
         case 'injected': {
           const bridge = raw.bridge
           if (typeof bridge !== 'string' || bridge === '' || bridge.length > 64) return malformed('"bridge" is not a plugin name')
@@ -146,7 +209,7 @@ export function createEnvelopeReader(): (raw: unknown) => Incoming | BusError {
           return malformed('no known "type"')
       }
     } catch (error) {
-      if (error instanceof BusError) return error.code === 'MALFORMED_MESSAGE' ? error : malformed(error.message, error)
+      if (error instanceof BusError) return error.code === 'MALFORMED_MESSAGE' || error.code === 'TOO_LARGE' ? error : malformed(error.message, error)
       throw error
     }
   }
@@ -163,6 +226,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+}
+
+function tooLarge(why: string): BusError {
+  return busError('TOO_LARGE', `Dropped a message on the bus channel (${why}); it reached no subscriber.`)
 }
 
 function malformed(why: string, cause?: unknown): BusError {

@@ -2,9 +2,13 @@ import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share
 import { BusError } from '../core/errors'
 import { lazyImportHint } from '../core/context'
 
+/** Runs for leadership; returns the abdication. */
+type Elect = (channelName: string, onLeading: (leading: boolean) => void, failed: (cause: unknown) => void) => () => void
+
 /**
- * `leader$` for one bus instance: `broadcast-channel`'s leader election (Web Locks where the
- * browser has them, so never two leaders) among the instances that observe `leader$`. It is
+ * `leader$` for one bus instance: a leader election among the instances that observe `leader$`,
+ * on a Web Lock where the browser has them (so never two leaders; see lock-election.ts for how
+ * leadership leaves a frozen leader), else `broadcast-channel`'s election by messages. It is
  * started by the first observer and abdicated when the last one leaves or the bus closes, so
  * another instance takes over.
  */
@@ -54,15 +58,10 @@ export class Leadership {
     const failed = (cause: unknown) => {
       if (!stopped) this.report(new BusError({ kind: 'UNAVAILABLE', code: 'ELECTION_FAILED', retryable: true, message: `The leader election failed; this instance will not lead.${hintSentence(lazyImportHint())}`, cause }))
     }
-    // Loaded on demand, so a bus that never asks who leads doesn't ship the election.
-    import('broadcast-channel').then(({ BroadcastChannel, createLeaderElection }) => {
+    loadElection().then((elect) => {
       if (stopped) return
-      const channel = new BroadcastChannel(channelName, { webWorkerSupport: true })
-      const elector = createLeaderElection(channel)
-      // die() also releases the Web Lock, which lets the next candidate in.
-      abdicate = () => void elector.die().then(() => channel.close()).catch(() => {})
-      elector.awaitLeadership().then(() => {
-        if (!stopped) this.state.next(true)
+      abdicate = elect(channelName, (leading) => {
+        if (!stopped) this.state.next(leading)
       }, failed)
     }, failed)
   }
@@ -71,6 +70,22 @@ export class Leadership {
     this.stopElection?.()
     this.stopElection = undefined
     if (!this.closed && this.channelName !== undefined) this.state.next(false)
+  }
+}
+
+// Loaded on demand, so a bus that never asks who leads ships neither election.
+function loadElection(): Promise<Elect> {
+  const hasWebLocks = typeof navigator !== 'undefined' && typeof navigator.locks?.request === 'function'
+  return hasWebLocks ? import('./lock-election').then(({ electByLock }) => electByLock) : import('broadcast-channel').then(electByMessages)
+}
+
+/** Browsers without Web Locks: broadcast-channel's election by messages (a silent leader is replaced after its `fallbackInterval`). */
+function electByMessages({ BroadcastChannel, createLeaderElection }: typeof import('broadcast-channel')): Elect {
+  return (channelName, onLeading, failed) => {
+    const channel = new BroadcastChannel(channelName, { webWorkerSupport: true })
+    const elector = createLeaderElection(channel)
+    elector.awaitLeadership().then(() => onLeading(true), failed)
+    return () => void elector.die().then(() => channel.close()).catch(() => {})
   }
 }
 

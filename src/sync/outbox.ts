@@ -1,9 +1,5 @@
 import type { BusEvent } from '../core/event'
-import { ENVELOPE_VERSION, toInjectedWire, toWire, type Envelope } from './envelope'
-
-// One message carries at most this much (estimated), so a burst of large events is split instead
-// of becoming one huge clone. A single event can still be up to maxEventBytes.
-const BATCH_BYTES = 1024 * 1024
+import { BATCH_BYTES, BATCH_EVENTS, ENVELOPE_VERSION, toInjectedWire, toWire, type Envelope } from './envelope'
 
 interface Entry {
   readonly event: BusEvent
@@ -14,12 +10,16 @@ interface Entry {
 
 /**
  * What one bus instance posts at the end of a task: the events sent and injected during the task,
- * in the order they reached the bus, as few messages as the batch limit allows. Sent events go
- * in seq order (receivers take an earlier seq after a later one for a duplicate).
+ * in the order they reached the bus, as few messages as the batch bounds (`BATCH_BYTES`,
+ * `BATCH_EVENTS`) allow, so a burst is split instead of becoming one huge clone that receivers
+ * refuse. Sent events go in seq order (receivers take an earlier seq after a later one for a
+ * duplicate).
  */
 export class Outbox {
   private pending: Entry[] = []
   private queued = false
+  // The first event sent here that was posted: every `events` message carries it (see Envelope).
+  private first: readonly [seq: number, time: number] | undefined
 
   constructor(
     private readonly from: string,
@@ -55,7 +55,7 @@ export class Outbox {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!
       const first = entries[start]!
-      if (i > start && (bytes + entry.bytes > BATCH_BYTES || entry.bridge !== first.bridge)) {
+      if (i > start && (bytes + entry.bytes > BATCH_BYTES || i - start >= BATCH_EVENTS || entry.bridge !== first.bridge)) {
         this.postRun(entries.slice(start, i))
         start = i
         bytes = 0
@@ -72,10 +72,10 @@ export class Outbox {
 
   /** Posts a run of entries with the same bridge as one message. */
   private postRun(entries: readonly Entry[]): void {
-    const bridge = entries[0]!.bridge
+    const { bridge, event: head } = entries[0]!
     const message: Envelope =
       bridge === undefined
-        ? { v: ENVELOPE_VERSION, type: 'events', from: this.from, events: entries.map((entry) => toWire(entry.event)) }
+        ? { v: ENVELOPE_VERSION, type: 'events', from: this.from, events: entries.map((entry) => toWire(entry.event)), first: (this.first ??= [head.seq, head.time]) }
         : { v: ENVELOPE_VERSION, type: 'injected', from: this.from, bridge, events: entries.map((entry) => toInjectedWire(entry.event)) }
     try {
       this.post(message)

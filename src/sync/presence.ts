@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable, distinctUntilChanged, share, ReplaySubject, type Subscription } from 'rxjs'
 import type { Peer, PeerKind } from '../core/plugin'
+import { throttle } from './throttle'
 
 export type { Peer }
 
@@ -10,6 +11,8 @@ export interface PresenceLink {
   readonly shared: boolean
   /** Posts `hello` asking every instance to answer with `here`. */
   ask(): void
+  /** `peers$` lists `limit` others already: said once per observation, when the next is ignored. */
+  full(limit: number): void
 }
 
 // While someone watches peers$, every PROBE_MS the others are asked who is there; a peer that did
@@ -18,16 +21,32 @@ export interface PresenceLink {
 // background tab from expiring live peers.
 const PROBE_MS = 2_000
 
+/** The most other instances `peers$` lists: announcements beyond are ignored (and reported once). */
+export const PEERS_MAX = 1_024
+
+// Any context can post `here` as fast as it likes: the list is rebuilt and sorted at most once per
+// PUBLISH_MS, never per message, and this instance asks at most once per ASK_MS.
+const PUBLISH_MS = 50
+const ASK_MS = 1_000
+
+interface Known {
+  readonly peer: Peer
+  seen: number
+}
+
 /**
  * The live peers, kept only while `peers$` is observed: the first observer asks everyone to
  * announce themselves and starts probing; the last one leaving stops it all.
  */
 export class Presence {
   readonly peers$: Observable<readonly Peer[]>
-  private readonly known = new Map<string, { peer: Peer; seen: number }>()
+  private readonly known = new Map<string, Known>()
   private readonly list: BehaviorSubject<readonly Peer[]>
+  private readonly publish = throttle(() => this.publishNow(), PUBLISH_MS)
+  private readonly ask = throttle(() => this.link.ask(), ASK_MS)
   private tracking = false
   private closed = false
+  private saidFull = false
   private lastProbe = 0
   private timer: ReturnType<typeof setInterval> | undefined
 
@@ -56,6 +75,11 @@ export class Presence {
       entry.seen = Date.now()
       return
     }
+    if (this.known.size >= PEERS_MAX) {
+      if (!this.saidFull) this.link.full(PEERS_MAX)
+      this.saidFull = true
+      return
+    }
     this.known.set(id, { peer: { origin: id, kind, since, self: false }, seen: Date.now() })
     this.publish()
   }
@@ -66,7 +90,10 @@ export class Presence {
     if (entry) entry.seen = Date.now()
   }
 
-  /** An instance said goodbye. */
+  /**
+   * An instance said goodbye. Or some other context said it in its name: then the instance hears
+   * it too and announces itself again at once (see sync.ts), and the next probe would find it anyway.
+   */
   left(id: string): void {
     if (this.known.delete(id)) this.publish()
   }
@@ -111,17 +138,22 @@ export class Presence {
     this.tracking = false
     clearInterval(this.timer)
     this.timer = undefined
+    this.publish.cancel()
+    this.ask.cancel()
     this.known.clear()
+    this.saidFull = false
     if (!this.closed) this.list.next([this.link.self])
   }
 
   private probe(): void {
     this.lastProbe = Date.now()
-    this.link.ask()
+    this.ask()
   }
 
-  private publish(): void {
-    const peers = [this.link.self, ...[...this.known.values()].map((entry) => entry.peer)]
+  private publishNow(): void {
+    if (!this.tracking) return
+    const peers = [this.link.self]
+    for (const entry of this.known.values()) peers.push(entry.peer)
     peers.sort((a, b) => a.since - b.since || (a.origin < b.origin ? -1 : 1))
     this.list.next(peers)
   }

@@ -91,6 +91,33 @@ describe('sync', () => {
     expect(b.received.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
+  it('never posts more than 10,000 events in one message, which receivers would refuse', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    const before = hub.posted.length
+    for (let seq = 1; seq <= 25_000; seq++) a.send(event(seq, null))
+    await vi.waitFor(() => expect(b.received).toHaveLength(25_000), { timeout: 10_000 })
+    const batches = hub.posted.slice(before).filter((m) => m.type === 'events')
+    expect(batches.map((m) => (m.type === 'events' ? m.events.length : 0))).toEqual([10_000, 10_000, 5_000])
+    expect(b.counts).toEqual({ dropped: 0, gaps: 0 })
+  })
+
+  it("tells receivers its first post, so one that meets it late knows what it was owed", async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    a.send(event(1))
+    await vi.waitFor(() => expect(b.received).toHaveLength(1))
+    const late = createNode(hub)
+    a.send(event(2))
+    a.send(event(3))
+    await vi.waitFor(() => expect(late.received).toHaveLength(2))
+    expect(hub.posted.filter((m) => m.type === 'events').map((m) => m.type === 'events' && m.first)).toEqual([[1, 1], [1, 1]])
+    // `late` joined after a's first post: 1 is no gap of its own.
+    expect(late.counts).toEqual({ dropped: 0, gaps: 0 })
+  })
+
   it('drops duplicates and reports gaps in stats and errors', async () => {
     const hub = createHub()
     const b = createNode(hub)
@@ -146,6 +173,48 @@ describe('sync', () => {
     b.sync.close?.()
     await vi.waitFor(() => expect(seen.at(-1)).toEqual(['self']))
     watch.unsubscribe()
+  })
+})
+
+describe('sync against a buggy or hostile context', () => {
+  it('answers asks at most once a second, however many come', async () => {
+    const hub = createHub()
+    createNode(hub)
+    createNode(hub)
+    const before = hub.posted.length
+    for (let i = 0; i < 1_000; i++) hub.inject('crossbus:test', { v: 1, type: 'hello', from: `asker${i}`, kind: 'window', since: 1, ask: true })
+    expect(hub.posted.slice(before).filter((m) => m.type === 'here')).toHaveLength(2)
+    await vi.waitFor(() => expect(hub.posted.slice(before).filter((m) => m.type === 'here')).toHaveLength(4), { timeout: 2_000 })
+  })
+
+  it('announces itself at once when another context says it left, so peers$ lists it again', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    const b = createNode(hub)
+    const seen: string[][] = []
+    const watch = b.sync.presence!.peers$.subscribe((peers) => seen.push(peers.map((p) => p.origin)))
+    await vi.waitFor(() => expect(seen.at(-1)).toContain(a.core.origin))
+    hub.inject('crossbus:test', { v: 1, type: 'bye', from: a.core.origin })
+    await vi.waitFor(() => expect(seen.at(-1)).toContain(a.core.origin), { timeout: 500 })
+    expect(seen.some((list) => !list.includes(a.core.origin))).toBe(true)
+    expect(hub.posted.at(-1)).toMatchObject({ type: 'hello', from: a.core.origin, ask: false })
+    watch.unsubscribe()
+  })
+
+  it('drops an event over its own maxEventBytes on receipt, whatever the sender allowed', async () => {
+    const hub = createHub()
+    const a = createNode(hub, 100_000)
+    const b = createNode(hub, 1_000)
+    a.send(event(1))
+    await vi.waitFor(() => expect(b.received).toHaveLength(1))
+    // Refused whole: the small event posted with it is lost too, and reported as a gap.
+    a.send(event(2, 'x'.repeat(5_000)))
+    a.send(event(3))
+    await vi.waitFor(() => expect(b.counts.dropped).toBe(1))
+    expect(b.errors[0]).toMatchObject({ code: 'TOO_LARGE' })
+    a.send(event(4))
+    await vi.waitFor(() => expect(b.received.map((e) => e.seq)).toEqual([1, 4]))
+    expect(b.counts).toEqual({ dropped: 1, gaps: 1 })
   })
 })
 

@@ -3,16 +3,21 @@ import type { BusEvent } from '../core/event'
 import { checkOptions } from '../core/options'
 import { currentContextKind } from '../core/context'
 import type { BusPlugin, Peer, PluginHooks, PluginHost } from '../core/plugin'
-import { DEFAULT_MAX_EVENT_BYTES, measureClonable } from './clonable'
-import { createEnvelopeReader, ENVELOPE_VERSION, type Envelope, type Incoming, type PeerKind } from './envelope'
+import { DEFAULT_MAX_EVENT_BYTES } from './clonable'
+import { createEnvelopeReader, ENVELOPE_VERSION, measureEvent, type Envelope, type PeerKind } from './envelope'
+import { syncError } from './errors'
+import { Inbox } from './inbox'
 import { Leadership } from './leader'
-import { OriginTracker } from './ordering'
 import { Outbox } from './outbox'
 import { Presence } from './presence'
+import { throttle } from './throttle'
 import { openBrowserTransport, type OpenTransport, type Transport } from './transport'
 
 export interface SyncOptions {
-  /** Largest estimated size of one event; larger ones fail with `TOO_LARGE`. Default 1 MiB. */
+  /**
+   * Largest estimated size of one event; larger ones fail with `TOO_LARGE`, and a message from
+   * another context carrying one is dropped. Default 1 MiB.
+   */
   readonly maxEventBytes?: number
   /**
    * Where the bus runs and how it opens its channel. Default: the current browser context and its
@@ -26,8 +31,9 @@ export interface SyncEnvironment {
   readonly open: OpenTransport
 }
 
-// What an event costs besides its data and names: id, time, seq, the tuple.
-const EVENT_OVERHEAD_BYTES = 64
+// However often others ask who is there, or claim this instance left, it answers at most once per
+// window (and once more at its end), so one context can't make every other one flood the channel.
+const ANSWER_MS = 1_000
 
 /**
  * The sync plugin: one bus of every bus instance of the same name in the origin (windows, iframes,
@@ -53,9 +59,16 @@ export function sync(options: SyncOptions = {}): BusPlugin {
 function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEnvironment | undefined): PluginHooks {
   const channelName = `crossbus:${host.name}`
   const self: Peer = { origin: host.origin, kind: environment?.kind ?? currentContextKind() ?? 'other', since: Date.now(), self: true }
-  const readEnvelope = createEnvelopeReader()
-  const tracker = new OriginTracker()
-  const presence = new Presence({ self, shared: environment !== undefined, ask: () => post(hello(true)) })
+  const readEnvelope = createEnvelopeReader({ maxEventBytes })
+  const inbox = new Inbox(host, () => !closed)
+  const presence = new Presence({
+    self,
+    shared: environment !== undefined,
+    ask: () => post(hello(true)),
+    full: (limit) => host.report(syncError('TOO_MANY_PEERS', `peers$ lists at most ${limit} other instances; more announced themselves and are left out.`)),
+  })
+  const answer = throttle(() => post({ v: ENVELOPE_VERSION, type: 'here', from: host.origin, kind: self.kind, since: self.since }), ANSWER_MS)
+  const announce = throttle(() => post(hello(false)), ANSWER_MS)
   const jobs = new Map<string, Leadership>()
   const outbox = new Outbox(host.origin, (message) => transport?.post(message), (event, cause) =>
     host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) reached this context's subscribers but no other context: its data could not be cloned when it was posted. Don't change data after sending it.`, cause)),
@@ -81,53 +94,40 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
     }
   }
 
-  function measure(event: BusEvent): number {
-    const names = event.system.length + event.kind.length + event.path.length + EVENT_OVERHEAD_BYTES
-    return names + measureClonable(event.data, maxEventBytes - names)
-  }
-
   function receive(raw: unknown): void {
     const message = readEnvelope(raw)
     if (message instanceof BusError) {
       host.drop(message)
       return
     }
+    if (closed) return
     // Native channels never echo, but fallbacks and a second tab restored with this state might.
-    if (message.from === host.origin || closed) return
+    // A bye in this instance's name is another context's mistake (or forgery): say it is here.
+    if (message.from === host.origin) {
+      if (message.type === 'bye') announce()
+      return
+    }
     switch (message.type) {
       case 'events':
         presence.alive(message.from)
-        deliver(message)
+        inbox.events(message)
         break
       case 'injected':
         presence.alive(message.from)
-        for (const event of message.events) if (!closed) host.receive(event, message.from, message.bridge)
+        inbox.injected(message)
         break
       case 'hello':
-        if (message.ask) post({ v: ENVELOPE_VERSION, type: 'here', from: host.origin, kind: self.kind, since: self.since })
+        if (message.ask) answer()
         presence.seen(message.from, message.kind, message.since)
         break
       case 'here':
         presence.seen(message.from, message.kind, message.since)
         break
       case 'bye':
+        // The ordering state stays: forgetting the seqs seen from it would let a replay of its
+        // messages through again. The inbox prunes it once the instance has been quiet a while.
         presence.left(message.from)
-        tracker.forget(message.from)
         break
-    }
-  }
-
-  function deliver(message: Extract<Incoming, { type: 'events' }>): void {
-    for (const event of message.events) {
-      if (closed) return
-      const verdict = tracker.admit(event.origin, event.seq)
-      if (!verdict.deliver) continue
-      if (verdict.missed > 0) {
-        host.missed(
-          busError('EVENTS_MISSED', `${verdict.missed} event(s) from bus instance ${event.origin} never arrived (seq ${event.seq - verdict.missed} to ${event.seq - 1}); later events are delivered.`),
-        )
-      }
-      host.receive(event, message.from)
     }
   }
 
@@ -168,7 +168,7 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
   const onPageShow = (event: PageTransitionEvent) => {
     if (closed || !suspended || !event.persisted) return
     suspended = false
-    tracker.reset()
+    inbox.rejoin()
     connect()
     presence.restart()
   }
@@ -187,7 +187,7 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
     },
     check(event) {
       // Also where no channel opens (Node, SSR), so a send fails the same way everywhere.
-      checkedBytes = measure(event)
+      checkedBytes = measureEvent(event, maxEventBytes)
       checked = event
     },
     event(event, provenance) {
@@ -197,7 +197,7 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
       let bytes = checkedBytes
       if (event !== checked) {
         try {
-          bytes = measure(event)
+          bytes = measureEvent(event, maxEventBytes)
         } catch {
           bytes = maxEventBytes
         }
@@ -215,6 +215,8 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
       pageScope?.removeEventListener('pagehide', onPageHide)
       pageScope?.removeEventListener('pageshow', onPageShow)
       presence.close()
+      answer.cancel()
+      announce.cancel()
       for (const leading of jobs.values()) leading.close()
     },
   }

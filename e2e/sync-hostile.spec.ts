@@ -1,0 +1,305 @@
+// One buggy, stale or hostile context of the origin must not silence or freeze the others. Each
+// test posts forged raw messages on the bus's channel (`crossbus:<name>`) from a page, as any
+// script of the origin can, or freezes a tab with the debugger, in real Chromium. Pages run
+// fixtures/sync-hostile/lab.ts. README: "Hostile or buggy contexts".
+import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { openTab, uniqueName } from './support/tabs'
+import type { Attacker, Lab, LabReport } from './fixtures/sync-hostile/lab'
+
+const LAB = '/e2e/fixtures/sync-hostile/lab.ts'
+
+/** Starts a bus in `page` (see lab.ts); resolves to its id. */
+function startLab(page: Page, name: string): Promise<string> {
+  return page.evaluate(
+    async ([url, busName]) => {
+      const { startLab }: typeof import('./fixtures/sync-hostile/lab') = await import(url)
+      const lab = startLab(busName)
+      window.lab = lab
+      return lab.bus.origin
+    },
+    [LAB, name] as const,
+  )
+}
+
+function startAttacker(page: Page, name: string): Promise<void> {
+  return page.evaluate(
+    async ([url, busName]) => {
+      const { startAttacker }: typeof import('./fixtures/sync-hostile/lab') = await import(url)
+      window.attacker = startAttacker(busName)
+    },
+    [LAB, name] as const,
+  )
+}
+
+const reportOf = (page: Page): Promise<LabReport> => page.evaluate(() => window.lab.report())
+const burst = (page: Page, count: number, tag = 'burst') => page.evaluate(([n, t]) => window.lab.burst(n, t), [count, tag] as const)
+
+/** The real (not forged) events `page` received from `origin`, as seqs in arrival order. */
+async function realSeqs(page: Page, origin: string): Promise<number[]> {
+  return (await reportOf(page)).events.filter((event) => event.origin === origin && !event.forged).map((event) => event.seq)
+}
+
+/** Waits until `page` has received the attacker's marker event (posted after everything else it sent). */
+async function awaitMarker(page: Page): Promise<void> {
+  await expect.poll(async () => (await reportOf(page)).events.some((event) => event.path === '/marker'), { timeout: 15_000 }).toBe(true)
+}
+
+async function tabs(context: BrowserContext, count: number) {
+  return Promise.all(Array.from({ length: count }, () => openTab(context)))
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+test('a forged seq of Number.MAX_SAFE_INTEGER is refused and counted, and the context it names is not silenced', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [sender, early, late, attacker] = await tabs(context, 4)
+  const id = await startLab(sender!.page, name)
+  await startLab(early!.page, name)
+  await startAttacker(attacker!.page, name)
+
+  await burst(sender!.page, 3)
+  await expect.poll(() => realSeqs(early!.page, id)).toEqual([1, 2, 3])
+  // One receiver knows the sender already; one hears the forgery before any real event (first contact).
+  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, Number.MAX_SAFE_INTEGER)), id)
+  await startLab(late!.page, name)
+  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, Number.MAX_SAFE_INTEGER)), id)
+  await burst(sender!.page, 3)
+
+  await expect.poll(() => realSeqs(early!.page, id)).toEqual(range(1, 6))
+  await expect.poll(() => realSeqs(late!.page, id)).toEqual([4, 5, 6])
+  for (const [page, forgeries] of [[early!.page, 2], [late!.page, 1]] as const) {
+    const report = await reportOf(page)
+    expect(report.events.filter((event) => event.forged)).toEqual([])
+    expect(report.stats).toMatchObject({ dropped: forgeries, gaps: 0 })
+    expect(report.errors.map((error) => error.code)).toEqual(Array(forgeries).fill('MALFORMED_MESSAGE'))
+    expect(report.errors[0]!.message).toMatch(/seq/)
+  }
+  for (const tab of [sender, early, late, attacker]) tab!.check()
+})
+
+test('a forged seq a few ahead of a context steals no slot: its real events up to and at that seq still arrive, once each', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+  await startAttacker(attacker!.page, name)
+
+  await burst(sender!.page, 3)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3])
+  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, 6)), id)
+  await expect.poll(async () => (await reportOf(receiver!.page)).events.filter((event) => event.forged).length).toBe(1)
+  await burst(sender!.page, 5, 'after')
+
+  await expect.poll(async () => (await realSeqs(receiver!.page, id)).sort((a, b) => a - b)).toEqual(range(1, 8))
+  const report = await reportOf(receiver!.page)
+  expect(report.stats.dropped).toBe(0)
+  for (const tab of [sender, receiver, attacker]) tab!.check()
+})
+
+test('20,000 forged "here" messages neither stall a tab watching peers$ nor grow its peers past 1,024 others', async ({ context }) => {
+  test.setTimeout(60_000)
+  const name = uniqueName('hostile')
+  const [victim, attacker] = await tabs(context, 2)
+  await startLab(victim!.page, name)
+  await victim!.page.evaluate(() => window.lab.watchPeers())
+  await startAttacker(attacker!.page, name)
+
+  const postedAt = await attacker!.page.evaluate(() => {
+    const forged = Array.from({ length: 20_000 }, (_, i) => ({ v: 1, type: 'here', from: `fake${i.toString(36)}`, kind: 'window', since: i }))
+    window.attacker.post(...forged, window.attacker.forgedEvent('marker0origin', 1, '/marker'))
+    return Date.now()
+  })
+  await awaitMarker(victim!.page)
+  const report = await reportOf(victim!.page)
+  const marker = report.events.find((event) => event.path === '/marker')!
+  // Before presence was linear this took 55 s.
+  expect(marker.at - postedAt).toBeLessThan(5_000)
+  await expect.poll(async () => (await reportOf(victim!.page)).peers.at(-1)!.ids.length).toBe(1 + 1_024)
+  expect((await reportOf(victim!.page)).errors.filter((error) => error.code === 'TOO_MANY_PEERS')).toHaveLength(1)
+  victim!.check()
+  attacker!.check()
+})
+
+test('1,000 forged "hello" asks get each context to answer at most once per second', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const pages = await tabs(context, 5)
+  const attacker = pages.pop()!
+  for (const { page } of pages) await startLab(page, name)
+  await startAttacker(attacker.page, name)
+
+  const since = await attacker.page.evaluate(() => {
+    window.attacker.post(...Array.from({ length: 1_000 }, (_, i) => ({ v: 1, type: 'hello', from: `asker${i}`, kind: 'window', since: 1, ask: true })))
+    return Date.now()
+  })
+  // The flood is over within a window; each context answers at once, then once more after it.
+  const answers = () => attacker.page.evaluate((after) => window.attacker.sniffed.filter((entry) => entry.at >= after && entry.message.type === 'here').length, since)
+  await expect.poll(answers).toBeGreaterThanOrEqual(pages.length)
+  await attacker.page.waitForTimeout(2_500)
+  expect(await answers()).toBeLessThanOrEqual(pages.length * 2)
+  for (const tab of [...pages, attacker]) tab.check()
+})
+
+test('an event over maxEventBytes and envelopes over 10,000 events are dropped whole on receipt, counted and delivered to no one', async ({ context }) => {
+  test.setTimeout(60_000)
+  const name = uniqueName('hostile')
+  const [victim, attacker] = await tabs(context, 2)
+  await startLab(victim!.page, name)
+  await startAttacker(attacker!.page, name)
+
+  await attacker!.page.evaluate(() => {
+    const { attacker: a } = window
+    const tiny = (seq: number) => [seq, 'burst.a', 'burst.sent', '/many', Date.now(), null]
+    const injected = (i: number) => [`ev-${i}`, 'broker', i, 'burst.a', 'burst.sent', '/injected', Date.now(), null]
+    a.post(
+      { v: 1, type: 'events', from: 'big0origin', events: [[1, 'burst.a', 'burst.sent', '/big', Date.now(), 'x'.repeat(50_000_000)]] },
+      { v: 1, type: 'events', from: 'many0origin', events: Array.from({ length: 10_001 }, (_, i) => tiny(i + 1)) },
+      { v: 1, type: 'injected', from: 'many1origin', bridge: 'nats', events: Array.from({ length: 10_001 }, (_, i) => injected(i)) },
+      // The same contexts carry on: what follows is within bounds and arrives.
+      { v: 1, type: 'events', from: 'big0origin', events: [[2, 'burst.a', 'burst.sent', '/small', Date.now(), 'x']] },
+      a.forgedEvent('marker0origin', 1, '/marker'),
+    )
+  })
+  await awaitMarker(victim!.page)
+  const report = await reportOf(victim!.page)
+  expect(report.events.map((event) => event.path)).toEqual(['/small', '/marker'])
+  expect(report.stats.dropped).toBe(3)
+  expect(report.errors.map((error) => error.code)).toEqual(['TOO_LARGE', 'TOO_LARGE', 'TOO_LARGE'])
+  victim!.check()
+  attacker!.check()
+})
+
+test('a forged "bye" followed by a replay of sniffed messages delivers nothing twice', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  await startAttacker(attacker!.page, name)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+
+  await burst(sender!.page, 5)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  const replayed = await attacker!.page.evaluate((from) => {
+    const { attacker: a } = window
+    a.post({ v: 1, type: 'bye', from })
+    const count = a.replay(from)
+    a.post(a.forgedEvent('marker0origin', 1, '/marker'))
+    return count
+  }, id)
+  expect(replayed).toBeGreaterThan(0)
+  await awaitMarker(receiver!.page)
+  await burst(sender!.page, 2)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 7))
+  for (const tab of [sender, receiver, attacker]) tab!.check()
+})
+
+test('1,100 fake origins flooding in evict no live context, so a replay of its sniffed messages delivers nothing twice', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  await startAttacker(attacker!.page, name)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+
+  await burst(sender!.page, 5)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  await attacker!.page.evaluate((from) => {
+    const { attacker: a } = window
+    a.post(...Array.from({ length: 1_100 }, (_, i) => a.forgedEvent(`flood${i.toString(36)}`, 1, '/flood')))
+    a.replay(from)
+    a.post(a.forgedEvent('marker0origin', 1, '/marker'))
+  }, id)
+  await awaitMarker(receiver!.page)
+  expect(await realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  for (const tab of [sender, receiver, attacker]) tab!.check()
+})
+
+test('a forged "bye" drops a live context from peers$ only until it shows it is alive, well before the next probe', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [watcher, live, attacker] = await tabs(context, 3)
+  const watcherId = await startLab(watcher!.page, name)
+  const liveId = await startLab(live!.page, name)
+  await startAttacker(attacker!.page, name)
+  await watcher!.page.evaluate(() => window.lab.watchPeers())
+  await expect.poll(async () => (await reportOf(watcher!.page)).peers.at(-1)?.ids).toContain(liveId)
+
+  // Right after the live context answered a probe, so the next probe is 2 s away.
+  const byeAt = await attacker!.page.evaluate(async ([asker, from]) => {
+    await window.attacker.next('hello', asker)
+    await window.attacker.next('here', from)
+    window.attacker.post({ v: 1, type: 'bye', from })
+    return Date.now()
+  }, [watcherId, liveId] as const)
+  const history = async () => (await reportOf(watcher!.page)).peers.filter((entry) => entry.at >= byeAt - 50)
+  await expect.poll(async () => (await history()).some((entry) => !entry.ids.includes(liveId))).toBe(true)
+  await expect.poll(async () => (await history()).at(-1)?.ids).toContain(liveId)
+  const after = await history()
+  const gone = after.find((entry) => !entry.ids.includes(liveId))!
+  const back = after.find((entry) => entry.at >= gone.at && entry.ids.includes(liveId))!
+  expect(back.at - gone.at).toBeLessThan(1_000)
+  for (const tab of [watcher, live, attacker]) tab!.check()
+})
+
+/** Freezes the page's main thread as a hung or frozen tab would be; returns the resume. */
+async function pause(context: BrowserContext, page: Page): Promise<() => Promise<void>> {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Debugger.enable')
+  await cdp.send('Debugger.pause')
+  return async () => {
+    await cdp.send('Debugger.resume')
+    await cdp.detach()
+  }
+}
+
+test('a paused tab reports what it missed meanwhile, also from a context that started while it was paused', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [paused, sender, newcomer] = await tabs(context, 3)
+  await startLab(paused!.page, name)
+  const senderId = await startLab(sender!.page, name)
+  await burst(sender!.page, 2)
+  await expect.poll(() => realSeqs(paused!.page, senderId)).toEqual([1, 2])
+
+  const resume = await pause(context, paused!.page)
+  // Chromium keeps the first message posted to a paused page and drops the rest.
+  await burst(sender!.page, 3, 'paused')
+  await sender!.page.waitForTimeout(200)
+  await burst(sender!.page, 3, 'paused-later')
+  const newcomerId = await startLab(newcomer!.page, name)
+  await burst(newcomer!.page, 4, 'paused')
+  await resume()
+  await burst(sender!.page, 1, 'after')
+  await burst(newcomer!.page, 1, 'after')
+
+  await expect.poll(async () => (await realSeqs(paused!.page, newcomerId)).at(-1)).toBe(5)
+  await expect.poll(async () => (await realSeqs(paused!.page, senderId)).at(-1)).toBe(9)
+  const report = await reportOf(paused!.page)
+  // Every event is either delivered or reported missing.
+  expect((await realSeqs(paused!.page, senderId)).length + (report.missed[senderId] ?? 0)).toBe(9)
+  expect((await realSeqs(paused!.page, newcomerId)).length + (report.missed[newcomerId] ?? 0)).toBe(5)
+  expect(report.stats.dropped).toBe(0)
+  for (const tab of [paused, sender, newcomer]) tab!.check()
+})
+
+test('leadership moves away from a paused leader, and the leader knows it lost it when it resumes', async ({ context }) => {
+  test.setTimeout(60_000)
+  const name = uniqueName('hostile')
+  const pages = (await tabs(context, 3)).map((tab) => tab.page)
+  for (const page of pages) {
+    await startLab(page, name)
+    await page.evaluate(() => window.lab.watchLeader())
+  }
+  const leaders = (among: Page[]) => Promise.all(among.map(async (page) => (await reportOf(page)).leader === true))
+  await expect.poll(async () => (await leaders(pages)).filter(Boolean).length, { timeout: 15_000 }).toBe(1)
+  const leader = pages[(await leaders(pages)).indexOf(true)]!
+  const others = pages.filter((page) => page !== leader)
+
+  const resume = await pause(context, leader)
+  await expect.poll(async () => (await leaders(others)).filter(Boolean).length, { timeout: 20_000 }).toBe(1)
+  await resume()
+  await expect.poll(async () => (await reportOf(leader)).leader, { timeout: 10_000 }).toBe(false)
+  expect((await leaders(pages)).filter(Boolean)).toHaveLength(1)
+})
+
+declare global {
+  interface Window {
+    lab: Lab
+    attacker: Attacker
+  }
+}
