@@ -48,7 +48,6 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   if (typeof name !== 'string' || name === '') throw busError('INVALID_ARGUMENT', 'The bus name must be a non-empty string.')
   const plugins = options.plugins ?? []
   if (!Array.isArray(plugins)) throw busError('INVALID_ARGUMENT', 'createBus: `plugins` must be an array of plugins.')
-  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, (error) => report(error))
   const origin = newOriginId()
   const router = new Router<RoutedSubscription>()
   const open = new Set<RoutedSubscription>()
@@ -71,6 +70,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     set.error(error)
   }
   const set = new PluginSet(report)
+  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, report)
 
   const host: SubscriptionHost = {
     release: (subscription) => {
