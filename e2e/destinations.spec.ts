@@ -268,3 +268,41 @@ test('a crash of the leading tab mid-delivery loses nothing', async ({ context }
   expect([...idsPerSubject.values()].every((ids) => ids.size === 1)).toBe(true)
   next.check()
 })
+
+test('an outbox left by the first schema (a record per event) is delivered after the upgrade, once each', async ({ page }) => {
+  const name = uniqueName('dest-upgrade')
+  await page.goto('/e2e/fixtures/blank.html')
+  // What a tab of the previous version left behind: the destination, and 30 events in its outbox.
+  await page.evaluate(
+    async ([busName, origin]) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(`crossbus-destinations:${busName}`, 1)
+        request.onupgradeneeded = () => {
+          request.result.createObjectStore('destinations', { keyPath: 'id' })
+          request.result.createObjectStore('outbox', { keyPath: ['destination', 'time', 'id', 'system'] })
+          request.result.createObjectStore('dead-letters', { keyPath: ['destination', 'time', 'id', 'system'] })
+        }
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const tx = db.transaction(['destinations', 'outbox'], 'readwrite')
+      tx.objectStore('destinations').put({ id: 'old', config: { id: 'old', type: 'http', url: `${origin}/old`, mode: 'batch', batch: { maxEvents: 20, maxDelayMs: 0 } }, needsHeaders: false, addedAt: 1 })
+      const time = Date.now()
+      for (let i = 0; i < 30; i++) {
+        const event = { id: `v1-${i + 1}`, system: 'orders', kind: 'order.created', path: `/v1/${i}`, data: { i }, time: time + i, origin: 'v1', seq: i + 1 }
+        tx.objectStore('outbox').put({ destination: 'old', event, queuedAt: time, time: event.time, id: event.id, system: event.system })
+      }
+      await new Promise((resolve) => (tx.oncomplete = resolve))
+      db.close()
+    },
+    [name, receiver.origin] as const,
+  )
+  await start(page, name)
+  await expect.poll(() => receiver.accepted.length, SLOW).toBe(30)
+  expect(receiver.accepted.map((event) => event.subject)).toEqual(paths('v1', 30))
+  await expect.poll(() => page.evaluate(() => window.destTab!.status()[0]), SLOW).toMatchObject({ id: 'old', delivered: 30, pending: 0 })
+  // Nothing left to send again: the migrated outbox is empty once delivered.
+  await page.waitForTimeout(500)
+  expect(receiver.accepted).toHaveLength(30)
+  expect(await page.evaluate(() => window.destTab!.errors)).toEqual([])
+})

@@ -2,7 +2,9 @@
 // local CloudEvents receiver in batch mode (100 per request), and 1,000 in single (structured) mode, against
 // a raw loop of fetch posting the same requests. crossbus's time runs from the first send to the
 // last event accepted, so it includes the outbox (IndexedDB) and its removals; the raw loop's
-// events are built beforehand. Requests made are counted by the receiver.
+// events are built beforehand. Before its clock starts, crossbus's bus delivers one primer event,
+// so the leader is running (the time of an election and of loading the delivery code is not what
+// is measured). Requests made are counted by the receiver, the primer's left out.
 import { createServer } from 'node:http'
 
 const N = 10_000
@@ -25,8 +27,10 @@ export async function run({ browser, baseURL }) {
     const call = async (side, mode, count) => {
       const before = { requests: receiver.requests, events: receiver.events }
       const ms = await page.evaluate(async ([fixture, caseName, target, m, n, max]) => (await import(fixture))[caseName](target, m, n, max), [FIXTURE, side, url, mode, count, MAX_EVENTS])
-      const requests = receiver.requests - before.requests
-      const events = receiver.events - before.events
+      // crossbus primes its leader with one event, delivered in a request of its own before the clock starts.
+      const primer = side === 'crossbus' ? 1 : 0
+      const requests = receiver.requests - before.requests - primer
+      const events = receiver.events - before.events - primer
       if (events !== count) throw new Error(`${side} ${mode}: the receiver got ${events} events, expected ${count}`)
       return { rate: (count / ms) * 1000, requests }
     }

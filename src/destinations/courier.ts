@@ -1,23 +1,28 @@
 import type { BusError } from '../core/errors'
 import type { Destination } from './config'
 import { destinationError } from './errors'
-import { backoffDelay, type Backoff } from './retry'
-import type { DestinationStore, OutboxEntry, StoredDeadLetter } from './store'
+import { OutboxSweeper } from './outbox-sweeper'
+import { backoffDelay, type RetryPolicy } from './retry'
+import { entryKey, type DestinationStore, type OutboxCursor, type OutboxEntry } from './store'
 import type { DeliveryResult, DestinationProvider, DestinationStatus, GetHeaders } from './types'
 
 /** How many requests' worth of entries one outbox read takes: one read per ten requests, at least 200 entries. */
 const READ_AHEAD_REQUESTS = 10
 const READ_AHEAD_MIN = 200
-
-export interface RetryPolicy extends Backoff {
-  readonly maxAttempts: number
-}
+/**
+ * In batch mode, up to this many full batches go out at once (their answers are handled in
+ * order): a request's round trip then overlaps the next one's encoding and sending. One event per
+ * request (structured, binary) goes one at a time, in order.
+ */
+const BATCHES_IN_FLIGHT = 4
 
 /** What a courier needs from the plugin that runs it. */
 export interface CourierDeps {
   readonly store: DestinationStore
   readonly provider: DestinationProvider
   readonly retry: RetryPolicy
+  /** The most entries the outbox holds: entries offered past it would be trimmed, so they are read instead. */
+  readonly maxOutbox: number
   readonly getHeaders: () => GetHeaders | undefined
   readonly report: (error: BusError) => void
   /** The status changed (the plugin shares it). */
@@ -32,23 +37,38 @@ export interface CourierDeps {
  * (retry), or splits it until the refused event stands alone and moves that one to dead letters
  * (rejected). Entries leave the outbox only once the receiver has them, so a context that dies
  * mid-request loses nothing: the next leader sends the same events, with the same ids, again.
+ *
+ * What this context captures itself is offered straight from memory while it is being written
+ * (`offer`), so a burst need not wait for its write to commit and be read back: such an entry
+ * counts as delivered, and leaves the outbox, only once its write has committed and the receiver
+ * accepted it. A crash before then leaves it in the outbox for the next leader.
  */
 export class Courier {
   private active = false
   private running = false
   private again = false
-  /** Read from the outbox, not yet sent. */
+  /** Read from the outbox or offered from memory, not yet sent. */
   private queue: OutboxEntry[] = []
   /** Batches to send before reading on: a batch to retry, or the halves of a refused one. */
   private held: OutboxEntry[][] = []
-  /** Outbox removals in flight: the next read waits for them, so it never sees a delivered entry. */
+  /**
+   * Writes of offered entries and outbox removals in flight: a read from the oldest waits for
+   * them, so it sees every offered entry that is still unsent and never a delivered one.
+   */
   private settling = new Set<Promise<unknown>>()
+  /** The write each entry offered from memory is in. */
+  private writes = new WeakMap<OutboxEntry, Promise<unknown>>()
+  private readonly sweeper: OutboxSweeper
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** The timer waits for a batch to fill (not a backoff): an offer that fills it ends the wait. */
+  private filling = false
+  /** A read is under way: an offer now could be read back too, so it is declined. */
+  private reading = false
   /** The read under way for after the queue, if any. */
   private prefetch: Promise<OutboxEntry[]> | undefined
-  /** The last entry of the latest full read: the next read continues after it. */
-  private after: OutboxEntry['event'] | undefined
-  private inFlight: AbortController | undefined
+  /** Where the latest read stopped short of the end of the outbox: the next read continues there. */
+  private after: OutboxCursor | undefined
+  private readonly inFlight = new Set<AbortController>()
   private attempts = 0
   private headersReported = false
   private state: Omit<DestinationStatus, 'id'> = { pending: 0, delivered: 0, failed: 0, lastError: undefined, nextRetryAt: undefined, paused: undefined }
@@ -56,7 +76,10 @@ export class Courier {
   constructor(
     private destination: Destination,
     private readonly deps: CourierDeps,
-  ) {}
+  ) {
+    const id = destination.config.id
+    this.sweeper = new OutboxSweeper((entries) => deps.store.remove(id, entries))
+  }
 
   get status(): DestinationStatus {
     return { id: this.destination.config.id, ...this.state }
@@ -84,13 +107,43 @@ export class Courier {
   /** Stops delivering: the request in flight is abandoned; everything unsent stays in the outbox. */
   stop(): void {
     this.active = false
-    this.inFlight?.abort()
+    for (const controller of this.inFlight) controller.abort()
     this.clearTimer()
     this.queue = []
     this.held = []
     this.prefetch = undefined
     this.after = undefined
     if (this.state.nextRetryAt !== undefined) this.update({ nextRetryAt: undefined })
+  }
+
+  /**
+   * Entries this context is writing to the outbox right now (`written` settles with that write):
+   * delivered from memory, in order after what the courier holds, if it can take them without
+   * reading any of them back. Returns `false` when it declines; they are read from the outbox
+   * once written, as any other tab's are.
+   */
+  offer(entries: readonly OutboxEntry[], written: Promise<unknown>): boolean {
+    // Past the cursor of a continuing read, or during a read, the outbox may hand them back again.
+    if (!this.active || this.reading || this.after !== undefined || this.prefetch || this.state.pending + entries.length > this.deps.maxOutbox) return false
+    for (const entry of entries) this.writes.set(entry, written)
+    this.track(written)
+    // Not written: they are not in the outbox, so they are not forwarded (the plugin reports it).
+    written.then(undefined, () => {
+      const lost = new Set(entries)
+      this.forget((entry) => lost.has(entry))
+    })
+    this.queue = this.queue.concat(entries)
+    this.update({ pending: this.state.pending + entries.length })
+    if (this.filling && this.queue.length >= this.destination.perRequest) this.clearTimer()
+    this.wake()
+    return true
+  }
+
+  /** Entries the outbox dropped (full): those not yet sent are not sent. */
+  dropped(entries: readonly OutboxEntry[]): void {
+    if (entries.length === 0) return
+    const keys = new Set(entries.map((entry) => keyOf(entry)))
+    this.forget((entry) => keys.has(keyOf(entry)))
   }
 
   /** Something may have been queued, the browser may be back online: look again. */
@@ -113,12 +166,12 @@ export class Courier {
    * arrives; otherwise the next leader sends them again, with the same ids.
    */
   pagehide(): void {
-    if (!this.active || this.inFlight || this.state.nextRetryAt !== undefined || !this.deps.online()) return
+    if (!this.active || this.inFlight.size > 0 || this.state.nextRetryAt !== undefined || !this.deps.online()) return
     const batch = this.queue.splice(0, this.destination.perRequest)
     if (batch.length === 0) return
     this.clearTimer()
     void this.deliver(batch, true).then((result) => {
-      if (result.outcome === 'accepted') this.track(this.deps.store.remove(this.destination.config.id, batch.map((entry) => entry.event)))
+      if (result.outcome === 'accepted') this.accepted(batch)
     })
   }
 
@@ -140,13 +193,15 @@ export class Courier {
 
       let batch = this.held.shift()
       if (!batch) {
-        if (this.queue.length === 0) {
-          const entries = await this.read()
-          if (!this.active) return
-          this.queue = entries
-          if (entries.length === 0) return
-        }
         const { perRequest, maxDelayMs } = this.destination
+        // Too few for a request and more in the outbox (or none at all): read on first.
+        if (this.queue.length < perRequest && (this.queue.length === 0 || this.prefetch || this.after !== undefined)) {
+          this.reading = true
+          const entries = await (this.queue.length === 0 ? this.read() : this.readOn()).finally(() => (this.reading = false))
+          if (!this.active) return
+          this.queue = this.queue.concat(entries)
+          if (this.queue.length === 0) return
+        }
         if (maxDelayMs > 0 && this.queue.length < perRequest) {
           // A batch that is not full waits until its oldest event has waited maxDelayMs.
           const wait = this.queue[0]!.queuedAt + maxDelayMs - this.deps.now()
@@ -157,15 +212,44 @@ export class Courier {
               this.prefetch = undefined
               this.after = undefined
             })
+            this.filling = true
             return
           }
         }
         batch = this.queue.splice(0, perRequest)
-        // Read on while this batch is out, so the next request need not wait for the outbox.
+        const batches = [batch]
+        while (perRequest > 1 && batches.length < BATCHES_IN_FLIGHT && this.queue.length >= perRequest) batches.push(this.queue.splice(0, perRequest))
+        // Read on while these are out, so the next request need not wait for the outbox.
         if (this.queue.length < perRequest && this.after && !this.prefetch) this.prefetch = this.peek(this.after)
+        if (batches.length > 1) {
+          await this.handleAll(batches, await Promise.all(batches.map((each) => this.deliver(each, false))))
+          continue
+        }
       }
       await this.handle(batch, await this.deliver(batch, false))
     }
+  }
+
+  /**
+   * The answers to batches sent together, in the order sent: the accepted are done; the first
+   * that was not is handled as if sent alone (retried after a backoff, or split), and the others
+   * that were not go back in front, after it, to be sent again in order.
+   */
+  private async handleAll(batches: OutboxEntry[][], results: DeliveryResult[]): Promise<void> {
+    const failed: number[] = []
+    results.forEach((result, i) => {
+      if (result.outcome !== 'accepted') failed.push(i)
+    })
+    if (failed.length < batches.length) {
+      this.attempts = 0
+      if (this.state.nextRetryAt !== undefined) this.update({ nextRetryAt: undefined })
+    }
+    results.forEach((result, i) => {
+      if (result.outcome === 'accepted') this.accepted(batches[i]!)
+    })
+    if (failed.length === 0 || !this.active) return
+    for (const i of failed.slice(1).reverse()) this.held.unshift(batches[i]!)
+    await this.handle(batches[failed[0]!]!, results[failed[0]!]!)
   }
 
   /**
@@ -185,21 +269,24 @@ export class Courier {
     return this.peek(undefined)
   }
 
-  private async peek(after: OutboxEntry['event'] | undefined): Promise<OutboxEntry[]> {
-    const id = this.destination.config.id
+  /** The entries after the queue: the read under way for them, or one continuing where the last stopped. */
+  private readOn(): Promise<OutboxEntry[]> {
+    const pending = this.prefetch ?? this.peek(this.after)
+    this.prefetch = undefined
+    return pending
+  }
+
+  private async peek(after: OutboxCursor | undefined): Promise<OutboxEntry[]> {
     const limit = Math.max(READ_AHEAD_MIN, this.destination.perRequest * READ_AHEAD_REQUESTS)
-    const entries = await this.deps.store.peek(id, limit, after)
-    const full = entries.length === limit
-    this.after = full ? entries[entries.length - 1]!.event : undefined
-    // A short read from the oldest is the whole outbox; otherwise count it.
-    const pending = !full && after === undefined ? entries.length : await this.deps.store.count(id)
+    const { entries, next, pending } = await this.deps.store.read(this.destination.config.id, limit, after)
+    this.after = next
     if (pending !== this.state.pending) this.update({ pending })
     return entries
   }
 
   private async deliver(batch: OutboxEntry[], keepalive: boolean): Promise<DeliveryResult> {
     const controller = new AbortController()
-    if (!keepalive) this.inFlight = controller
+    if (!keepalive) this.inFlight.add(controller)
     const getHeaders = this.deps.getHeaders()
     const config = getHeaders ? { ...this.destination.config, getHeaders } : this.destination.config
     try {
@@ -208,18 +295,16 @@ export class Courier {
       // A provider that throws is treated as a failure worth retrying, never as a refusal.
       return { outcome: 'retry', error: destinationError('DELIVERY_FAILED', `Destination "${config.id}": the "${config.type}" provider threw (${cause instanceof Error ? cause.message : String(cause)}).`, cause) }
     } finally {
-      if (this.inFlight === controller) this.inFlight = undefined
+      this.inFlight.delete(controller)
     }
   }
 
   private async handle(batch: OutboxEntry[], result: DeliveryResult): Promise<void> {
     const id = this.destination.config.id
-    const events = batch.map((entry) => entry.event)
     if (result.outcome === 'accepted') {
-      // Even after losing leadership: the receiver has them, so they must not be sent again.
-      this.track(this.deps.store.remove(id, events))
       this.attempts = 0
-      return this.update({ delivered: this.state.delivered + batch.length, pending: Math.max(0, this.state.pending - batch.length), nextRetryAt: undefined })
+      if (this.state.nextRetryAt !== undefined) this.update({ nextRetryAt: undefined })
+      return this.accepted(batch)
     }
     if (!this.active) return
     if (result.outcome === 'rejected') {
@@ -248,15 +333,24 @@ export class Courier {
     this.schedule(delay, () => this.update({ nextRetryAt: undefined }))
   }
 
+  /**
+   * The receiver has them: they count as delivered and leave the outbox, even after losing
+   * leadership (they must not be sent again); those offered from memory once their write committed.
+   */
+  private accepted(batch: readonly OutboxEntry[]): void {
+    const settle = () => {
+      this.update({ delivered: this.state.delivered + batch.length, pending: Math.max(0, this.state.pending - batch.length) })
+      return this.sweeper.sweep(batch)
+    }
+    const written = this.writesOf(batch)
+    this.track(written ? written.then(settle) : settle())
+  }
+
   private async bury(batch: OutboxEntry[], error: BusError): Promise<void> {
-    const failedAt = this.deps.now()
-    const letters: StoredDeadLetter[] = batch.map((entry) => ({
-      destination: entry.destination,
-      event: entry.event,
-      error: { kind: error.kind, code: String(error.code), message: error.message },
-      failedAt,
-    }))
-    this.track(this.deps.store.bury(letters))
+    const bury = () => this.deps.store.bury(this.destination.config.id, batch, { kind: error.kind, code: String(error.code), message: error.message }, this.deps.now())
+    // Moved once in the outbox: after the write of those offered from memory.
+    const written = this.writesOf(batch)
+    this.track(written ? written.then(bury) : bury())
     this.deps.report(error)
     this.update({ failed: this.state.failed + batch.length, pending: Math.max(0, this.state.pending - batch.length), lastError: error, nextRetryAt: undefined })
   }
@@ -271,10 +365,30 @@ export class Courier {
     )
   }
 
+  /** Settles once the writes of the entries offered from memory among `batch` have (`undefined`: none). */
+  private writesOf(batch: readonly OutboxEntry[]): Promise<unknown> | undefined {
+    const writes = new Set<Promise<unknown>>()
+    for (const entry of batch) {
+      const write = this.writes.get(entry)
+      if (write) writes.add(write)
+    }
+    return writes.size === 0 ? undefined : Promise.allSettled(writes)
+  }
+
+  /** Takes unsent entries out of the queue and the held batches. */
+  private forget(gone: (entry: OutboxEntry) => boolean): void {
+    const before = this.queue.length + this.held.reduce((sum, batch) => sum + batch.length, 0)
+    this.queue = this.queue.filter((entry) => !gone(entry))
+    this.held = this.held.map((batch) => batch.filter((entry) => !gone(entry))).filter((batch) => batch.length > 0)
+    const forgotten = before - this.queue.length - this.held.reduce((sum, batch) => sum + batch.length, 0)
+    if (forgotten > 0) this.update({ pending: Math.max(0, this.state.pending - forgotten) })
+  }
+
   private schedule(delay: number, then: () => void): void {
     this.clearTimer()
     this.timer = setTimeout(() => {
       this.timer = undefined
+      this.filling = false
       then()
       this.wake()
     }, delay)
@@ -283,6 +397,7 @@ export class Courier {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
+    this.filling = false
   }
 
   private track(work: Promise<unknown>): void {
@@ -295,4 +410,8 @@ export class Courier {
     this.state = { ...this.state, ...change }
     this.deps.changed()
   }
+}
+
+function keyOf(entry: OutboxEntry): string {
+  return entryKey(entry.event).join('\u0000')
 }

@@ -1,22 +1,26 @@
 import type { BusEvent } from '../core/event'
 import type { StoredDestination } from './config'
-import type { DestinationStore, OutboxEntry, StoredDeadLetter } from './store'
+import type { DestinationStore, OutboxCursor, OutboxEntry, OutboxRead, StoredDeadLetter, StoredError } from './store'
 
 const DESTINATIONS = 'destinations'
-const OUTBOX = 'outbox'
+/** Schema 1's outbox, one record per entry: migrated to chunks, then deleted. */
+const ENTRIES_V1 = 'outbox'
+const CHUNKS = 'outbox-chunks'
+const COUNTS = 'outbox-counts'
 const DEAD = 'dead-letters'
 /** Bump with a migration in `onupgradeneeded` when the schema changes. */
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
+/**
+ * The most entries one outbox record (a chunk) holds. A record per entry costs a `put` each, and
+ * 10,000 puts take the sending task over half a second; a record per write is cheap to write but is
+ * rewritten whole each time some of its entries are delivered (one per request in structured mode).
+ * Up to 64 keeps both small: 10,000 events are about 160 puts, a rewrite at most 63 entries.
+ */
+const CHUNK_ENTRIES = 64
 
 /** One database per bus name, shared by every context of the origin. */
 export function databaseName(busName: string): string {
   return `crossbus-destinations:${busName}`
-}
-
-interface OutboxRecord extends OutboxEntry {
-  readonly time: number
-  readonly id: string
-  readonly system: string
 }
 
 interface DeadRecord extends StoredDeadLetter {
@@ -26,20 +30,24 @@ interface DeadRecord extends StoredDeadLetter {
 }
 
 /**
+ * A chunk's key: its destination, then its first event's `(time, id, system)`, so that one
+ * destination's chunks are one range in the order they were sent, and a nonce, so that two chunks
+ * never share a key. It stays the same while the chunk's delivered entries are taken out.
+ */
+type ChunkKey = [destination: string, time: number, id: string, system: string, nonce: string]
+
+interface IdbCursor extends OutboxCursor {
+  readonly key: ChunkKey
+}
+
+/**
  * Opens the destinations database of a bus. `lost` is called when the store can no longer be used
  * (a newer version wants the database, or the browser closed it).
  */
 export function openIndexedDbDestinationStore(busName: string, lost: (reason: string) => void): Promise<DestinationStore> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(databaseName(busName), SCHEMA_VERSION)
-    request.onupgradeneeded = () => {
-      const db = request.result
-      db.createObjectStore(DESTINATIONS, { keyPath: 'id' })
-      // Keyed by destination, then the event's (time, id, system): one destination's entries are one
-      // range in time order, and an event written twice is one record.
-      db.createObjectStore(OUTBOX, { keyPath: ['destination', 'time', 'id', 'system'] })
-      db.createObjectStore(DEAD, { keyPath: ['destination', 'time', 'id', 'system'] })
-    }
+    request.onupgradeneeded = (change) => upgrade(request.result, request.transaction!, change.oldVersion)
     request.onblocked = () => lost('an older tab holds the destinations database open and blocks its upgrade')
     request.onerror = () => reject(request.error)
     request.onsuccess = () => {
@@ -55,8 +63,33 @@ export function openIndexedDbDestinationStore(busName: string, lost: (reason: st
   })
 }
 
+function upgrade(db: IDBDatabase, tx: IDBTransaction, from: number): void {
+  if (from < 1) {
+    db.createObjectStore(DESTINATIONS, { keyPath: 'id' })
+    db.createObjectStore(DEAD, { keyPath: ['destination', 'time', 'id', 'system'] })
+  }
+  // Schema 2: the outbox keeps entries in chunks (keys given with each put), and counts them.
+  const chunks = db.createObjectStore(CHUNKS)
+  const counts = db.createObjectStore(COUNTS)
+  if (from !== 1) return
+  const old = tx.objectStore(ENTRIES_V1).getAll()
+  old.onsuccess = () => {
+    const records = old.result as Array<OutboxEntry & { time: number; id: string; system: string }>
+    const nonce = nonces()
+    for (const [destination, list] of byDestination(records.map(({ destination, event, queuedAt }) => ({ destination, event, queuedAt })))) {
+      for (let i = 0; i < list.length; i += CHUNK_ENTRIES) chunks.put(list.slice(i, i + CHUNK_ENTRIES), chunkKey(destination, list[i]!.event, nonce()))
+      counts.put(list.length, destination)
+    }
+    db.deleteObjectStore(ENTRIES_V1)
+  }
+}
+
 class IndexedDbDestinationStore implements DestinationStore {
   readonly kind = 'indexeddb'
+  /** The chunk each entry this store wrote or read is in: delivered entries are taken out of it. */
+  private readonly chunkOf = new WeakMap<OutboxEntry, ChunkKey>()
+  private readonly nonce = nonces()
+
   constructor(private readonly db: IDBDatabase) {}
 
   async destinations(): Promise<StoredDestination[]> {
@@ -75,66 +108,78 @@ class IndexedDbDestinationStore implements DestinationStore {
   }
 
   async deleteDestination(id: string): Promise<boolean> {
-    const tx = this.tx([DESTINATIONS, OUTBOX, DEAD], 'readwrite')
+    const tx = this.tx([DESTINATIONS, CHUNKS, COUNTS, DEAD], 'readwrite')
     const existed = requested(tx.objectStore(DESTINATIONS).count(id))
     tx.objectStore(DESTINATIONS).delete(id)
-    tx.objectStore(OUTBOX).delete(rangeOf(id))
+    tx.objectStore(CHUNKS).delete(rangeOf(id))
+    tx.objectStore(COUNTS).delete(id)
     tx.objectStore(DEAD).delete(rangeOf(id))
     const [count] = await Promise.all([existed, done(tx)])
     return count > 0
   }
 
   async enqueue(entries: readonly OutboxEntry[], max: number): Promise<OutboxEntry[]> {
-    const tx = this.tx(OUTBOX, 'readwrite')
-    const store = tx.objectStore(OUTBOX)
-    // Raw requests without a promise each: 10,000 puts stay 10,000 cheap calls.
-    for (const entry of entries) store.put(recordOf(entry))
+    const tx = this.tx([CHUNKS, COUNTS], 'readwrite')
+    const chunks = tx.objectStore(CHUNKS)
+    const counts = tx.objectStore(COUNTS)
     const trimmed: OutboxEntry[] = []
-    for (const id of new Set(entries.map((entry) => entry.destination))) {
-      const counting = store.count(rangeOf(id))
-      counting.onsuccess = () => {
-        const over = counting.result - max
-        if (over <= 0) return
-        const oldest = store.getAll(rangeOf(id), over)
-        oldest.onsuccess = () => {
-          const records = oldest.result as OutboxRecord[]
-          for (const record of records) {
-            store.delete([id, record.time, record.id, record.system])
-            trimmed.push(entryOf(record))
-          }
-        }
+    for (const [destination, list] of byDestination(entries)) {
+      // Raw requests without a promise each, a few per write however many events it has.
+      for (let i = 0; i < list.length; i += CHUNK_ENTRIES) {
+        const chunk = list.slice(i, i + CHUNK_ENTRIES)
+        const key = chunkKey(destination, chunk[0]!.event, this.nonce())
+        chunks.put(chunk, key)
+        for (const entry of chunk) this.chunkOf.set(entry, key)
+      }
+      const counted = counts.get(destination)
+      counted.onsuccess = () => {
+        const total = ((counted.result as number | undefined) ?? 0) + list.length
+        counts.put(Math.min(total, max), destination)
+        if (total > max) trimOldest(chunks, destination, total - max, trimmed)
       }
     }
-    // No early commit(): the trimming reads above need the transaction open. The puts are issued in
+    // No early commit(): the count and trimming need the transaction open. The puts are issued in
     // the task that sent, which is what lets the transaction survive the page closing right after.
     return done(tx).then(() => trimmed)
   }
 
-  async peek(destination: string, limit: number, after?: BusEvent): Promise<OutboxEntry[]> {
-    const range = after ? IDBKeyRange.bound(keyOf(destination, after), [destination, []], true) : rangeOf(destination)
-    const records = await requested<OutboxRecord[]>(this.tx(OUTBOX, 'readonly').objectStore(OUTBOX).getAll(range, limit))
-    return records.map(entryOf)
+  async read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead> {
+    const tx = this.tx([CHUNKS, COUNTS], 'readonly')
+    const range = after ? IDBKeyRange.bound((after as IdbCursor).key, [destination, []], true) : rangeOf(destination)
+    const entries: OutboxEntry[] = []
+    let next: IdbCursor | undefined
+    let last: ChunkKey | undefined
+    const cursor = tx.objectStore(CHUNKS).openCursor(range)
+    cursor.onsuccess = () => {
+      const at = cursor.result
+      if (!at) return
+      // Another chunk after the limit: the next read continues from here.
+      if (entries.length >= limit) return void (next = { outboxCursor: true, key: last! })
+      const key = at.primaryKey as ChunkKey
+      for (const entry of at.value as OutboxEntry[]) {
+        entries.push(entry)
+        this.chunkOf.set(entry, key)
+      }
+      last = key
+      at.continue()
+    }
+    const pending = requested<number | undefined>(tx.objectStore(COUNTS).get(destination))
+    await done(tx)
+    return { entries, next, pending: (await pending) ?? 0 }
   }
 
-  async count(destination: string): Promise<number> {
-    return requested(this.tx(OUTBOX, 'readonly').objectStore(OUTBOX).count(rangeOf(destination)))
-  }
-
-  async remove(destination: string, events: readonly BusEvent[]): Promise<void> {
-    const tx = this.tx(OUTBOX, 'readwrite')
-    const store = tx.objectStore(OUTBOX)
-    for (const event of events) store.delete(keyOf(destination, event))
-    tx.commit?.()
+  async remove(destination: string, entries: readonly OutboxEntry[]): Promise<void> {
+    const tx = this.tx([CHUNKS, COUNTS], 'readwrite')
+    this.takeOut(tx, destination, entries)
     return done(tx)
   }
 
-  async bury(letters: readonly StoredDeadLetter[]): Promise<void> {
-    const tx = this.tx([OUTBOX, DEAD], 'readwrite')
-    for (const letter of letters) {
-      tx.objectStore(OUTBOX).delete(keyOf(letter.destination, letter.event))
-      tx.objectStore(DEAD).put({ ...letter, time: letter.event.time, id: letter.event.id, system: letter.event.system } satisfies DeadRecord)
+  async bury(destination: string, entries: readonly OutboxEntry[], error: StoredError, failedAt: number): Promise<void> {
+    const tx = this.tx([CHUNKS, COUNTS, DEAD], 'readwrite')
+    this.takeOut(tx, destination, entries)
+    for (const { event } of entries) {
+      tx.objectStore(DEAD).put({ destination, event, error, failedAt, time: event.time, id: event.id, system: event.system } satisfies DeadRecord)
     }
-    tx.commit?.()
     return done(tx)
   }
 
@@ -144,18 +189,20 @@ class IndexedDbDestinationStore implements DestinationStore {
   }
 
   async exhume(destination: string, event: BusEvent, requeue: boolean): Promise<void> {
-    const tx = this.tx([DESTINATIONS, OUTBOX, DEAD], 'readwrite')
-    const key = keyOf(destination, event)
+    const tx = this.tx([DESTINATIONS, CHUNKS, COUNTS, DEAD], 'readwrite')
+    const key = [destination, event.time, event.id, event.system]
     const dead = tx.objectStore(DEAD)
     const found = dead.get(key)
     found.onsuccess = () => {
       if (found.result === undefined) return
       dead.delete(key)
       if (!requeue) return
-      // Only back into the outbox of a destination that still exists.
+      // Only back into the outbox of a destination that still exists, at its place by time.
       const config = tx.objectStore(DESTINATIONS).count(destination)
       config.onsuccess = () => {
-        if (config.result > 0) tx.objectStore(OUTBOX).put(recordOf({ destination, event, queuedAt: Date.now() }))
+        if (config.result === 0) return
+        tx.objectStore(CHUNKS).put([{ destination, event, queuedAt: Date.now() }], chunkKey(destination, event, this.nonce()))
+        adjustCount(tx.objectStore(COUNTS), destination, 1)
       }
     }
     return done(tx)
@@ -165,21 +212,90 @@ class IndexedDbDestinationStore implements DestinationStore {
     this.db.close()
   }
 
+  /** Takes entries out of their chunks (rewriting or deleting each) and the count down by as many as were there. */
+  private takeOut(tx: IDBTransaction, destination: string, entries: readonly OutboxEntry[]): void {
+    const chunks = tx.objectStore(CHUNKS)
+    const byChunk = new Map<string, { key: ChunkKey; gone: Set<string> }>()
+    for (const entry of entries) {
+      const key = this.chunkOf.get(entry)
+      // Not from this store (never happens in practice): nothing to take out.
+      if (!key) continue
+      const name = key.join('\u0000')
+      let chunk = byChunk.get(name)
+      if (!chunk) byChunk.set(name, (chunk = { key, gone: new Set() }))
+      chunk.gone.add(identity(entry.event))
+    }
+    let waiting = byChunk.size
+    let removed = 0
+    for (const { key, gone } of byChunk.values()) {
+      const got = chunks.get(key)
+      got.onsuccess = () => {
+        const list = got.result as OutboxEntry[] | undefined
+        if (list) {
+          const rest = list.filter((entry) => !gone.has(identity(entry.event)))
+          removed += list.length - rest.length
+          if (rest.length > 0) chunks.put(rest, key)
+          else chunks.delete(key)
+        }
+        if (--waiting === 0 && removed > 0) adjustCount(tx.objectStore(COUNTS), destination, -removed)
+      }
+    }
+  }
+
   private tx(stores: string | string[], mode: IDBTransactionMode): IDBTransaction {
     return this.db.transaction(stores, mode, { durability: 'relaxed' })
   }
 }
 
-function recordOf(entry: OutboxEntry): OutboxRecord {
-  return { destination: entry.destination, event: entry.event, queuedAt: entry.queuedAt, time: entry.event.time, id: entry.event.id, system: entry.event.system }
+/** Drops the oldest `over` entries of a destination (in the enqueue transaction), collecting them in `trimmed`. */
+function trimOldest(chunks: IDBObjectStore, destination: string, over: number, trimmed: OutboxEntry[]): void {
+  let left = over
+  const cursor = chunks.openCursor(rangeOf(destination))
+  cursor.onsuccess = () => {
+    const at = cursor.result
+    if (!at || left <= 0) return
+    const list = at.value as OutboxEntry[]
+    if (list.length <= left) {
+      at.delete()
+      trimmed.push(...list)
+      left -= list.length
+      at.continue()
+    } else {
+      trimmed.push(...list.slice(0, left))
+      at.update(list.slice(left))
+      left = 0
+    }
+  }
 }
 
-function entryOf(record: OutboxRecord): OutboxEntry {
-  return { destination: record.destination, event: record.event, queuedAt: record.queuedAt }
+function adjustCount(counts: IDBObjectStore, destination: string, delta: number): void {
+  const counted = counts.get(destination)
+  counted.onsuccess = () => counts.put(Math.max(0, ((counted.result as number | undefined) ?? 0) + delta), destination)
 }
 
-function keyOf(destination: string, event: BusEvent): IDBValidKey {
-  return [destination, event.time, event.id, event.system]
+function byDestination(entries: readonly OutboxEntry[]): Map<string, OutboxEntry[]> {
+  const grouped = new Map<string, OutboxEntry[]>()
+  for (const entry of entries) {
+    const list = grouped.get(entry.destination)
+    if (list) list.push(entry)
+    else grouped.set(entry.destination, [entry])
+  }
+  return grouped
+}
+
+function chunkKey(destination: string, first: BusEvent, nonce: string): ChunkKey {
+  return [destination, first.time, first.id, first.system, nonce]
+}
+
+/** Unique chunk nonces: this context's own prefix, then a counter. */
+function nonces(): () => string {
+  const prefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+  let seq = 0
+  return () => `${prefix}-${++seq}`
+}
+
+function identity(event: BusEvent): string {
+  return `${event.time}\u0000${event.id}\u0000${event.system}`
 }
 
 /** Every key of one destination: an array sorts after every number, so `[id, []]` is above them all. */

@@ -1,6 +1,6 @@
 import type { BusEvent } from '../core/event'
 import type { StoredDestination } from './config'
-import { compareKeys, type DestinationStore, type OutboxEntry, type StoredDeadLetter } from './store'
+import { compareKeys, type DestinationStore, type OutboxCursor, type OutboxEntry, type OutboxRead, type StoredDeadLetter, type StoredError } from './store'
 
 /** The outbox in this context's memory: for Node, SSR and tests, or when IndexedDB cannot be used. */
 export class MemoryDestinationStore implements DestinationStore {
@@ -40,29 +40,27 @@ export class MemoryDestinationStore implements DestinationStore {
     return trimmed
   }
 
-  async peek(destination: string, limit: number, after?: BusEvent): Promise<OutboxEntry[]> {
+  async read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead> {
     const outbox = this.outboxes.get(destination) ?? []
-    return (after ? outbox.filter((entry) => compareKeys(entry.event, after) > 0) : outbox).slice(0, limit)
+    const from = (after as MemoryCursor | undefined)?.after
+    const rest = from ? outbox.filter((entry) => compareKeys(entry.event, from) > 0) : outbox
+    const entries = rest.slice(0, limit)
+    const next = rest.length > limit ? ({ outboxCursor: true, after: entries[entries.length - 1]!.event } satisfies MemoryCursor) : undefined
+    return { entries, next, pending: outbox.length }
   }
 
-  async count(destination: string): Promise<number> {
-    return this.outboxes.get(destination)?.length ?? 0
-  }
-
-  async remove(destination: string, events: readonly BusEvent[]): Promise<void> {
+  async remove(destination: string, entries: readonly OutboxEntry[]): Promise<void> {
     const outbox = this.outboxes.get(destination)
     if (!outbox) return
-    const gone = new Set(events.map(identity))
+    const gone = new Set(entries.map((entry) => identity(entry.event)))
     this.outboxes.set(destination, outbox.filter((entry) => !gone.has(identity(entry.event))))
   }
 
-  async bury(letters: readonly StoredDeadLetter[]): Promise<void> {
-    for (const letter of letters) {
-      await this.remove(letter.destination, [letter.event])
-      const dead = this.dead.get(letter.destination) ?? []
-      dead.push(letter)
-      this.dead.set(letter.destination, dead.sort((a, b) => compareKeys(a.event, b.event)))
-    }
+  async bury(destination: string, entries: readonly OutboxEntry[], error: StoredError, failedAt: number): Promise<void> {
+    await this.remove(destination, entries)
+    const dead = this.dead.get(destination) ?? []
+    for (const entry of entries) dead.push({ destination, event: entry.event, error, failedAt })
+    this.dead.set(destination, dead.sort((a, b) => compareKeys(a.event, b.event)))
   }
 
   async deadLetters(destination: string): Promise<StoredDeadLetter[]> {
@@ -86,11 +84,15 @@ export class MemoryDestinationStore implements DestinationStore {
   }
 }
 
+interface MemoryCursor extends OutboxCursor {
+  readonly after: BusEvent
+}
+
 function identity(event: BusEvent): string {
   return JSON.stringify([event.time, event.id, event.system])
 }
 
-/** Keeps the outbox ordered and each event once, like the IndexedDB keys do. */
+/** Keeps the outbox ordered and each event once. */
 function insertSorted(outbox: OutboxEntry[], entry: OutboxEntry): void {
   let low = 0
   let high = outbox.length

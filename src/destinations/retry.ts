@@ -20,6 +20,11 @@ export interface Backoff {
   readonly maxDelayMs: number
 }
 
+/** The backoff, and how many attempts an event gets before it goes to dead letters. */
+export interface RetryPolicy extends Backoff {
+  readonly maxAttempts: number
+}
+
 /**
  * The wait before attempt `attempt + 1` after `attempt` failures: doubling from `initialDelayMs`,
  * capped at `maxDelayMs`, with "full jitter" over the upper half so that many tabs' or users'

@@ -17,10 +17,26 @@ export interface StoredDeadLetter {
   readonly failedAt: number
 }
 
+/** Where a read of the outbox stopped, for the next one to continue from; only the store that made it reads it. */
+export type OutboxCursor = { readonly outboxCursor: true }
+
+/** What one read of a destination's outbox found. */
+export interface OutboxRead {
+  /** The oldest entries (after the cursor given), at least `limit` of them unless the outbox ends first. */
+  readonly entries: OutboxEntry[]
+  /** Where the next read continues when this one stopped short of the end; `undefined` when it read to the end. */
+  readonly next: OutboxCursor | undefined
+  /** The destination's entries in the outbox, all of them. */
+  readonly pending: number
+}
+
+/** An error as dead letters keep it: plain fields, since a class does not survive cloning. */
+export type StoredError = StoredDeadLetter['error']
+
 /**
  * Where destinations, their outbox and dead letters live: IndexedDB shared by the origin, or
- * memory. Entries are ordered by the event's `(time, id, system)`, which is also their identity,
- * so writing an event twice keeps one entry.
+ * memory. A destination's outbox is ordered by its events' `(time, id, system)`, as far as the
+ * writes of different contexts allow (a store may keep each write together).
  */
 export interface DestinationStore {
   readonly kind: 'indexeddb' | 'memory'
@@ -30,17 +46,19 @@ export interface DestinationStore {
   /** Removes the destination with its outbox and dead letters; resolves `false` if there was none. */
   deleteDestination(id: string): Promise<boolean>
   /**
-   * Queues entries; then trims each destination's outbox to `max` entries, oldest first, and
-   * resolves with the entries trimmed.
+   * Queues entries (the requests begin before it returns); then trims each destination's outbox to
+   * `max` entries, oldest first, and resolves with the entries trimmed.
    */
   enqueue(entries: readonly OutboxEntry[], max: number): Promise<OutboxEntry[]>
-  /** The oldest `limit` entries of a destination; with `after`, only those after that event's entry. */
-  peek(destination: string, limit: number, after?: BusEvent): Promise<OutboxEntry[]>
-  count(destination: string): Promise<number>
-  /** Takes delivered entries out (those already gone are ignored). */
-  remove(destination: string, events: readonly BusEvent[]): Promise<void>
-  /** Moves entries from the outbox to dead letters, in one transaction. */
-  bury(letters: readonly StoredDeadLetter[]): Promise<void>
+  /** The oldest entries of a destination, `limit` or a few more; with `after`, those after the read that returned it. */
+  read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead>
+  /**
+   * Takes delivered entries out (those already gone are ignored). The entries are the very objects
+   * given to `enqueue` or returned by `read`: a store may know from them where they are kept.
+   */
+  remove(destination: string, entries: readonly OutboxEntry[]): Promise<void>
+  /** Moves entries (as for `remove`) from the outbox to dead letters, in one transaction. */
+  bury(destination: string, entries: readonly OutboxEntry[], error: StoredError, failedAt: number): Promise<void>
   deadLetters(destination: string): Promise<StoredDeadLetter[]>
   /** Moves a dead letter back to the outbox (`requeue`) or forgets it. */
   exhume(destination: string, event: BusEvent, requeue: boolean): Promise<void>

@@ -1,0 +1,46 @@
+import type { PluginHost } from '../core/plugin'
+import { destinationError } from './errors'
+import { MemoryDestinationStore } from './memory-store'
+import type { DestinationStore } from './store'
+
+/** The store one context's destinations use. */
+export interface StoreConnection {
+  /** Resolves once a store is open: IndexedDB, or memory when asked for or when IndexedDB fails. */
+  readonly opened: Promise<DestinationStore>
+  /** The store in use, once `opened` resolved; memory from the moment the database is lost. */
+  readonly store: DestinationStore
+}
+
+/**
+ * Opens the outbox of a bus: the IndexedDB store (a lazy chunk, so a bus without destinations
+ * never loads it), or memory, reported as `OUTBOX_UNAVAILABLE`, when IndexedDB cannot be used.
+ */
+export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory'): StoreConnection {
+  let store: DestinationStore | undefined
+
+  function fallBack(reason: string, cause?: unknown): DestinationStore {
+    if (store?.kind !== 'memory') {
+      host.report(destinationError('OUTBOX_UNAVAILABLE', `The outbox of the bus "${host.name}" is kept in memory in this context only, and is lost with it: ${reason}.`, cause))
+      store = new MemoryDestinationStore()
+    }
+    return store
+  }
+
+  async function open(): Promise<DestinationStore> {
+    if (kind === 'memory') return new MemoryDestinationStore()
+    try {
+      const { openIndexedDbDestinationStore } = await import('./indexeddb-store')
+      return await openIndexedDbDestinationStore(host.name, (reason) => fallBack(reason))
+    } catch (cause) {
+      return fallBack(`IndexedDB cannot be opened (${cause instanceof Error ? cause.message : String(cause)})`, cause)
+    }
+  }
+
+  const opened = open().then((ready) => (store = ready))
+  return {
+    opened,
+    get store() {
+      return store!
+    },
+  }
+}
