@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { compileFilter, EMPTY_FILTER, filterFromQuery, filterToQuery } from './filter'
-import type { DevtoolsRecord } from './records'
+import type { BusEvent } from '../src/core/event'
 
-const record = (system: string, kind: string, path: string, data: unknown, origin = 'o1'): DevtoolsRecord => ({
-  n: 0,
-  event: { id: `${origin}-1`, system, kind, path, data, time: 0, origin, seq: 1 },
-  arrival: 'sent',
-  from: origin,
-  bridge: undefined,
-})
+const event = (system: string, kind: string, path: string, data: unknown, origin = 'o1'): BusEvent => ({ id: `${origin}-1`, system, kind, path, data, time: 0, origin, seq: 1 })
 
-const records = [
-  record('orders.eu', 'order.created', '/orders/1', { customer: 'Ada' }),
-  record('orders', 'order.cancelled', '/orders/2', { customer: 'Grace' }, 'o2'),
-  record('cart', 'item.added', '/Cart/3', undefined),
+const events = [
+  event('orders.eu', 'order.created', '/orders/1', { customer: 'Ada' }),
+  event('orders', 'order.cancelled', '/orders/2', { customer: 'Grace' }, 'o2'),
+  event('cart', 'item.added', '/Cart/3', undefined),
 ]
-const matching = (filter: Partial<typeof EMPTY_FILTER>) => records.filter(compileFilter({ ...EMPTY_FILTER, ...filter }).test).map((r) => r.event.path)
+const matching = (filter: Partial<typeof EMPTY_FILTER>) => events.filter(compileFilter({ ...EMPTY_FILTER, ...filter }).test).map((e) => e.path)
 
 describe('compileFilter', () => {
   it('narrows by system and kind globs, path and text in any case, and origin', () => {
@@ -32,7 +26,7 @@ describe('compileFilter', () => {
   it('ignores a malformed glob and says why, rather than hiding every event', () => {
     const filter = compileFilter({ ...EMPTY_FILTER, system: 'orders.(eu)', kind: 'order.*' })
     expect(filter.problem).toContain('The system filter "orders.(eu)" is malformed')
-    expect(records.filter(filter.test).map((r) => r.event.path)).toEqual(['/orders/1', '/orders/2'])
+    expect(events.filter(filter.test).map((e) => e.path)).toEqual(['/orders/1', '/orders/2'])
   })
 })
 

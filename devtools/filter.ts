@@ -1,6 +1,7 @@
 import { BusError } from '../src/core/errors'
 import { compilePattern } from '../src/core/pattern'
-import { dataJson, type DevtoolsRecord } from './records'
+import type { BusEvent } from '../src/core/event'
+import { dataJson } from './records'
 
 /** What the filter bar holds; an empty field does not filter. */
 export interface FilterState {
@@ -20,7 +21,7 @@ export const EMPTY_FILTER: FilterState = { system: '', kind: '', path: '', origi
 const FIELDS = Object.keys(EMPTY_FILTER) as (keyof FilterState)[]
 
 export interface CompiledFilter {
-  readonly test: (record: DevtoolsRecord) => boolean
+  readonly test: (event: BusEvent) => boolean
   /** Why a glob field was ignored (malformed), for the status line. */
   readonly problem: string | undefined
   readonly empty: boolean
@@ -29,18 +30,19 @@ export interface CompiledFilter {
 /**
  * Compiles the filter once per change. Glob answers are cached per name, so a filter change over
  * 100,000 buffered events costs a few map lookups per event; the data is turned into JSON once per
- * event, the first time a text filter needs it.
+ * event, the first time a text filter needs it. It tests events (every filter field is the
+ * event's), so filtering the ring builds nothing per event.
  */
 export function compileFilter(state: FilterState): CompiledFilter {
-  const tests: ((record: DevtoolsRecord) => boolean)[] = []
+  const tests: ((event: BusEvent) => boolean)[] = []
   const problems: string[] = []
-  const glob = (source: string, what: string, pick: (record: DevtoolsRecord) => string) => {
+  const glob = (source: string, what: string, pick: (event: BusEvent) => string) => {
     if (source === '') return
     try {
       const pattern = compilePattern(source, what)
       const answers = new Map<string, boolean>()
-      tests.push((record) => {
-        const name = pick(record)
+      tests.push((event) => {
+        const name = pick(event)
         let answer = answers.get(name)
         if (answer === undefined) answers.set(name, (answer = pattern.test(name)))
         return answer
@@ -49,16 +51,16 @@ export function compileFilter(state: FilterState): CompiledFilter {
       problems.push(error instanceof BusError ? error.message : String(error))
     }
   }
-  glob(state.system.trim(), 'system filter', (record) => record.event.system)
-  glob(state.kind.trim(), 'kind filter', (record) => record.event.kind)
+  glob(state.system.trim(), 'system filter', (event) => event.system)
+  glob(state.kind.trim(), 'kind filter', (event) => event.kind)
   const path = state.path.trim().toLowerCase()
-  if (path !== '') tests.push((record) => record.event.path.toLowerCase().includes(path))
+  if (path !== '') tests.push((event) => event.path.toLowerCase().includes(path))
   const origin = state.origin
-  if (origin !== '') tests.push((record) => record.event.origin === origin)
+  if (origin !== '') tests.push((event) => event.origin === origin)
   const text = state.text.trim().toLowerCase()
-  if (text !== '') tests.push((record) => dataJson(record).toLowerCase().includes(text))
+  if (text !== '') tests.push((event) => dataJson(event).toLowerCase().includes(text))
   const test =
-    tests.length === 0 ? () => true : tests.length === 1 ? tests[0]! : (record: DevtoolsRecord) => tests.every((check) => check(record))
+    tests.length === 0 ? () => true : tests.length === 1 ? tests[0]! : (event: BusEvent) => tests.every((check) => check(event))
   return { test, problem: problems.length > 0 ? problems.join(' ') : undefined, empty: tests.length === 0 }
 }
 

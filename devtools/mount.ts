@@ -10,12 +10,14 @@ import type { PanelSettings } from './ui/panel'
  * the panel's cannot touch each other.
  *
  * Recording starts at once (a plugin attached with `bus.use`); the UI is a lazy chunk loaded now,
- * so an app that only imports `crossbus/devtools` behind a flag pays nothing for it.
+ * so an app that only imports `crossbus/devtools` behind a flag pays nothing for it. Pass the
+ * handle of `crossbus/destinations` as `destinations` for a Destinations tab (status, dead letters,
+ * Retry and Discard).
  *
  * @example
  * import { mountDevtools } from 'crossbus/devtools'
  * if (import.meta.env.DEV) {
- *   const devtools = mountDevtools({ bus, position: 'bottom-left' })
+ *   const devtools = mountDevtools({ bus, position: 'bottom-left', destinations: outbound })
  *   // later: devtools.unmount()
  * }
  */

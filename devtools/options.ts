@@ -1,6 +1,8 @@
 import { BusError, busError } from '../src/core/errors'
 import type { Bus } from '../src/core/bus-api'
 import type { EventMap } from '../src/core/event'
+// Only the type: an app without destinations loads none of their code for the panel's sake.
+import type { Destinations } from '../src/destinations/types'
 
 /** Where the floating button sits; the panel docks to the bottom edge of the page. */
 export type DevtoolsPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
@@ -19,6 +21,12 @@ export interface DevtoolsOptions<E extends EventMap = EventMap> {
   readonly maxEvents?: number
   /** Default `'auto'`. */
   readonly theme?: DevtoolsTheme
+  /**
+   * What `destinations(bus)` returned, to show a Destinations tab: each destination, its live
+   * status, and its dead letters with Retry and Discard. The panel reads and acts through the
+   * handle; it never closes it.
+   */
+  readonly destinations?: Destinations
 }
 
 /** What `mountDevtools` returns. */
@@ -30,7 +38,7 @@ export interface MountedDevtools {
 export const DEFAULT_MAX_EVENTS = 10_000
 const POSITIONS: readonly DevtoolsPosition[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
 const THEMES: readonly DevtoolsTheme[] = ['auto', 'light', 'dark']
-const KNOWN = new Set(['bus', 'open', 'position', 'maxEvents', 'theme'])
+const KNOWN = new Set(['bus', 'open', 'position', 'maxEvents', 'theme', 'destinations'])
 
 /** Options with defaults filled in; refuses what could only be a mistake, naming it. */
 export interface CheckedOptions {
@@ -39,18 +47,33 @@ export interface CheckedOptions {
   readonly position: DevtoolsPosition
   readonly maxEvents: number
   readonly theme: DevtoolsTheme
+  readonly destinations: Destinations | undefined
 }
 
 export function checkDevtoolsOptions(options: unknown): CheckedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('expected an options object such as { bus }')
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw invalid(`unknown option "${key}" (known: ${[...KNOWN].join(', ')})`)
-  const { bus, open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, theme = 'auto' } = options as Record<string, unknown>
+  const { bus, open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, theme = 'auto', destinations } = options as Record<string, unknown>
   if (typeof bus !== 'object' || bus === null || typeof (bus as Partial<Bus>).use !== 'function') throw invalid('`bus` must be a bus made by createBus (a scoped handle cannot take plugins)')
   if (open !== undefined && typeof open !== 'boolean') throw invalid('`open` must be true or false')
   if (!POSITIONS.includes(position as DevtoolsPosition)) throw invalid(`\`position\` must be one of ${POSITIONS.join(', ')}`)
   if (!Number.isSafeInteger(maxEvents) || (maxEvents as number) < 1) throw invalid('`maxEvents` must be a positive integer')
   if (!THEMES.includes(theme as DevtoolsTheme)) throw invalid(`\`theme\` must be one of ${THEMES.join(', ')}`)
-  return { bus: bus as Bus, open, position: position as DevtoolsPosition, maxEvents: maxEvents as number, theme: theme as DevtoolsTheme }
+  if (destinations !== undefined && !isDestinations(destinations)) throw invalid('`destinations` must be what destinations(bus) returned (with list, deadLetters and status$)')
+  return {
+    bus: bus as Bus,
+    open,
+    position: position as DevtoolsPosition,
+    maxEvents: maxEvents as number,
+    theme: theme as DevtoolsTheme,
+    destinations: destinations as Destinations | undefined,
+  }
+}
+
+function isDestinations(value: unknown): value is Destinations {
+  if (typeof value !== 'object' || value === null) return false
+  const { list, deadLetters, status$ } = value as Partial<Record<keyof Destinations, unknown>>
+  return typeof list === 'function' && typeof deadLetters === 'function' && typeof (status$ as { subscribe?: unknown } | undefined)?.subscribe === 'function'
 }
 
 function invalid(why: string): BusError {

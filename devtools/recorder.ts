@@ -2,8 +2,8 @@ import type { BusError } from '../src/core/errors'
 import type { BusEvent } from '../src/core/event'
 import type { BusPlugin, PluginHost, SubscriptionInfo } from '../src/core/plugin'
 import { answerDevtools } from './agent'
-import type { DevtoolsErrorRecord, DevtoolsRecord, RecordArrival } from './records'
-import { Ring } from './ring'
+import type { DevtoolsErrorRecord, RecordSource } from './records'
+import { EventRing } from './ring'
 
 /** How many of the latest failures the panel keeps. */
 const MAX_ERRORS = 500
@@ -11,19 +11,25 @@ const MAX_ERRORS = 500
 /**
  * What the panel knows, kept by a plugin that observes the bus: every event with its provenance
  * (never a subscription: nothing is counted in `stats()` and no policy filters it), the failures on
- * `errors$`, the open subscriptions. Each hook does the least it can (a push into a ring and a
- * flag), so that observing costs sends next to nothing; the UI reads it once per animation frame.
+ * `errors$`, the open subscriptions. The event hook runs inside every send, so it does the least it
+ * can: the event and its provenance go into the ring as they are, and the UI is told once until it
+ * looks (then it reads everything new in one animation frame).
  */
 export class Recorder {
-  readonly events: Ring<DevtoolsRecord>
+  readonly events: EventRing
   readonly errors: DevtoolsErrorRecord[] = []
   readonly subscriptions = new Map<number, SubscriptionInfo>()
-  /** Called after anything changed; the UI sets it to schedule its next frame. */
+  /**
+   * Called when something changed since the UI last looked (`looked()`), once: the UI sets it to
+   * schedule its next frame. Later changes wait for the UI without a call, so a burst of sends
+   * costs one call, and a closed panel (which does not look) costs none after the first.
+   */
   onChange: (() => void) | undefined
+  private told = false
   private host: PluginHost | undefined
 
   constructor(maxEvents: number) {
-    this.events = new Ring(maxEvents)
+    this.events = new EventRing(maxEvents)
   }
 
   /** The plugin to give `bus.use`. */
@@ -34,15 +40,20 @@ export class Recorder {
         this.host = host
         for (const subscription of host.subscriptions()) this.subscriptions.set(subscription.id, subscription)
         const stopAnswering = answerDevtools(host)
+        const ring = this.events
         return {
-          event: (event, provenance) => this.add(event, provenance.arrival, provenance.from, provenance.bridge),
+          // Inside every send: two array writes and a flag (no call to the UI until it looked).
+          event: (event, provenance) => {
+            ring.push(event, provenance)
+            if (!this.told) this.changed()
+          },
           subscribed: (subscription) => {
             this.subscriptions.set(subscription.id, subscription)
-            this.onChange?.()
+            this.changed()
           },
           unsubscribed: (subscription) => {
             this.subscriptions.delete(subscription.id)
-            this.onChange?.()
+            this.changed()
           },
           error: (error) => this.addError(error),
           close: () => {
@@ -59,14 +70,25 @@ export class Recorder {
     return this.host?.origin
   }
 
-  add(event: BusEvent, arrival: RecordArrival, from: string, bridge: string | undefined): void {
-    this.events.push({ n: this.events.end, event, arrival, from, bridge })
+  /** Records an event: the bus's own (with its provenance), or one the panel loaded (history, a file). */
+  add(event: BusEvent, source: RecordSource): void {
+    this.events.push(event, source)
+    if (!this.told) this.changed()
+  }
+
+  /** The UI calls this when it starts reading what changed: the next change tells it again. */
+  looked(): void {
+    this.told = false
+  }
+
+  private changed(): void {
+    this.told = true
     this.onChange?.()
   }
 
   private addError(error: BusError): void {
     if (this.errors.length >= MAX_ERRORS) this.errors.shift()
     this.errors.push({ time: Date.now(), kind: error.kind, code: String(error.code), message: error.message })
-    this.onChange?.()
+    this.changed()
   }
 }

@@ -8,18 +8,41 @@ import type { BusEvent } from '../src/core/event'
  */
 export type RecordArrival = Arrival | 'replayed' | 'imported'
 
-/** One row of the devtools table. */
-export interface DevtoolsRecord {
-  /** The row's number, in the order the panel saw events (see `Ring`). */
-  readonly n: number
-  readonly event: BusEvent
+/**
+ * Where a recorded event came from. The bus's `Provenance` is one, kept as the bus gave it (for
+ * sends, the bus hands every plugin the same object, so recording it costs nothing).
+ */
+export interface RecordSource {
   readonly arrival: RecordArrival
   /** The bus instance the event reached this one through (the sender for `sent`). */
   readonly from: string
   /** The bridge that brought the event into the origin, if one did. */
   readonly bridge: string | undefined
-  /** The event's data as JSON, computed the first time a text filter or the size column needs it. */
-  json?: string
+}
+
+/** One row of the devtools table: an event, its number and where it came from. Built when drawn. */
+export interface DevtoolsRecord extends RecordSource {
+  /** The row's number, in the order the panel saw events (see `EventRing`). */
+  readonly n: number
+  readonly event: BusEvent
+}
+
+// Computed the first time a text filter, the size column or a copy needs it, and forgotten with
+// the event. Keyed by the event, which never changes, so the recording side never touches it.
+const jsonOfEvent = new WeakMap<BusEvent, string>()
+
+/** The event's data as JSON text, for searching and sizing; never throws (cycles, BigInt). */
+export function dataJson(event: BusEvent): string {
+  let json = jsonOfEvent.get(event)
+  if (json === undefined) {
+    try {
+      json = JSON.stringify(event.data) ?? ''
+    } catch {
+      json = String(event.data)
+    }
+    jsonOfEvent.set(event, json)
+  }
+  return json
 }
 
 /** One failure seen on `errors$`. */
@@ -28,16 +51,4 @@ export interface DevtoolsErrorRecord {
   readonly kind: string
   readonly code: string
   readonly message: string
-}
-
-/** The data as JSON text, for searching and sizing; never throws (cycles, BigInt). */
-export function dataJson(record: DevtoolsRecord): string {
-  if (record.json === undefined) {
-    try {
-      record.json = JSON.stringify(record.event.data) ?? ''
-    } catch {
-      record.json = String(record.event.data)
-    }
-  }
-  return record.json
 }

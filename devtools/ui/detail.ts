@@ -23,7 +23,7 @@ export function renderDetail(record: DevtoolsRecord, context: DetailContext): HT
     'div',
     { class: 'detail-body', 'data-testid': 'detail' },
     h('div', { class: 'meta' }, ...meta(record, context)),
-    h('h3', {}, 'data', button('copy', () => copy('data', dataJson(record)), { 'data-testid': 'copy-data' })),
+    h('h3', {}, 'data', button('copy', () => copy('data', dataJson(event)), { 'data-testid': 'copy-data' })),
     jsonTree(event.data),
     h('h3', {}, 'CloudEvent', button('copy', () => copy('CloudEvent', cloudEvent), { 'data-testid': 'copy-cloudevent' }), status),
     h('pre', { 'data-testid': 'cloudevent' }, cloudEvent),

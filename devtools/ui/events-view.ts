@@ -52,9 +52,9 @@ export class EventsView {
       { id: 'path', title: 'path', width: 150, text: (r) => r.event.path },
       { id: 'origin', title: 'origin', width: 100, text: (r) => labels.of(r.event.origin) },
       { id: 'seq', title: 'seq', width: 56, text: (r) => String(r.event.seq) },
-      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(dataJson(r).length) },
+      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(dataJson(r.event).length) },
     ]
-    this.table = new VirtualTable(columns, init.widths, (n) => recorder.events.get(n), (n) => this.select(n), init.onWidthsChange)
+    this.table = new VirtualTable(columns, init.widths, (n) => recorder.events.record(n), (n) => this.select(n), init.onWidthsChange)
     const input = (field: Exclude<keyof FilterState, 'origin'>, placeholder: string) => {
       const element = h('input', { class: `f-${field}`, placeholder, value: init.filter[field], 'aria-label': `${field} filter`, 'data-testid': `filter-${field}` })
       element.addEventListener('input', () => this.applyFilter())
@@ -104,11 +104,14 @@ export class EventsView {
     if (this.processed < ring.first) this.processed = ring.first
     const end = this.paused ? this.processed : ring.end
     let newOrigin = false
+    const { rates } = this.init
+    const test = this.filter.test
+    rates.advance()
     for (let n = this.processed; n < end; n++) {
-      const record = ring.get(n)!
-      this.init.rates.count(record.event.system)
-      if (!this.knownOrigins.has(record.event.origin)) newOrigin = this.addOrigin(record.event.origin) || newOrigin
-      if (this.filter.test(record)) this.visible.push(n)
+      const event = ring.event(n)!
+      rates.count(event.system)
+      if (!this.knownOrigins.has(event.origin)) newOrigin = this.addOrigin(event.origin) || newOrigin
+      if (test(event)) this.visible.push(n)
     }
     this.processed = end
     if (newOrigin) this.relabelOrigins()
@@ -128,7 +131,7 @@ export class EventsView {
     const ring = this.init.recorder.events
     const visible: number[] = []
     const test = this.filter.test
-    for (let n = ring.first; n < this.processed; n++) if (test(ring.get(n)!)) visible.push(n)
+    for (let n = ring.first; n < this.processed; n++) if (test(ring.event(n)!)) visible.push(n)
     this.visible = visible
     this.show()
     this.init.onFilterChange(state)
@@ -149,7 +152,7 @@ export class EventsView {
   }
 
   private select(n: number): void {
-    const record = this.init.recorder.events.get(n)
+    const record = this.init.recorder.events.record(n)
     if (!record) return
     this.selected = n
     this.detail.hidden = false
@@ -187,9 +190,9 @@ export class EventsView {
       // What the table already shows live is not added twice.
       const ring = this.init.recorder.events
       const shown = new Set<string>()
-      for (let n = ring.first; n < ring.end; n++) shown.add(ring.get(n)!.event.id)
+      for (let n = ring.first; n < ring.end; n++) shown.add(ring.event(n)!.id)
       const missing = events.filter((event) => !shown.has(event.id))
-      for (const event of missing) this.init.recorder.add(event, 'replayed', event.origin, undefined)
+      for (const event of missing) this.init.recorder.add(event, { arrival: 'replayed', from: event.origin, bridge: undefined })
       this.say(`${missing.length} event${missing.length === 1 ? '' : 's'} loaded from history (${events.length - missing.length} already shown)`)
     } catch (error) {
       this.say(error instanceof BusError ? `${error.code}: ${error.message}` : String(error), true)
@@ -198,7 +201,7 @@ export class EventsView {
 
   private exportVisible(): void {
     const ring = this.init.recorder.events
-    const events = this.visible.map((n) => ring.get(n)!.event)
+    const events = this.visible.map((n) => ring.event(n)!)
     let json: string
     try {
       json = JSON.stringify(toCloudEventBatch(events), null, 2)
@@ -219,7 +222,7 @@ export class EventsView {
     try {
       // One bad item refuses the whole file, so nothing is half-imported.
       const events = fromCloudEventBatch(JSON.parse(text))
-      for (const event of events) this.init.recorder.add(event, 'imported', event.origin, undefined)
+      for (const event of events) this.init.recorder.add(event, { arrival: 'imported', from: event.origin, bridge: undefined })
       this.say(`${events.length} event${events.length === 1 ? '' : 's'} imported`)
     } catch (error) {
       this.say(`Nothing imported: ${error instanceof Error ? error.message : String(error)}`, true)

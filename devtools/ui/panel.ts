@@ -5,6 +5,7 @@ import { EMPTY_FILTER, type FilterState } from '../filter'
 import type { CheckedOptions } from '../options'
 import type { Recorder } from '../recorder'
 import { ledJobs, renderContexts, renderErrors } from './contexts'
+import { DestinationsView } from './destinations-view'
 import { button, h } from './dom'
 import { EventsView } from './events-view'
 import { OriginLabels } from './labels'
@@ -28,7 +29,7 @@ export interface PanelInit extends CheckedOptions, Partial<PanelSettings> {
   readonly recorder: Recorder
 }
 
-type Tab = 'events' | 'contexts' | 'errors'
+type Tab = 'events' | 'contexts' | 'errors' | 'destinations'
 
 // Contexts are asked again this often while the panel is open; rates move once a second.
 const ASK_EVERY_MS = 2_000
@@ -67,9 +68,11 @@ export function createPanel(init: PanelInit): () => void {
   const contextsView = h('div', { class: 'view section', hidden: true, 'data-testid': 'contexts' })
   const errorsView = h('div', { class: 'view section', hidden: true, 'data-testid': 'errors' })
   const eventsView = h('div', { class: 'view' }, events.toolbar, events.element)
-  const tabButtons = (['events', 'contexts', 'errors'] as const).map((name) =>
-    button(name, () => show(name), { 'data-tab': name, 'data-testid': `tab-${name}`, 'aria-pressed': String(name === tab) }),
-  )
+  // Only for an app that passed its destinations handle.
+  const destinations = init.destinations ? new DestinationsView(init.destinations) : undefined
+  const tabs: Tab[] = destinations ? ['events', 'contexts', 'errors', 'destinations'] : ['events', 'contexts', 'errors']
+  const tabButtons = tabs.map((name) => button(name, () => show(name), { 'data-tab': name, 'data-testid': `tab-${name}`, 'aria-pressed': String(name === tab) }))
+  const errorsTab = tabButtons[2]!
   const panel = h(
     'section',
     { class: 'panel', 'aria-label': `crossbus devtools for the bus ${bus.name}`, hidden: !isOpen, 'data-testid': 'panel' },
@@ -81,7 +84,7 @@ export function createPanel(init: PanelInit): () => void {
       h('span', { class: 'grow' }),
       layout === 'floating' ? button('×', () => setOpen(false), { title: 'Close (Alt+Shift+B)', 'data-testid': 'close' }) : null,
     ),
-    h('div', { class: 'main' }, init.sidebar ?? null, eventsView, contextsView, errorsView),
+    h('div', { class: 'main' }, init.sidebar ?? null, eventsView, contextsView, errorsView, destinations?.element),
     rates.element,
   )
   const toggle =
@@ -104,9 +107,10 @@ export function createPanel(init: PanelInit): () => void {
 
   function tick(): void {
     frame = 0
+    recorder.looked()
     events.pull()
     const errors = recorder.errors.length
-    tabButtons[2]!.textContent = errors > 0 ? `errors (${errors})` : 'errors'
+    errorsTab.textContent = errors > 0 ? `errors (${errors})` : 'errors'
     if (tab === 'errors') renderErrors(errorsView, recorder.errors)
   }
 
@@ -115,6 +119,7 @@ export function createPanel(init: PanelInit): () => void {
     eventsView.hidden = name !== 'events'
     contextsView.hidden = name !== 'contexts'
     errorsView.hidden = name !== 'errors'
+    destinations?.show(name === 'destinations')
     for (const tabButton of tabButtons) tabButton.setAttribute('aria-pressed', String(tabButton.dataset.tab === name))
     if (name === 'contexts') refreshContexts()
     if (name === 'errors') renderErrors(errorsView, recorder.errors)
@@ -160,6 +165,7 @@ export function createPanel(init: PanelInit): () => void {
         if (tab === 'contexts') refreshContexts()
       }, ASK_EVERY_MS),
     ]
+    destinations?.start()
     rates.render()
     tick()
   }
@@ -171,6 +177,7 @@ export function createPanel(init: PanelInit): () => void {
     watchingPeers = undefined
     asking?.close()
     asking = undefined
+    destinations?.stop()
     cancelAnimationFrame(frame)
     frame = 0
   }

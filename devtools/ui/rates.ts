@@ -16,9 +16,8 @@ export class Rates {
     this.element = h('div', { class: 'rates', 'data-testid': 'rates' }, h('span', { class: 'status' }, 'events/s per system'))
   }
 
-  /** Counts one event seen now. */
+  /** Counts one event seen now (after `advance`, once for a run of events). */
   count(system: string): void {
-    this.advance()
     let counts = this.buckets.get(system)
     if (!counts) this.buckets.set(system, (counts = new Array<number>(SECONDS).fill(0)))
     counts[SECONDS - 1]!++
@@ -53,7 +52,7 @@ export class Rates {
   }
 
   /** Moves the window to the current second. */
-  private advance(): void {
+  advance(): void {
     const second = Math.floor(Date.now() / 1000)
     const shift = Math.min(SECONDS, second - this.second)
     if (shift <= 0) return

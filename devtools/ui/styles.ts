@@ -88,6 +88,12 @@ input, select { padding: 2px 6px; min-width: 0; }
 .section table { border-collapse: collapse; width: 100%; }
 .section th, .section td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 .section th { color: var(--muted); font-weight: 600; }
+.destination { border: 1px solid var(--line); border-radius: 4px; padding: 6px 8px; margin-bottom: 8px; }
+.destination h3 { margin: 0 0 4px; font-size: 13px; }
+.destination h4 { margin: 8px 0 4px; font-size: 12px; color: var(--muted); font-weight: 600; display: flex; gap: 8px; align-items: center; }
+.destination .meta + .meta { margin-top: 4px; padding-top: 4px; border-top: 1px dashed var(--line); }
+.destination td.actions { white-space: nowrap; }
+.destination td.actions button + button { margin-left: 4px; }
 .rates { display: flex; gap: 12px; flex-wrap: wrap; padding: 4px 8px; border-top: 1px solid var(--line); background: var(--bg2); min-height: 30px; align-items: center; }
 .rate { display: flex; gap: 6px; align-items: center; }
 .rate svg { width: 80px; height: 20px; }
