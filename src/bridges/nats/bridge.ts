@@ -67,14 +67,16 @@ class BridgeContext {
   private readonly log: ExportLog
   /** NATS messages a standby context got that have not reached its bus yet, by identity. */
   private readonly standby: RecentMap<BusEvent>
-  /** Identities of the events that reached this bus lately, whichever way. */
+  /** Identities of the events that reached this bus lately, whichever way, while standing by. */
   private readonly seenHere: RecentSet
   /** Identities the leader confirmed on the server, possibly before sync brought the event here. */
   private readonly acked: RecentSet
   private readonly acks: AckChannel
   /** The connection and the codec, loaded on demand with the NATS client. */
-  private runtime: typeof import('./runtime') | undefined
+  private codec: import('./message').MessageCodec | undefined
   private link: import('./connection').NatsLink | undefined
+  /** Whether a publish of what the log holds is queued for the end of this task. */
+  private publishQueued = false
   private closing = false
   private readonly leadership: { unsubscribe(): void }
   private leading = false
@@ -108,15 +110,17 @@ class BridgeContext {
   }
 
   private async start(subjects: readonly string[]): Promise<void> {
+    let runtime: typeof import('./runtime')
     try {
-      this.runtime = await import('./runtime')
+      runtime = await import('./runtime')
     } catch (cause) {
       this.host.report(natsError('NATS_UNAVAILABLE', `The NATS bridge could not load its connection code: ${errorMessage(cause)}.`, cause))
       this.statusChanged('closed')
       return
     }
     if (this.closing) return
-    this.link = new this.runtime.NatsLink(this.options, subjects, {
+    this.codec = new runtime.MessageCodec(this.options.prefix, this.options.maxMessageBytes)
+    this.link = new runtime.NatsLink(this.options, subjects, {
       message: (subject, payload) => this.received(subject, payload),
       status: (next) => this.statusChanged(next),
       failed: (error) => this.host.report(error),
@@ -131,37 +135,67 @@ class BridgeContext {
     }
   }
 
-  /** Every event that reaches this context: remembered, and exported unless NATS brought it. */
+  /**
+   * Every event that reaches this context: exported unless NATS brought it, and, standing by,
+   * remembered. The leader remembers nothing here: it reads neither what a standby context holds
+   * (it took that over) nor what it has seen (its bus refuses a second copy by identity).
+   */
   private observed(event: BusEvent, provenance: Provenance): void {
-    const key = identityOf(event)
-    this.seenHere.add(key)
-    this.standby.delete(key)
     // Never back to NATS what came from it: that is what keeps two bridged browsers from looping.
-    if (provenance.bridge === NATS_PLUGIN_NAME || !this.exportable(event) || this.acked.has(key)) return
+    const exported = provenance.bridge !== NATS_PLUGIN_NAME && this.exportable(event)
     if (!this.leading) {
-      this.log.keep(event)
+      const key = identityOf(event)
+      this.seenHere.add(key)
+      this.standby.delete(key)
+      if (exported && !this.acked.has(key)) this.log.keep(key, event)
       return
     }
-    if (!this.log.offer(event)) {
-      this.queueFull()
-      return
+    if (!exported) return
+    const key = identityOf(event)
+    if (this.acked.has(key)) return
+    if (!this.log.offer(key, event)) {
+      // The bound is for a connection that cannot take events: a burst longer than it, sent in
+      // one task while connected, goes out now instead of at the end of the task.
+      this.publishWaiting()
+      if (!this.log.offer(key, event)) {
+        this.queueFull()
+        return
+      }
     }
-    this.publishWaiting()
+    this.queuePublish()
+  }
+
+  /**
+   * Publishes what the task exported at its end, in one pass: a burst of sends costs one walk of
+   * the log and one round trip at a time, not one of each per event. The client writes the socket
+   * at the end of the task too, so nothing waits longer for it.
+   */
+  private queuePublish(): void {
+    if (this.publishQueued) return
+    this.publishQueued = true
+    queueMicrotask(() => {
+      this.publishQueued = false
+      if (!this.closing) this.publishWaiting()
+    })
   }
 
   private received(subject: string, payload: Uint8Array): void {
-    if (this.host.closed || !this.runtime) return
+    if (this.host.closed || !this.codec) return
     let event: BusEvent
     try {
-      event = this.runtime.decodeMessage(this.options.prefix, subject, payload, this.options.maxMessageBytes)
+      event = this.codec.decode(subject, payload)
     } catch (error) {
       // The leader counts and reports; a standby context would only say it again.
       if (this.leading) this.host.drop(asBusError(error, subject))
       return
     }
     if (!this.importable(event)) return
-    if (this.leading) this.admit(event)
-    else if (!this.seenHere.has(identityOf(event))) this.standby.set(identityOf(event), event)
+    if (this.leading) {
+      this.admit(event)
+      return
+    }
+    const key = identityOf(event)
+    if (!this.seenHere.has(key)) this.standby.set(key, event)
   }
 
   /** Injects an imported event: checked like a send (names, policy, plugins), refused ones dropped. */
@@ -193,11 +227,11 @@ class BridgeContext {
   }
 
   private publishWaiting(): void {
-    const { link, runtime } = this
-    if (!this.leading || !link?.connected || !runtime) return
+    const { link, codec } = this
+    if (!this.leading || !link?.connected || !codec) return
     for (const [key, event] of this.log.takeUnpublished()) {
       try {
-        const message = runtime.encodeMessage(this.options.prefix, event)
+        const message = codec.encode(event)
         link.publish(message.subject, message.payload)
       } catch (error) {
         if (!link.connected) {
@@ -242,6 +276,8 @@ class BridgeContext {
   }
 
   private async close(): Promise<void> {
+    // What this task exported goes out before the connection drains.
+    if (this.publishQueued) this.publishWaiting()
     this.closing = true
     const published = this.log.unconfirmed()
     const drained = this.link ? await this.link.close() : false

@@ -1,5 +1,4 @@
 import type { BusEvent } from '../../core/event'
-import { identityOf } from '../../core/identity'
 
 /**
  * The exported events of the origin that no bridge has confirmed on the NATS server yet, in the
@@ -12,61 +11,62 @@ import { identityOf } from '../../core/identity'
  *
  * `waiting` (not yet published) is what `queueBound` bounds: while NATS is unreachable it grows,
  * and what is published waits only one round trip.
+ *
+ * Two maps in insertion order, the published ones always older than the waiting ones (events are
+ * published oldest first), so every per-event operation is O(1): a burst of n events costs O(n),
+ * never a walk of the whole log per event.
  */
 export class ExportLog {
-  private readonly events = new Map<string, BusEvent>()
-  /** Published since the connection last came up, not confirmed yet. */
-  private readonly published = new Set<string>()
+  /** Published since the connection last came up, not confirmed yet, oldest first. */
+  private published = new Map<string, BusEvent>()
+  /** Not published yet, oldest first; every one is newer than every published one. */
+  private unpublished = new Map<string, BusEvent>()
 
   constructor(private readonly bound: number) {}
 
   /** Events accepted but not published yet. */
   get waiting(): number {
-    return this.events.size - this.published.size
+    return this.unpublished.size
   }
 
   get size(): number {
-    return this.events.size
+    return this.published.size + this.unpublished.size
   }
 
-  /** Adds an event to publish; `false` (and nothing kept) when `waiting` is at the bound. */
-  offer(event: BusEvent): boolean {
-    if (this.waiting >= this.bound) return false
-    this.events.set(identityOf(event), event)
+  /** Adds an event (`key` is its `identityOf`) to publish; `false` (and nothing kept) when `waiting` is at the bound. */
+  offer(key: string, event: BusEvent): boolean {
+    if (this.unpublished.size >= this.bound) return false
+    this.add(key, event)
     return true
   }
 
-  /** Keeps an event as a standby copy, forgetting the oldest past the bound. */
-  keep(event: BusEvent): void {
-    this.events.set(identityOf(event), event)
-    if (this.events.size > this.bound) {
-      const oldest = this.events.keys().next().value as string
-      this.events.delete(oldest)
-      this.published.delete(oldest)
+  /** Keeps an event (`key` is its `identityOf`) as a standby copy, forgetting the oldest past the bound. */
+  keep(key: string, event: BusEvent): void {
+    this.add(key, event)
+    if (this.size > this.bound) {
+      const oldest = this.published.size > 0 ? this.published : this.unpublished
+      oldest.delete(oldest.keys().next().value as string)
     }
   }
 
   /** The events to publish now, oldest first; they count as published from here on. */
-  takeUnpublished(): Array<[key: string, event: BusEvent]> {
-    const out: Array<[string, BusEvent]> = []
-    for (const entry of this.events) {
-      if (this.published.has(entry[0])) continue
-      this.published.add(entry[0])
-      out.push(entry)
-    }
-    return out
+  takeUnpublished(): ReadonlyMap<string, BusEvent> {
+    const taken = this.unpublished
+    if (taken.size === 0) return taken
+    this.unpublished = new Map()
+    for (const [key, event] of taken) this.published.set(key, event)
+    return taken
   }
 
   /** The published events awaiting confirmation. */
   unconfirmed(): string[] {
-    return [...this.published]
+    return [...this.published.keys()]
   }
 
   /** The server has these (or another context confirmed them): forget them. */
   confirm(keys: Iterable<string>): void {
     for (const key of keys) {
-      this.events.delete(key)
-      this.published.delete(key)
+      if (!this.published.delete(key)) this.unpublished.delete(key)
     }
   }
 
@@ -77,6 +77,15 @@ export class ExportLog {
 
   /** The connection went down: what was published but not confirmed may be lost, so publish it again. */
   republishUnconfirmed(): void {
-    this.published.clear()
+    if (this.published.size === 0) return
+    // The published ones are the oldest: they go first again, then what was waiting.
+    for (const [key, event] of this.unpublished) this.published.set(key, event)
+    this.unpublished = this.published
+    this.published = new Map()
+  }
+
+  /** Kept once, where it is: an event already here (published or not) stays in its place. */
+  private add(key: string, event: BusEvent): void {
+    if (!this.published.has(key) && !this.unpublished.has(key)) this.unpublished.set(key, event)
   }
 }

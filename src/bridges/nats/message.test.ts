@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { BusEvent } from '../../core/event'
 import { BusError } from '../../core/errors'
-import { decodeMessage, encodeMessage } from './message'
+import { MessageCodec } from './message'
 
 const event: BusEvent = { id: 'o1-7', system: 'orders.eu', kind: 'order.created', path: '/orders/7', data: { total: 7, items: ['a'] }, time: 1_700_000_000_123, origin: 'o1', seq: 7 }
 const bytes = (text: string) => new TextEncoder().encode(text)
+const encodeMessage = (prefix: string, e: BusEvent) => new MessageCodec(prefix, 1024).encode(e)
+const decodeMessage = (prefix: string, subject: string, payload: Uint8Array, maxBytes: number) => new MessageCodec(prefix, maxBytes).decode(subject, payload)
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -36,5 +38,20 @@ describe('NATS messages', () => {
     expect(codeOf(() => decodeMessage('p', 'p.orders.:.order.created', good.payload, 1024))).toBe('NATS_MALFORMED_MESSAGE')
     expect(codeOf(() => decodeMessage('p', 'p.garbage', good.payload, 1024))).toBe('NATS_MALFORMED_MESSAGE')
     expect(codeOf(() => decodeMessage('p', good.subject, good.payload, good.payload.byteLength - 1))).toBe('NATS_MESSAGE_TOO_LARGE')
+  })
+
+  it('remembers subjects both ways, and a garbage subject among good ones is still refused', () => {
+    const codec = new MessageCodec('p', 1024)
+    const other: BusEvent = { ...event, id: 'o1-8', seq: 8, system: 'my system', kind: 'a:b' }
+    for (let round = 0; round < 2; round++) {
+      for (const e of [event, other]) {
+        const { subject, payload } = codec.encode(e)
+        expect(subject).toBe(e === event ? 'p.orders.eu.:.order.created' : 'p.my%20system.:.a%3Ab')
+        expect(codec.decode(subject, payload)).toEqual(e)
+        // The right subject of another event is still caught as not naming this one.
+        expect(codeOf(() => codec.decode(e === event ? 'p.my%20system.:.a%3Ab' : 'p.orders.eu.:.order.created', payload))).toBe('NATS_MALFORMED_MESSAGE')
+        expect(codeOf(() => codec.decode('p.garbage', payload))).toBe('NATS_MALFORMED_MESSAGE')
+      }
+    }
   })
 })

@@ -7,43 +7,93 @@ import { parseSubject, subjectOf } from './subject'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** An event as a NATS message: its subject, and its CloudEvent in the JSON format as the payload. */
-export function encodeMessage(prefix: string, event: BusEvent): { subject: string; payload: Uint8Array } {
-  let json: string
-  try {
-    json = JSON.stringify(toCloudEvent(event))
-  } catch (cause) {
-    throw natsError('NATS_EXPORT_FAILED', `The event "${event.id}" (${event.system} ${event.kind}) was not published to NATS: its data cannot travel as JSON.`, cause)
-  }
-  return { subject: subjectOf(prefix, event.system, event.kind), payload: encoder.encode(json) }
-}
+// Distinct subjects remembered per direction; a bus has a few dozen, a flood of new ones starts over.
+const SUBJECT_CACHE_LIMIT = 1024
+
+type Names = { readonly system: string; readonly kind: string }
 
 /**
- * The event a NATS message carries. Throws a `BusError` (`NATS_MESSAGE_TOO_LARGE`,
- * `NATS_MALFORMED_MESSAGE`) for a message that is too large, is not UTF-8 JSON of a valid
- * CloudEvent, or whose subject does not name the event's system and kind.
+ * Events as NATS messages and back, for one subject prefix: the subject, and the event's
+ * CloudEvent in the JSON format as the payload. Subjects are remembered both ways, so a stream of
+ * events of a few systems pays for escaping and parsing a subject once per system and kind, not
+ * once per event.
  */
-export function decodeMessage(prefix: string, subject: string, payload: Uint8Array, maxBytes: number): BusEvent {
-  if (payload.byteLength > maxBytes) {
-    throw natsError('NATS_MESSAGE_TOO_LARGE', `A NATS message on "${subject}" was dropped: ${payload.byteLength} bytes is over maxMessageBytes (${maxBytes}).`)
+export class MessageCodec {
+  private readonly subjects = new Map<string, Map<string, string>>()
+  private subjectCount = 0
+  private readonly names = new Map<string, Names>()
+
+  constructor(
+    private readonly prefix: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** An event as a NATS message. Throws `NATS_EXPORT_FAILED` for data that cannot travel as JSON. */
+  encode(event: BusEvent): { subject: string; payload: Uint8Array } {
+    let json: string
+    try {
+      json = JSON.stringify(toCloudEvent(event))
+    } catch (cause) {
+      throw natsError('NATS_EXPORT_FAILED', `The event "${event.id}" (${event.system} ${event.kind}) was not published to NATS: its data cannot travel as JSON.`, cause)
+    }
+    return { subject: this.subjectOf(event.system, event.kind), payload: encoder.encode(json) }
   }
-  const malformed = (why: string, cause?: unknown) => natsError('NATS_MALFORMED_MESSAGE', `A NATS message on "${subject}" was dropped: ${why}.`, cause)
-  const names = parseSubject(prefix, subject)
-  if (!names) throw malformed(`its subject is not "${prefix}.<system>.:.<kind>" as the bridge publishes them`)
-  let json: unknown
-  try {
-    json = JSON.parse(decoder.decode(payload))
-  } catch (cause) {
-    throw malformed('its payload is not UTF-8 JSON', cause)
+
+  /**
+   * The event a NATS message carries. Throws a `BusError` (`NATS_MESSAGE_TOO_LARGE`,
+   * `NATS_MALFORMED_MESSAGE`) for a message that is too large, is not UTF-8 JSON of a valid
+   * CloudEvent, or whose subject does not name the event's system and kind.
+   */
+  decode(subject: string, payload: Uint8Array): BusEvent {
+    const { prefix, maxBytes } = this
+    if (payload.byteLength > maxBytes) {
+      throw natsError('NATS_MESSAGE_TOO_LARGE', `A NATS message on "${subject}" was dropped: ${payload.byteLength} bytes is over maxMessageBytes (${maxBytes}).`)
+    }
+    const malformed = (why: string, cause?: unknown) => natsError('NATS_MALFORMED_MESSAGE', `A NATS message on "${subject}" was dropped: ${why}.`, cause)
+    const names = this.namesOf(subject)
+    if (!names) throw malformed(`its subject is not "${prefix}.<system>.:.<kind>" as the bridge publishes them`)
+    let json: unknown
+    try {
+      json = JSON.parse(decoder.decode(payload))
+    } catch (cause) {
+      throw malformed('its payload is not UTF-8 JSON', cause)
+    }
+    let event: BusEvent
+    try {
+      event = fromCloudEvent(json)
+    } catch (cause) {
+      throw malformed(`its payload is not a CloudEvent (${cause instanceof BusError ? cause.message : String(cause)})`, cause)
+    }
+    if (event.system !== names.system || event.kind !== names.kind) {
+      throw malformed(`its subject names ${names.system} ${names.kind}, its CloudEvent ${event.system} ${event.kind}`)
+    }
+    return event
   }
-  let event: BusEvent
-  try {
-    event = fromCloudEvent(json)
-  } catch (cause) {
-    throw malformed(`its payload is not a CloudEvent (${cause instanceof BusError ? cause.message : String(cause)})`, cause)
+
+  private subjectOf(system: string, kind: string): string {
+    let kinds = this.subjects.get(system)
+    let subject = kinds?.get(kind)
+    if (subject !== undefined) return subject
+    subject = subjectOf(this.prefix, system, kind)
+    if (this.subjectCount >= SUBJECT_CACHE_LIMIT) {
+      this.subjects.clear()
+      this.subjectCount = 0
+      kinds = undefined
+    }
+    if (!kinds) this.subjects.set(system, (kinds = new Map()))
+    kinds.set(kind, subject)
+    this.subjectCount++
+    return subject
   }
-  if (event.system !== names.system || event.kind !== names.kind) {
-    throw malformed(`its subject names ${names.system} ${names.kind}, its CloudEvent ${event.system} ${event.kind}`)
+
+  /** Only subjects that parse are remembered: garbage costs its sender, not the cache. */
+  private namesOf(subject: string): Names | undefined {
+    let names = this.names.get(subject)
+    if (names) return names
+    names = parseSubject(this.prefix, subject)
+    if (!names) return undefined
+    if (this.names.size >= SUBJECT_CACHE_LIMIT) this.names.clear()
+    this.names.set(subject, names)
+    return names
   }
-  return event
 }
