@@ -5,7 +5,7 @@ import { currentContextKind } from './context'
 import type { AnyEventMap, BusEvent, EventMap } from './event'
 import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from './history-query'
 import { newOriginId } from './ids'
-import { SeenEvents } from './identity'
+import { identityOf, SeenEvents } from './identity'
 import { checkInjected } from './injected'
 import { checkOptions } from './options'
 import { compilePattern } from './pattern'
@@ -146,10 +146,11 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     const event = checkInjected(raw)
     ensureAllowed(rootPolicy, 'events.send', event.system)
     seen.start()
+    const identity = identityOf(event)
     // An event this instance sent can only come back as an echo.
-    if (event.origin === origin || seen.has(event)) return false
+    if (event.origin === origin || seen.has(identity)) return false
     set.check(event)
-    seen.add(event)
+    seen.add(identity)
     observeTime(event.time)
     dispatch(event)
     set.event(event, { arrival: 'injected', from: origin, bridge })

@@ -30,13 +30,14 @@ export class SeenEvents {
     this.recording = true
   }
 
-  has(event: BusEvent): boolean {
-    return this.keys.has(identityOf(event))
+  /** Whether an event of this identity (see `identityOf`) was seen. */
+  has(key: string): boolean {
+    return this.keys.has(key)
   }
 
-  /** Remembers the event; `false` if it was already seen. */
-  add(event: BusEvent): boolean {
-    const key = identityOf(event)
+  /** Remembers the event, or its identity; `false` if it was already seen. */
+  add(eventOrKey: BusEvent | string): boolean {
+    const key = typeof eventOrKey === 'string' ? eventOrKey : identityOf(eventOrKey)
     if (this.keys.has(key)) return false
     this.keys.add(key)
     // Sets iterate in insertion order: the first key is the oldest.
