@@ -2,7 +2,7 @@
 // which parses every request with the official SDK): once per event across tabs, retries, dead
 // letters, a closed or crashed tab losing nothing, the configuration surviving a reload.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { startReceiver, type Receiver } from './support/cloudevents-receiver'
+import { useReceiver } from './support/cloudevents-receiver'
 import { uniqueName } from './support/tabs'
 import type { DestinationsTab, TabOptions } from './fixtures/destinations/tab'
 
@@ -17,14 +17,7 @@ declare global {
   }
 }
 
-let receiver: Receiver
-test.beforeAll(async () => {
-  receiver = await startReceiver()
-})
-test.afterAll(async () => {
-  await receiver.close()
-})
-test.beforeEach(() => receiver.reset())
+const receiverOf = useReceiver()
 
 async function start(page: Page, name: string, options: TabOptions = {}): Promise<void> {
   await page.evaluate(
@@ -55,7 +48,7 @@ async function openTab(context: BrowserContext): Promise<{ page: Page; check: ()
 /** How many times the receiver accepted each subject. */
 function acceptedCounts(): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const event of receiver.accepted) counts.set(event.subject, (counts.get(event.subject) ?? 0) + 1)
+  for (const event of receiverOf().accepted) counts.set(event.subject, (counts.get(event.subject) ?? 0) + 1)
   return counts
 }
 
@@ -74,11 +67,11 @@ test('structured, binary and batch requests parse with the official SDK, percent
       window.destTab!.bus.send('orders.eu', 'order.created', path, { total: 5, note: 'ü' })
       window.destTab!.send(2, 'more')
     },
-    [receiver.origin, subject] as const,
+    [receiverOf().origin, subject] as const,
   )
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(9)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(9)
   for (const mode of ['structured', 'binary', 'batch'] as const) {
-    const events = receiver.accepted.filter((event) => event.path === `/${mode}`)
+    const events = receiverOf().accepted.filter((event) => event.path === `/${mode}`)
     expect(events.map((event) => [event.mode, event.subject])).toEqual([
       [mode, subject],
       [mode, '/more/0'],
@@ -87,8 +80,8 @@ test('structured, binary and batch requests parse with the official SDK, percent
     expect(events[0]).toMatchObject({ source: 'orders.eu', type: 'order.created', data: { total: 5, note: 'ü' } })
   }
   // Batch mode sent its three events in one request.
-  expect(receiver.requests.filter((request) => request.path === '/batch').map((request) => request.events.length)).toEqual([3])
-  expect(receiver.unparsable).toEqual([])
+  expect(receiverOf().requests.filter((request) => request.path === '/batch').map((request) => request.events.length)).toEqual([3])
+  expect(receiverOf().unparsable).toEqual([])
   tab.check()
 })
 
@@ -97,19 +90,19 @@ test('three tabs with the same destination send 1,000 events: the receiver has e
   const name = uniqueName('dest-once')
   const tabs = [await openTab(context), await openTab(context), await openTab(context)]
   for (const tab of tabs) await start(tab.page, name)
-  await tabs[0]!.page.evaluate((origin) => window.destTab!.add({ id: 'audit', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 50 } }), receiver.origin)
+  await tabs[0]!.page.evaluate((origin) => window.destTab!.add({ id: 'audit', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 50 } }), receiverOf().origin)
   // Each tab captures for the destination once it has heard of it.
   for (const tab of tabs) await tab.page.evaluate(() => window.destTab!.knows('audit'))
   const counts = [334, 333, 333]
   await Promise.all(tabs.map((tab, i) => tab.page.evaluate(([count, prefix]) => window.destTab!.send(count, prefix), [counts[i]!, `tab${i}`] as const)))
 
   const expected = tabs.flatMap((_, i) => paths(`tab${i}`, counts[i]!))
-  await expect.poll(() => receiver.accepted.length, SLOW).toBeGreaterThanOrEqual(1000)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBeGreaterThanOrEqual(1000)
   // Give a second sender, if there were one, time to show itself.
   await tabs[0]!.page.waitForTimeout(1500)
-  expect(receiver.accepted).toHaveLength(1000)
+  expect(receiverOf().accepted).toHaveLength(1000)
   expect([...acceptedCounts().keys()].sort()).toEqual(expected.sort())
-  expect(receiver.unparsable).toEqual([])
+  expect(receiverOf().unparsable).toEqual([])
   // The leader shares its status: every tab sees 1,000 delivered.
   for (const tab of tabs) await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]?.delivered), SLOW).toBe(1000)
   for (const tab of tabs) tab.check()
@@ -118,17 +111,17 @@ test('three tabs with the same destination send 1,000 events: the receiver has e
 test('503 with Retry-After is retried no sooner than asked, then everything arrives once', async ({ context }) => {
   const name = uniqueName('dest-503')
   let refusals = 2
-  receiver.answer = () => (refusals-- > 0 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 })
+  receiverOf().answer = () => (refusals-- > 0 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 })
   const tab = await openTab(context)
   await start(tab.page, name)
   await tab.page.evaluate(async (origin) => {
     await window.destTab!.add({ id: 'flaky', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 100, maxDelayMs: 0 } })
     window.destTab!.send(20, 'r')
-  }, receiver.origin)
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(20)
-  const statuses = receiver.requests.map((request) => request.status)
+  }, receiverOf().origin)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(20)
+  const statuses = receiverOf().requests.map((request) => request.status)
   expect(statuses).toEqual([503, 503, 200])
-  const [first, second, third] = receiver.requests.map((request) => request.at)
+  const [first, second, third] = receiverOf().requests.map((request) => request.at)
   expect(second! - first!).toBeGreaterThanOrEqual(900)
   expect(third! - second!).toBeGreaterThanOrEqual(900)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('r', 20).sort())
@@ -144,23 +137,23 @@ test('503 with Retry-After is retried no sooner than asked, then everything arri
 
 test('400 for one event of a batch: that event is dead-lettered, the rest of the batch arrives', async ({ context }) => {
   const name = uniqueName('dest-400')
-  receiver.answer = (events) => (events.some((event) => event.subject === '/b/6') ? { status: 400 } : { status: 200 })
+  receiverOf().answer = (events) => (events.some((event) => event.subject === '/b/6') ? { status: 400 } : { status: 200 })
   const tab = await openTab(context)
   await start(tab.page, name)
   await tab.page.evaluate(async (origin) => {
     await window.destTab!.add({ id: 'strict', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 0 } })
     window.destTab!.send(10, 'b')
-  }, receiver.origin)
+  }, receiverOf().origin)
   await expect.poll(() => tab.page.evaluate(() => window.destTab!.deadLetters('strict')), SLOW).toEqual([{ path: '/b/6', code: 'DELIVERY_REJECTED' }])
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(9)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(9)
   expect([...acceptedCounts().entries()].sort()).toEqual(paths('b', 10).filter((path) => path !== '/b/6').sort().map((path) => [path, 1]))
   // Never retried blindly: the refused event was sent alone exactly once.
-  expect(receiver.requests.filter((request) => request.events.length === 1 && request.events[0]!.subject === '/b/6')).toHaveLength(1)
+  expect(receiverOf().requests.filter((request) => request.events.length === 1 && request.events[0]!.subject === '/b/6')).toHaveLength(1)
   await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]), SLOW).toMatchObject({ delivered: 9, failed: 1, pending: 0 })
   expect(await tab.page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DELIVERY_REJECTED'])
 
   // Retried by hand once the receiver takes it: delivered, and the dead letters are empty.
-  receiver.answer = undefined
+  receiverOf().answer = undefined
   await tab.page.evaluate(async () => {
     for (const letter of await window.destTab!.outbound.deadLetters('strict')) await letter.retry()
   })
@@ -172,19 +165,19 @@ test('400 for one event of a batch: that event is dead-lettered, the rest of the
 test('the sending tab closes with 200 events pending: another tab delivers them, once each', async ({ context }) => {
   const name = uniqueName('dest-close')
   let open = false
-  receiver.answer = () => (open ? { status: 200 } : { status: 503, headers: { 'retry-after': '1' } })
+  receiverOf().answer = () => (open ? { status: 200 } : { status: 503, headers: { 'retry-after': '1' } })
   const [a, b] = [await openTab(context), await openTab(context)]
   await start(a.page, name)
   await start(b.page, name)
-  await a.page.evaluate((origin) => window.destTab!.add({ id: 'held', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 50, maxDelayMs: 0 } }), receiver.origin)
+  await a.page.evaluate((origin) => window.destTab!.add({ id: 'held', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 50, maxDelayMs: 0 } }), receiverOf().origin)
   await b.page.evaluate(() => window.destTab!.knows('held'))
   await a.page.evaluate(() => window.destTab!.send(200, 'c'))
   // Pending for sure: the receiver has refused them at least once.
-  await expect.poll(() => receiver.requests.length, SLOW).toBeGreaterThan(0)
-  expect(receiver.accepted).toEqual([])
+  await expect.poll(() => receiverOf().requests.length, SLOW).toBeGreaterThan(0)
+  expect(receiverOf().accepted).toEqual([])
   await a.page.close()
   open = true
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(200)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(200)
   expect([...acceptedCounts().values()].every((count) => count === 1)).toBe(true)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('c', 200).sort())
   b.check()
@@ -193,19 +186,19 @@ test('the sending tab closes with 200 events pending: another tab delivers them,
 test('the only tab closes with 200 events pending: the next tab opened delivers them', async ({ context }) => {
   const name = uniqueName('dest-next')
   let open = false
-  receiver.answer = () => (open ? { status: 200 } : { status: 503, headers: { 'retry-after': '1' } })
+  receiverOf().answer = () => (open ? { status: 200 } : { status: 503, headers: { 'retry-after': '1' } })
   const a = await openTab(context)
   await start(a.page, name)
   await a.page.evaluate(async (origin) => {
     await window.destTab!.add({ id: 'held', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 100, maxDelayMs: 0 } })
     window.destTab!.send(200, 'n')
-  }, receiver.origin)
-  await expect.poll(() => receiver.requests.length, SLOW).toBeGreaterThan(0)
+  }, receiverOf().origin)
+  await expect.poll(() => receiverOf().requests.length, SLOW).toBeGreaterThan(0)
   await a.page.close()
   open = true
   const next = await openTab(context)
   await start(next.page, name)
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(200)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(200)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('n', 200).sort())
   next.check()
 })
@@ -218,53 +211,53 @@ test('the configuration survives a reload; a destination that needs getHeaders w
     await window.destTab!.add({ id: 'plain', type: 'http', url: `${origin}/plain`, mode: 'binary', filter: { system: 'orders.**' }, headers: { 'x-app': 'shop' } })
     await window.destTab!.add({ id: 'secured', type: 'http', url: `${origin}/secured`, getHeaders: () => ({ 'x-token': 'first' }) })
     return window.destTab!.outbound.list()
-  }, receiver.origin)
+  }, receiverOf().origin)
 
   await page.reload()
   // Reloaded without getHeaders for "secured": the plain destination delivers, the secured one waits.
   await start(page, name)
   expect(await page.evaluate(() => window.destTab!.outbound.list())).toEqual(configs)
   await page.evaluate(() => window.destTab!.send(2, 'after-reload'))
-  await expect.poll(() => receiver.accepted.filter((event) => event.path === '/plain').length, SLOW).toBe(2)
-  expect(receiver.accepted.filter((event) => event.path === '/plain').map((event) => event.headers['x-app'])).toEqual(['shop', 'shop'])
+  await expect.poll(() => receiverOf().accepted.filter((event) => event.path === '/plain').length, SLOW).toBe(2)
+  expect(receiverOf().accepted.filter((event) => event.path === '/plain').map((event) => event.headers['x-app'])).toEqual(['shop', 'shop'])
   await expect.poll(() => page.evaluate(() => window.destTab!.status().find((status) => status.id === 'secured')?.paused), SLOW).toBe('no-headers')
   expect(await page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DESTINATION_HEADERS_MISSING'])
-  expect(receiver.requests.filter((request) => request.path === '/secured')).toEqual([])
+  expect(receiverOf().requests.filter((request) => request.path === '/secured')).toEqual([])
 
   // With getHeaders given again, what waited goes out, with the header.
   await page.reload()
   await start(page, name, { tokenFor: { secured: 'second' } })
-  await expect.poll(() => receiver.accepted.filter((event) => event.path === '/secured').length, SLOW).toBe(2)
-  expect(receiver.accepted.filter((event) => event.path === '/secured').map((event) => event.headers['x-token'])).toEqual(['second', 'second'])
+  await expect.poll(() => receiverOf().accepted.filter((event) => event.path === '/secured').length, SLOW).toBe(2)
+  expect(receiverOf().accepted.filter((event) => event.path === '/secured').map((event) => event.headers['x-token'])).toEqual(['second', 'second'])
 })
 
 test('a crash of the leading tab mid-delivery loses nothing', async ({ context }) => {
   test.setTimeout(60_000)
   const name = uniqueName('dest-crash')
   // A slow receiver, so the crash lands while requests are still going out one by one.
-  receiver.answer = () => ({ status: 200, delayMs: 150 })
+  receiverOf().answer = () => ({ status: 200, delayMs: 150 })
   const leader = await openTab(context)
   await start(leader.page, name)
   await leader.page.evaluate(async (origin) => {
     await window.destTab!.add({ id: 'slow', type: 'http', url: `${origin}/events`, mode: 'structured' })
     window.destTab!.send(40, 'x')
-  }, receiver.origin)
-  await expect.poll(() => receiver.requests.length, SLOW).toBeGreaterThanOrEqual(3)
+  }, receiverOf().origin)
+  await expect.poll(() => receiverOf().requests.length, SLOW).toBeGreaterThanOrEqual(3)
   const crashed = new Promise((resolve) => leader.page.once('crash', resolve))
   const cdp = await context.newCDPSession(leader.page)
   void cdp.send('Page.crash').catch(() => {})
   await crashed
-  const deliveredBeforeCrash = receiver.accepted.length
+  const deliveredBeforeCrash = receiverOf().accepted.length
   expect(deliveredBeforeCrash).toBeLessThan(40)
 
   const next = await openTab(context)
   await start(next.page, name)
-  await expect.poll(() => new Set(receiver.accepted.map((event) => event.subject)).size, SLOW).toBe(40)
+  await expect.poll(() => new Set(receiverOf().accepted.map((event) => event.subject)).size, SLOW).toBe(40)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('x', 40).sort())
   // At most the one request in flight at the crash arrives twice, with the same CloudEvents id.
-  expect(receiver.accepted.length - 40).toBeLessThanOrEqual(1)
+  expect(receiverOf().accepted.length - 40).toBeLessThanOrEqual(1)
   const idsPerSubject = new Map<string, Set<string>>()
-  for (const event of receiver.accepted) idsPerSubject.set(event.subject, (idsPerSubject.get(event.subject) ?? new Set()).add(event.id))
+  for (const event of receiverOf().accepted) idsPerSubject.set(event.subject, (idsPerSubject.get(event.subject) ?? new Set()).add(event.id))
   expect([...idsPerSubject.values()].every((ids) => ids.size === 1)).toBe(true)
   next.check()
 })
@@ -295,14 +288,14 @@ test('an outbox left by the first schema (a record per event) is delivered after
       await new Promise((resolve) => (tx.oncomplete = resolve))
       db.close()
     },
-    [name, receiver.origin] as const,
+    [name, receiverOf().origin] as const,
   )
   await start(page, name)
-  await expect.poll(() => receiver.accepted.length, SLOW).toBe(30)
-  expect(receiver.accepted.map((event) => event.subject)).toEqual(paths('v1', 30))
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(30)
+  expect(receiverOf().accepted.map((event) => event.subject)).toEqual(paths('v1', 30))
   await expect.poll(() => page.evaluate(() => window.destTab!.status()[0]), SLOW).toMatchObject({ id: 'old', delivered: 30, pending: 0 })
   // Nothing left to send again: the migrated outbox is empty once delivered.
   await page.waitForTimeout(500)
-  expect(receiver.accepted).toHaveLength(30)
+  expect(receiverOf().accepted).toHaveLength(30)
   expect(await page.evaluate(() => window.destTab!.errors)).toEqual([])
 })

@@ -4,7 +4,7 @@
 // it as text; and no tab at all for an app that passes no handle.
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { DestinationsPanelApp } from './fixtures/devtools/destinations'
-import { startReceiver, type Receiver } from './support/cloudevents-receiver'
+import { useReceiver } from './support/cloudevents-receiver'
 import { uniqueName } from './support/tabs'
 
 const FIXTURE = '/e2e/fixtures/devtools/destinations.ts'
@@ -20,14 +20,7 @@ declare global {
   }
 }
 
-let receiver: Receiver
-test.beforeAll(async () => {
-  receiver = await startReceiver()
-})
-test.afterAll(async () => {
-  await receiver.close()
-})
-test.beforeEach(() => receiver.reset())
+const receiverOf = useReceiver()
 
 /**
  * The blank page with the fixture started, and a check that fails on page errors and console
@@ -61,11 +54,11 @@ const field = (within: Locator, name: string) => within.locator(`[data-field="${
 const deadRows = (page: Page, id: string) => card(page, id).getByTestId('dead-letter')
 
 /** Subjects the receiver accepted on one path. */
-const acceptedAt = (path: string) => receiver.accepted.filter((event) => event.path === path).map((event) => event.subject)
+const acceptedAt = (path: string) => receiverOf().accepted.filter((event) => event.path === path).map((event) => event.subject)
 
 test('the tab lists each destination with its live status; Discard forgets a dead letter, Retry delivers one once the receiver accepts', async ({ page }) => {
   let strictAccepts = false
-  receiver.answer = (_events, request) => {
+  receiverOf().answer = (_events, request) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
     if (path === '/strict' && !strictAccepts) return { status: 400 }
     if (path === '/flaky') return { status: 503, headers: { 'retry-after': '60' } }
@@ -77,15 +70,15 @@ test('the tab lists each destination with its live status; Discard forgets a dea
     await outbound.add({ id: 'audit', type: 'http', url: `${origin}/audit`, filter: { system: 'orders.**' } })
     await outbound.add({ id: 'strict', type: 'http', url: `${origin}/strict`, mode: 'binary', filter: { kind: 'payment.*' } })
     window.panelApp!.mount()
-  }, receiver.origin)
+  }, receiverOf().origin)
   await page.getByTestId('tab-destinations').click()
   await expect(page.getByTestId('destination')).toHaveCount(2)
 
   // Configuration, as text, in list() order.
   await expect(page.getByTestId('destination').locator('h3')).toHaveText(['audit', 'strict'])
   const configOf = (id: string) => card(page, id).getByTestId('destination-config').locator('[data-field]').allTextContents()
-  expect(await configOf('audit')).toEqual(['http', `${receiver.origin}/audit`, 'system orders.**', 'structured'])
-  expect(await configOf('strict')).toEqual(['http', `${receiver.origin}/strict`, 'kind payment.*', 'binary'])
+  expect(await configOf('audit')).toEqual(['http', `${receiverOf().origin}/audit`, 'system orders.**', 'structured'])
+  expect(await configOf('strict')).toEqual(['http', `${receiverOf().origin}/strict`, 'kind payment.*', 'binary'])
 
   // Delivered counts rise as the receiver takes events.
   const audit = card(page, 'audit')
@@ -129,7 +122,7 @@ test('the tab lists each destination with its live status; Discard forgets a dea
 
   // A destination added while the panel is open appears; a 503 with Retry-After shows when the
   // next attempt is due and the event pending.
-  await page.evaluate((origin) => window.panelApp!.outbound.add({ id: 'flaky', type: 'http', url: `${origin}/flaky`, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 0 }, filter: { system: 'stock' } }), receiver.origin)
+  await page.evaluate((origin) => window.panelApp!.outbound.add({ id: 'flaky', type: 'http', url: `${origin}/flaky`, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 0 }, filter: { system: 'stock' } }), receiverOf().origin)
   const flaky = card(page, 'flaky')
   await expect(flaky.getByTestId('destination-config').locator('[data-field="mode"]')).toHaveText('batch (up to 10 events, 0 ms)', SLOW)
   await send(page, 'stock', 'stock.low', ['/sku/1'])

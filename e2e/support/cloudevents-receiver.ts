@@ -1,6 +1,7 @@
 // A CloudEvents HTTP receiver for the destinations tests: a real server on 127.0.0.1 that parses
 // every request with the official `cloudevents` SDK (structured, binary and batch), records what it
 // accepted, and answers what the test tells it to (503 with Retry-After, 400 for one event...).
+import { test } from '@playwright/test'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { HTTP, type CloudEventV1 } from 'cloudevents'
@@ -120,4 +121,20 @@ function parse(request: IncomingMessage, body: string, path: string): ReceivedEv
     const decode = (value: unknown) => (mode === 'binary' ? decodeURIComponent(String(value)) : String(value))
     return { id: decode(event.id), source: decode(event.source), type: decode(event.type), subject: decode(event.subject), data: event.data, mode, path, headers }
   })
+}
+
+/**
+ * One receiver for the spec file that calls this (at its top level): started before its tests,
+ * emptied before each, closed after. Read it through the returned function inside tests.
+ */
+export function useReceiver(): () => Receiver {
+  let receiver: Receiver | undefined
+  test.beforeAll(async () => {
+    receiver = await startReceiver()
+  })
+  test.afterAll(async () => {
+    await receiver?.close()
+  })
+  test.beforeEach(() => receiver!.reset())
+  return () => receiver!
 }

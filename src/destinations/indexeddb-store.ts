@@ -1,4 +1,5 @@
 import type { BusEvent } from '../core/event'
+import { requested, transactionDone } from '../indexeddb/requests'
 import type { StoredDestination } from './config'
 import type { DestinationStore, OutboxCursor, OutboxEntry, OutboxRead, StoredDeadLetter, StoredError } from './store'
 
@@ -303,16 +304,7 @@ function rangeOf(destination: string): IDBKeyRange {
   return IDBKeyRange.bound([destination], [destination, []])
 }
 
-function requested<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
-  })
-}
-
+/** Resolves when `tx` commits. */
 function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve()
-    tx.onabort = () => reject(tx.error ?? new DOMException('The destinations transaction was aborted.', 'AbortError'))
-  })
+  return transactionDone(tx, 'destinations')
 }

@@ -1,5 +1,6 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import type { BusEvent } from '../core/event'
+import { requested, transactionDone } from '../indexeddb/requests'
 import { disjointRanges, type SystemRange } from '../core/system-range'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
@@ -110,7 +111,7 @@ export class IndexedDbReplayStore implements ReplayStore {
     } catch (cause) {
       return Promise.reject(cause)
     }
-    const done = transactionDone(tx)
+    const done = transactionDone(tx, 'history')
     // Raw requests, not idb's promise per put: 10,000 puts stay 10,000 cheap calls.
     const store = tx.objectStore(STORE)
     try {
@@ -249,20 +250,6 @@ function keyOfLast(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, 
       }
     }
     request.onerror = () => reject(request.error)
-  })
-}
-
-function requested<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error)
-  })
-}
-
-function transactionDone(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve()
-    tx.onabort = () => reject(tx.error ?? new DOMException('The history transaction was aborted.', 'AbortError'))
   })
 }
 
