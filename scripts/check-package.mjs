@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // After `npm run build`: every subpath export resolves from the package itself, by `import` and,
-// on Node 20.19+ (require of ES modules), by `require`, and has its type declarations.
-import { existsSync, readFileSync } from 'node:fs'
+// on Node 20.19+ (require of ES modules), by `require`, and has its type declarations; and an
+// app's code type-checks against the published declarations (not the sources), strictly, with
+// skipLibCheck off, as a user's project would see them.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const require = createRequire(import.meta.url)
@@ -21,4 +25,49 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
     console.error(`${specifier}: ${error.message}`)
   }
 }
+// A consumer in the package's own folder imports it by name, through "exports" and "types".
+const consumerDir = '.package-check'
+rmSync(consumerDir, { recursive: true, force: true })
+mkdirSync(consumerDir)
+writeFileSync(
+  join(consumerDir, 'app.ts'),
+  `import { createBus, toCloudEvent, type BusEvent } from 'crossbus'
+import { createBus as createCoreBus } from 'crossbus/core'
+import { sync } from 'crossbus/sync'
+import { replay } from 'crossbus/replay'
+import { destinations } from 'crossbus/destinations'
+import { bridgeNats } from 'crossbus/nats'
+import { mountDevtools } from 'crossbus/devtools'
+import { crossbusDevtools } from 'crossbus/vite'
+
+interface ShopEvents { orders: { 'order.created': { total: number } } }
+const shop = createBus<ShopEvents>({ name: 'shop', replay: {} })
+const untyped = createBus()
+const core = createCoreBus({ name: 'core', plugins: [sync(), replay()] })
+shop.subscribe('orders', { replay: 'all' }).subscribe((event) => event.data.total.toFixed())
+// @ts-expect-error the map has no such kind
+shop.subscribe('orders', 'order.creatd')
+const event: BusEvent = shop.send('orders', 'order.created', '/orders/1', { total: 1 })
+toCloudEvent(event)
+mountDevtools({ bus: shop })
+mountDevtools({ bus: untyped, destinations: destinations(untyped) })
+bridgeNats(core, { servers: 'ws://127.0.0.1:8080' })
+crossbusDevtools()
+`,
+)
+writeFileSync(
+  join(consumerDir, 'tsconfig.json'),
+  JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom', 'dom.iterable'], types: [] },
+    files: ['app.ts'],
+  }),
+)
+try {
+  execFileSync('npx', ['tsc', '-p', join(consumerDir, 'tsconfig.json')], { stdio: 'inherit' })
+  console.log('an app type-checks against the published declarations of every entry')
+} catch {
+  failed = true
+  console.error('an app does not type-check against the published declarations (see above)')
+}
+
 if (failed) process.exit(1)
