@@ -58,6 +58,9 @@ test('structured, binary and batch requests parse with the official SDK, percent
   const name = uniqueName('dest-modes')
   const tab = await openTab(context)
   await start(tab.page, name)
+  // Every accepted request completes: none shows as failed (aborted) in the browser.
+  const failedRequests: string[] = []
+  tab.page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`))
   const subject = '/orders/7 "ünï" 100%'
   await tab.page.evaluate(
     async ([origin, path]) => {
@@ -82,6 +85,7 @@ test('structured, binary and batch requests parse with the official SDK, percent
   // Batch mode sent its three events in one request.
   expect(receiverOf().requests.filter((request) => request.path === '/batch').map((request) => request.events.length)).toEqual([3])
   expect(receiverOf().unparsable).toEqual([])
+  expect(failedRequests).toEqual([])
   tab.check()
 })
 

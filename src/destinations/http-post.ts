@@ -36,8 +36,7 @@ async function post(request: DeliveryRequest, encoded: EncodedRequest): Promise<
   } catch (cause) {
     return { outcome: 'retry', error: destinationError('DELIVERY_FAILED', `Destination "${destination.id}": the request to ${url} failed (${messageOf(cause)}); it will be retried.`, cause) }
   }
-  // The body is not needed; cancelling it frees the connection for the next request.
-  void response.body?.cancel().catch(() => {})
+  releaseBody(response)
   if (response.ok) return { outcome: 'accepted' }
   const what = `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   if (isRetryableStatus(response.status)) {
@@ -52,4 +51,18 @@ async function post(request: DeliveryRequest, encoded: EncodedRequest): Promise<
 
 function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
+}
+
+// An answer's body said to be larger than this is cancelled rather than read: receivers answer
+// with a few bytes (or a chunked body of unknown length, read as well).
+const SMALL_BODY_BYTES = 64 * 1024
+
+/**
+ * Frees the connection for the next request. The body is not needed, but cancelling a small one
+ * shows every accepted request as aborted in the browser's network log, so it is read instead.
+ */
+function releaseBody(response: Response): void {
+  const length = Number(response.headers.get('content-length') ?? 0)
+  if (length > SMALL_BODY_BYTES) void response.body?.cancel().catch(() => {})
+  else void response.arrayBuffer().catch(() => {})
 }

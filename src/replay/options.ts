@@ -33,7 +33,7 @@ export function retentionOf(options: ReplayOptions): Retention {
   }
   const store = options.store ?? 'indexeddb'
   if (store !== 'indexeddb' && store !== 'memory') {
-    throw busError('INVALID_ARGUMENT', `replay.store must be "indexeddb" or "memory", got ${String(store)}.`)
+    throw busError('INVALID_ARGUMENT', `replay.store must be "indexeddb" or "memory", got ${JSON.stringify(store) ?? String(store)}.`)
   }
   return { maxEvents, maxAgeMs }
 }

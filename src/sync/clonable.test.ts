@@ -63,6 +63,8 @@ describe('measureClonable', () => {
 
   it('stops at the limit with TOO_LARGE, counting a view by its whole buffer', () => {
     expect(catchError(() => measureClonable({ text: 'x'.repeat(2000) }, 1000)).code).toBe('TOO_LARGE')
+    // The message names the limit the app set, not what is left of it for the data.
+    expect(catchError(() => measureClonable('x'.repeat(2000), 900, 'data', 1024)).message).toMatch(/^The event is larger than maxEventBytes \(1024 bytes; its data alone is over \d+ bytes/)
     expect(catchError(() => measureClonable(new Uint8Array(new ArrayBuffer(4096), 0, 4), 1000)).code).toBe('TOO_LARGE')
     expect(measureClonable({ text: 'x'.repeat(500) }, 1000)).toBeLessThan(1000)
   })

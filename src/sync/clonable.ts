@@ -38,13 +38,14 @@ const setForEach = Set.prototype.forEach
  *   DOM nodes, class instances (their prototype and methods would not survive), WeakMaps, Promises;
  * - `UNSAFE_KEY` for an own `__proto__`, `constructor` or `prototype` key;
  * - `NOT_CLONABLE` too for data nested deeper than {@link MAX_DEPTH} levels;
- * - `TOO_LARGE` as soon as the estimate passes `limit`.
+ * - `TOO_LARGE` as soon as the estimate passes `limit` (the message names `maxEventBytes`, of
+ *   which `limit` is what the data may take).
  *
  * Allowed: primitives but symbols, plain objects (any realm, or `Object.create(null)`), arrays,
  * `Date`, `RegExp`, `Map`, `Set`, `ArrayBuffer`, typed arrays and `DataView`, `Blob`, `File`,
  * and the built-in `Error` types. Strings count one byte per UTF-16 code unit.
  */
-export function measureClonable(value: unknown, limit: number, where = 'data'): number {
+export function measureClonable(value: unknown, limit: number, where = 'data', maxEventBytes = limit): number {
   let bytes = 0
   let seen: Set<object> | undefined
   const stack: unknown[] = [value]
@@ -82,7 +83,7 @@ export function measureClonable(value: unknown, limit: number, where = 'data'): 
       }
     }
     if (bytes > limit) {
-      throw busError('TOO_LARGE', `The event is larger than maxEventBytes (${limit} bytes, estimated): send a reference (an id, a URL) instead of the content, or raise maxEventBytes.`)
+      throw busError('TOO_LARGE', `The event is larger than maxEventBytes (${maxEventBytes} bytes; its data alone is over ${bytes} bytes, estimated): send a reference (an id, a URL) instead of the content, or raise maxEventBytes.`)
     }
   }
   return bytes

@@ -31,7 +31,7 @@ const EVENT_OVERHEAD_BYTES = 24
  */
 export function measureEvent(event: BusEvent, maxEventBytes: number): number {
   const names = event.id.length + event.origin.length + event.system.length + event.kind.length + event.path.length + EVENT_OVERHEAD_BYTES
-  return names + measureClonable(event.data, maxEventBytes - names)
+  return names + measureClonable(event.data, maxEventBytes - names, 'data', maxEventBytes)
 }
 
 /**
