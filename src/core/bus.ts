@@ -151,7 +151,6 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     if (event.origin === origin || seen.has(identity)) return false
     set.check(event)
     seen.add(identity)
-    observeTime(event.time)
     dispatch(event)
     set.event(event, { arrival: 'injected', from: origin, bridge })
     return true
@@ -159,9 +158,17 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
 
   function receive(event: BusEvent, from: string, bridge?: string): boolean {
     if (closed) return false
-    if (bridge !== undefined) seen.start()
-    if (seen.active && !seen.add(event)) return false
-    observeTime(event.time)
+    if (bridge === undefined) {
+      // A context's own event: its transport already ordered it and refused repeats by seq. It is
+      // remembered (so an echo through a bridge is known) but never refused by identity, or one
+      // forged injection naming its future ids could silence it.
+      if (seen.active) seen.add(event)
+      // Only a context of the origin moves this one's clock; events from outside never do.
+      observeTime(event.time)
+    } else {
+      seen.start()
+      if (!seen.add(event)) return false
+    }
     dispatch(event)
     set.event(event, { arrival: 'received', from, bridge })
     return true

@@ -1,6 +1,6 @@
 import { busError } from './errors'
 import type { BusEvent } from './event'
-import { checkKind, checkPath, checkSystem, describe } from './validate'
+import { checkKind, checkPath, checkSystem, describe, isEventTime } from './validate'
 
 /**
  * Checks an event a bridge injects and copies it into a fresh object of exactly the event's
@@ -13,7 +13,7 @@ export function checkInjected(event: unknown): BusEvent {
   checkSystem(system)
   checkKind(kind)
   checkPath(path)
-  if (typeof time !== 'number' || !Number.isFinite(time)) throw refused('its time must be a finite epoch-ms number')
+  if (!isEventTime(time)) throw refused('its time must be whole epoch milliseconds in years 0000-9999')
   if (typeof origin !== 'string' || origin === '') throw refused('its origin must be a non-empty string')
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw refused('its seq must be a non-negative integer (0 when no bus sequenced it)')
   return { id, system, kind, path, data, time, origin, seq: seq as number }

@@ -46,3 +46,12 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   return typeof value
 }
+
+// Years 0000 to 9999 in epoch milliseconds: what RFC 3339 (and so a CloudEvent's `time`) can say.
+const EARLIEST_TIME = -62_167_219_200_000
+const LATEST_TIME = 253_402_300_799_999
+
+/** Whether a value can be an event's `time`: whole epoch milliseconds in years 0000–9999. */
+export function isEventTime(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= EARLIEST_TIME && (value as number) <= LATEST_TIME
+}

@@ -76,6 +76,11 @@ describe('envelope reader', () => {
     expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('MALFORMED_MESSAGE')
   })
 
+  it('refuses a time no event can have: past year 9999, before year 0000, or not whole milliseconds', () => {
+    for (const time of [1e20, -1e20, 1.5]) expect(codeOf(events([1, 'orders', 'k', '/o', time, null]))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(events([1, 'orders', 'k', '/o', 253_402_300_799_999, null]))).toBeUndefined()
+  })
+
   describe('bounds on receipt', () => {
     const bounded = createEnvelopeReader({ maxEventBytes: 1000 })
     const tiny = (seq: number) => [seq, 'orders', 'k', '/o', 1, null]

@@ -1,7 +1,7 @@
 import { BusError, busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { PeerKind } from '../core/plugin'
-import { checkKind, checkPath, checkSystem } from '../core/validate'
+import { checkKind, checkPath, checkSystem, isEventTime } from '../core/validate'
 import { DEFAULT_MAX_EVENT_BYTES, isUnsafeKey, measureClonable } from './clonable'
 import type { FirstPost } from './ordering'
 
@@ -142,7 +142,7 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
       checkName(system, checkSystem)
       checkName(kind, checkKind)
       checkPath(path)
-      if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`event ${i} has no finite time`)
+      if (!isEventTime(time)) throw malformed(`event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
       previous = seq
       events[i] = { id: `${from}-${seq}`, system: system as string, kind: kind as string, path: path as string, data, time, origin: from, seq }
       // Also the key check (a clone holds nothing unclonable).
@@ -161,7 +161,7 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
       checkName(system, checkSystem)
       checkName(kind, checkKind)
       checkPath(path)
-      if (typeof time !== 'number' || !Number.isFinite(time)) throw malformed(`injected event ${i} has no finite time`)
+      if (!isEventTime(time)) throw malformed(`injected event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
       const event: BusEvent = { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq: seq as number }
       total = measure(event, i, total)
       return event
