@@ -172,3 +172,52 @@ test('a context sending faster than IndexedDB stores says so once, and history s
   expect(result).toMatchObject({ after: 1, stored: 30_010 })
   check()
 })
+
+test('records a hostile script writes into the history database neither break reads nor hide live events', async ({ context }) => {
+  const name = uniqueName('faults-records')
+  const victim = await openTab(context)
+  await startBus(victim.page, name)
+  await send(victim.page, '/real/1')
+  const victimOrigin = await victim.page.evaluate(() => window.bus!.origin)
+  const hostile = await openTab(context)
+  await hostile.page.evaluate(
+    ([dbName, origin]) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open(dbName)
+        request.onsuccess = () => {
+          const tx = request.result.transaction('events', 'readwrite')
+          const store = tx.objectStore('events')
+          const now = Date.now()
+          // A system that is a number, which once made every glob read throw; garbage fields.
+          store.put({ id: 'x-1', system: 42, kind: 'k', path: '/x', time: now, origin: 'x', seq: 1 })
+          store.put({ id: 'x-2', system: 'orders', kind: 'k', path: undefined, time: now, origin: 'x', seq: 2 })
+          // A seq far ahead for the live victim, which once hid its next events from replays.
+          store.put({ id: `${origin}-999999999`, system: 'orders', kind: 'order.created', path: '/forged', time: now, origin, seq: 999_999_999 })
+          tx.oncomplete = () => {
+            request.result.close()
+            resolve()
+          }
+          tx.onabort = () => reject(tx.error)
+        }
+        request.onerror = () => reject(request.error)
+      }),
+    [`crossbus-replay:${name}`, victimOrigin] as const,
+  )
+  const late = await openTab(context)
+  await startBus(late.page, name)
+  await late.page.evaluate(() => {
+    ;(window as unknown as { got: string[] }).got = []
+    window.bus!.subscribe('**', { replay: 'all' }).subscribe((e) => (window as unknown as { got: string[] }).got.push(e.path))
+  })
+  await expect.poll(() => late.page.evaluate(() => (window as unknown as { got: string[] }).got)).toEqual(['/real/1', '/forged'])
+  await send(victim.page, '/real/2')
+  await send(victim.page, '/real/3')
+  await expect.poll(() => late.page.evaluate(() => (window as unknown as { got: string[] }).got)).toEqual(['/real/1', '/forged', '/real/2', '/real/3'])
+  expect(await history(late.page)).toEqual(['/real/1', '/forged', '/real/2', '/real/3'])
+  const reported = await late.page.evaluate(() => window.errorCodes!)
+  expect(reported.length).toBeGreaterThan(0)
+  expect(reported.every((line) => line.startsWith('MALFORMED_RECORD: Left out 2 record(s)'))).toBe(true)
+  victim.check()
+  hostile.check()
+  late.check()
+})

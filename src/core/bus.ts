@@ -78,6 +78,10 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
       open.delete(subscription)
       set.unsubscribed(subscription.info)
     },
+    historyFailed: (cause, subscription) =>
+      report(
+        busError('REPLAY_UNAVAILABLE', `The history for the subscription to "${subscription.systemPattern}" could not be read (${cause instanceof Error ? cause.message : String(cause)}); it receives live events only.`, cause),
+      ),
     handlerFailed: (cause, subscription) => {
       const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
       // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   UNSAFE_KEY: { kind: 'INVALID', retryable: false },
   INVALID_CLOUDEVENT: { kind: 'INVALID', retryable: false },
   MALFORMED_MESSAGE: { kind: 'INVALID', retryable: false },
+  MALFORMED_RECORD: { kind: 'INVALID', retryable: false },
   UNSUPPORTED_VERSION: { kind: 'INVALID', retryable: false },
   REPLAY_NOT_ENABLED: { kind: 'INVALID', retryable: false },
   NO_BUS_PROVIDER: { kind: 'INVALID', retryable: false },

@@ -35,4 +35,21 @@ describe('ReplaySeam', () => {
     expect(seam.admit(external)).toBe(true)
     expect(seam.admit({ ...external, id: 'ce-2' })).toBe(true)
   })
+
+  it('leaves out what a limited history left out: older live events of an origin it replayed', () => {
+    const seam = new ReplaySeam()
+    seam.admit(event('a', 95))
+    seam.admit(event('a', 101))
+    expect(ids(seam.finish([event('a', 99), event('a', 100)]))).toEqual(['a-99', 'a-100', 'a-101'])
+  })
+
+  it('is not fooled by a stored record with a forged seq far ahead: the real events below it still arrive', () => {
+    const seam = new ReplaySeam()
+    const forged = event('a', 999_999_999)
+    expect(ids(seam.finish([event('a', 1), event('a', 2), forged]))).toEqual(['a-1', 'a-2', 'a-999999999'])
+    expect(seam.admit(event('a', 3))).toBe(true)
+    expect(seam.admit(event('a', 4))).toBe(true)
+    expect(seam.admit(event('a', 3))).toBe(false)
+    expect(seam.admit(forged)).toBe(false)
+  })
 })

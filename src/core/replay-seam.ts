@@ -1,19 +1,20 @@
 import type { BusEvent } from './event'
 import { identityOf } from './identity'
+import { SeqRuns } from './seq-runs'
 
 /**
  * The seam between a subscription's history and its live events. While history is read, live
  * events are held; then history is delivered, then the held events, each event once.
  *
- * "Once" is decided per origin: a bus's `seq` strictly increases and its events are stored and
- * delivered in `seq` order, so an event whose `seq` is at or below the last one already delivered
- * from its origin was delivered (or belongs to the part of history the query left out). This also
- * catches an event another tab stored before its live copy reached this one, and costs one map
- * entry per origin instead of a set of every id.
+ * "Once" is decided per origin, by seq: the seqs already delivered are kept as a few runs, and
+ * anything below an origin's oldest event in history belongs to the part the query left out (a
+ * `limit`), so it counts as delivered too. This catches an event another tab stored before its
+ * live copy reached this one, costs a few numbers per origin instead of a set of every id, and a
+ * record with a forged seq far ahead in the store hides none of the real events below it.
  */
 export class ReplaySeam<E extends BusEvent = BusEvent> {
   private held: E[] | undefined = []
-  private readonly lastSeq = new Map<string, number>()
+  private readonly delivered = new Map<string, SeqRuns>()
 
   /** Whether history is still being read (live events are held meanwhile). */
   get replaying(): boolean {
@@ -36,6 +37,9 @@ export class ReplaySeam<E extends BusEvent = BusEvent> {
     // Events no bus sequenced (seq 0: injected from outside) have no order to compare; within the
     // seam they are told apart by identity, and after it the bus never delivers one twice.
     const unsequenced = new Set<string>()
+    const oldest = new Map<string, number>()
+    for (const event of history) if (event.seq >= 1 && !(event.seq >= (oldest.get(event.origin) ?? Infinity))) oldest.set(event.origin, event.seq)
+    for (const [origin, seq] of oldest) this.delivered.set(origin, new SeqRuns(seq - 1))
     const deliver: E[] = []
     for (const event of [...history, ...held]) {
       if (event.seq >= 1 ? this.isNew(event) : !unsequenced.has(identityOf(event))) {
@@ -48,9 +52,8 @@ export class ReplaySeam<E extends BusEvent = BusEvent> {
 
   private isNew(event: E): boolean {
     if (!(event.seq >= 1)) return true
-    const last = this.lastSeq.get(event.origin)
-    if (last !== undefined && event.seq <= last) return false
-    this.lastSeq.set(event.origin, event.seq)
-    return true
+    let runs = this.delivered.get(event.origin)
+    if (!runs) this.delivered.set(event.origin, (runs = new SeqRuns()))
+    return runs.add(event.seq)
   }
 }

@@ -18,6 +18,8 @@ export interface SubscriptionHost {
   release(subscription: RoutedSubscription): void
   /** Reports a handler that threw; delivery to the others goes on. */
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void
+  /** Reports a history that could not be read for a replaying subscription; live events follow. */
+  historyFailed(cause: unknown, subscription: RoutedSubscription): void
 }
 
 /** @internal */
@@ -92,7 +94,11 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
       const replay = (history: readonly BusEvent[]) => {
         for (const event of seam.finish(history)) if (!this.isClosed) this.emit(event)
       }
-      init.history.then(replay, () => replay([]))
+      init.history.then(replay, (cause: unknown) => {
+        // Live events go on; the history that could not be read is said, not silently skipped.
+        this.host.historyFailed(cause, this as RoutedSubscription)
+        replay([])
+      })
     }
   }
 

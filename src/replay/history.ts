@@ -6,6 +6,7 @@ import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
 import { RecentEvents } from './recent'
 import { RetentionClock } from './retention-clock'
+import { createRecordCheck } from './stored-record'
 import type { ReplayStore, StoredRange } from './store'
 
 // More events than this waiting to be stored means the store cannot keep up with this context.
@@ -18,6 +19,8 @@ const REOPEN_MAX_DELAY_MS = 10_000
 // How many of the latest events a context keeps in memory for the seam between history and live
 // events: more than a context receives while a burst is still being committed elsewhere.
 const RECENT_EVENTS = 10_000
+// And at most about this many bytes of them: a burst of large events keeps fewer.
+const RECENT_BYTES = 32 * 1024 * 1024
 
 /** A bus's history: what the replay plugin's hooks call. */
 export interface BusHistory {
@@ -48,8 +51,9 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   const trimEvery = Math.max(1, Math.ceil(retention.maxEvents / 10))
   // Writes in flight (what flush waits for); trims and closing are not.
   const writes = new Set<Promise<unknown>>()
-  const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS))
+  const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS), RECENT_BYTES)
   const clock = new RetentionClock()
+  const isRecord = createRecordCheck()
   let pending: BusEvent[] = []
   let scheduled = false
   let writtenSinceTrim = 0
@@ -240,8 +244,12 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
       const stored = await withStore((target) =>
         target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
       )
+      const valid = stored.filter(isRecord)
+      if (valid.length < stored.length) {
+        host.report(busError('MALFORMED_RECORD', `Left out ${stored.length - valid.length} record(s) of the history of the bus "${host.name}" that are no events (written into its database by something other than crossbus).`))
+      }
       const since = range.since ?? -Infinity
-      const matching = recent.mergeInto(stored, (event) => event.time >= since && query.matches(event)).filter(query.matches)
+      const matching = recent.mergeInto(valid, (event) => event.time >= since && query.matches(event)).filter(query.matches)
       if (query.limit === undefined || matching.length <= query.limit) return matching
       return query.limit === 0 ? [] : matching.slice(-query.limit)
     },

@@ -1,5 +1,6 @@
 import { identityOf } from '../core/identity'
 import type { BusEvent } from '../core/event'
+import { roughSize } from './rough-size'
 import { compareEvents } from './store'
 
 /**
@@ -7,20 +8,34 @@ import { compareEvents } from './store'
  * between history and live delivery. An event delivered here before a replaying subscription
  * opened, but not yet committed by the context that stores it (another tab under load, or this
  * one in the same task), is in neither the store's answer nor the subscription's live stream;
- * merging these in puts it back.
+ * merging these in puts it back. Bounded by count and by (estimated) bytes, so a flood of large
+ * events cannot hold gigabytes.
  */
 export class RecentEvents {
-  // A ring: `next` is where the following event goes once the ring is full.
-  private readonly ring: BusEvent[] = []
-  private next = 0
+  // A queue with a head index: the oldest leave first, in order, without shifting the array.
+  private events: BusEvent[] = []
+  private sizes: number[] = []
+  private head = 0
+  private bytes = 0
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxBytes: number,
+  ) {}
 
   add(event: BusEvent): void {
-    if (this.ring.length < this.capacity) this.ring.push(event)
-    else {
-      this.ring[this.next] = event
-      this.next = (this.next + 1) % this.capacity
+    const size = roughSize(event.data) + event.id.length + event.system.length + event.kind.length + event.path.length
+    this.events.push(event)
+    this.sizes.push(size)
+    this.bytes += size
+    while (this.events.length - this.head > this.capacity || (this.bytes > this.maxBytes && this.events.length - this.head > 1)) {
+      this.bytes -= this.sizes[this.head]!
+      this.head++
+    }
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.events = this.events.slice(this.head)
+      this.sizes = this.sizes.slice(this.head)
+      this.head = 0
     }
   }
 
@@ -31,7 +46,7 @@ export class RecentEvents {
    * origin is missing. Events no bus sequenced (seq 0) are compared by identity.
    */
   mergeInto(stored: BusEvent[], wanted: (event: BusEvent) => boolean): BusEvent[] {
-    if (this.ring.length === 0) return stored
+    if (this.events.length === this.head) return stored
     const lastStoredSeq = new Map<string, number>()
     let unsequenced: Set<string> | undefined
     for (const event of stored) {
@@ -40,7 +55,8 @@ export class RecentEvents {
       } else (unsequenced ??= new Set()).add(identityOf(event))
     }
     const missing: BusEvent[] = []
-    for (const event of this.ring) {
+    for (let i = this.head; i < this.events.length; i++) {
+      const event = this.events[i]!
       const stored = event.seq >= 1 ? event.seq <= (lastStoredSeq.get(event.origin) ?? 0) : unsequenced?.has(identityOf(event))
       if (!stored && wanted(event)) missing.push(event)
     }
