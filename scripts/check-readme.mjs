@@ -9,7 +9,10 @@ const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```(tsx?)\n([\s\S
 rmSync(outDir, { recursive: true, force: true })
 mkdirSync(outDir)
 const files = blocks.map(([, lang, code], i) => {
-  const file = join(outDir, `block-${i + 1}.${lang}`)
+  // A block that opens with its file name (`// audit-log.ts`) is written under that name, so the
+  // README's other blocks can import it (`from './audit-log'`).
+  const named = /^\/\/ ([\w-]+)\.tsx?\b/.exec(code)?.[1]
+  const file = join(outDir, `${named ?? `block-${i + 1}`}.${lang}`)
   // Each block is its own module, so names never clash between blocks.
   writeFileSync(file, `${code}\nexport {}\n`)
   return file

@@ -24,16 +24,21 @@ describe('README example plugin', () => {
   afterEach(() => vi.restoreAllMocks())
 
   it('runs as written and keeps the latest events with their provenance', async () => {
-    const block = /```ts\n(\/\/ audit-log\.ts\n[\s\S]*?)```/.exec(readme)?.[1]
-    expect(block, 'the README has the audit-log block').toBeDefined()
-    const dir = join(root, '.readme-check')
+    const blockOf = (file: string) => new RegExp(`\`\`\`ts\\n(\\/\\/ ${file.replace('.', '\\.')}[:\\n][\\s\\S]*?)\`\`\``).exec(readme)?.[1]
+    const plugin = blockOf('audit-log.ts')
+    const usage = blockOf('main.ts')
+    expect(plugin, 'the README has the audit-log block').toBeDefined()
+    expect(usage, 'the README has the block that uses it').toBeDefined()
+    const dir = join(root, '.readme-check', 'plugin-example')
     mkdirSync(dir, { recursive: true })
-    const file = join(dir, 'audit-log.example.ts')
-    writeFileSync(file, block!.replace(/from 'crossbus'/, `from ${JSON.stringify(join(root, 'src/index.ts'))}`))
+    const library = `from ${JSON.stringify(join(root, 'src/index.ts'))}`
+    writeFileSync(join(dir, 'audit-log.ts'), plugin!.replace(/from 'crossbus'/, library))
+    writeFileSync(join(dir, 'main.ts'), usage!.replace(/from 'crossbus'/, library))
     const logged: unknown[][] = []
     vi.spyOn(console, 'log').mockImplementation((...args) => void logged.push(args))
 
-    const example = (await import(/* @vite-ignore */ file)) as { auditLog: (limit?: number) => { plugin: BusPlugin; entries: Array<{ event: { kind: string }; provenance: { arrival: string } }>; failures: () => number } }
+    await import(/* @vite-ignore */ join(dir, 'main.ts'))
+    const example = (await import(/* @vite-ignore */ join(dir, 'audit-log.ts'))) as { auditLog: (limit?: number) => { plugin: BusPlugin; entries: Array<{ event: { kind: string }; provenance: { arrival: string } }>; failures: () => number } }
     expect(logged.at(-1)).toEqual([['sent order.paid', 'sent cart.cleared']])
 
     const log = example.auditLog(10)
