@@ -2,7 +2,7 @@
 // which parses every request with the official SDK): once per event across tabs, retries, dead
 // letters, a closed or crashed tab losing nothing, the configuration surviving a reload.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { useReceiver } from './support/cloudevents-receiver'
+import { startReceiver, useReceiver } from './support/cloudevents-receiver'
 import { uniqueName } from './support/tabs'
 import type { DestinationsTab, TabOptions } from './fixtures/destinations/tab'
 
@@ -230,7 +230,7 @@ test('the configuration survives a reload; a destination that needs getHeaders w
 
   // With getHeaders given again, what waited goes out, with the header.
   await page.reload()
-  await start(page, name, { tokenFor: { secured: 'second' } })
+  await start(page, name, { tokenFor: { secured: 'second' }, tokenOrigin: receiverOf().origin })
   await expect.poll(() => receiverOf().accepted.filter((event) => event.path === '/secured').length, SLOW).toBe(2)
   expect(receiverOf().accepted.filter((event) => event.path === '/secured').map((event) => event.headers['x-token'])).toEqual(['second', 'second'])
 })
@@ -302,4 +302,185 @@ test('an outbox left by the first schema (a record per event) is delivered after
   await page.waitForTimeout(500)
   expect(receiverOf().accepted).toHaveLength(30)
   expect(await page.evaluate(() => window.destTab!.errors)).toEqual([])
+})
+
+/** The 'destinations' record of the bus name, rewritten in IndexedDB as any same-origin script could, then `{ type: 'config' }` posted. */
+async function tamper(page: Page, busName: string, id: string, url: string): Promise<void> {
+  await page.evaluate(
+    async ([name, destinationId, newUrl]) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(`crossbus-destinations:${name}`)
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const tx = db.transaction('destinations', 'readwrite')
+      const store = tx.objectStore('destinations')
+      const get = store.get(destinationId)
+      get.onsuccess = () => store.put({ ...get.result, config: { ...get.result.config, url: newUrl } })
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve
+        tx.onerror = () => reject(tx.error)
+      })
+      db.close()
+      const channel = new BroadcastChannel(`crossbus-destinations:${name}`)
+      channel.postMessage({ type: 'config' })
+      channel.close()
+    },
+    [busName, id, url] as const,
+  )
+}
+
+const errorCodes = (page: Page) => page.evaluate(() => window.destTab!.errors.map((error) => error.code))
+
+test('forged messages on the destinations channel are dropped and counted, never thrown; delivery goes on', async ({ context }) => {
+  const name = uniqueName('dest-forged')
+  const [a, b] = [await openTab(context), await openTab(context)]
+  await start(a.page, name)
+  await start(b.page, name)
+  await a.page.evaluate((origin) => window.destTab!.add({ id: 'audit', type: 'http', url: `${origin}/events` }), receiverOf().origin)
+  await b.page.evaluate(() => window.destTab!.knows('audit'))
+  // Delivered once: the leader has loaded its couriers, and the other tab has its shared status.
+  await a.page.evaluate(() => window.destTab!.send(1, 'first'))
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(1)
+  for (const tab of [a, b]) await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]?.delivered), SLOW).toBe(1)
+  const droppedBefore = await Promise.all([a, b].map((tab) => tab.page.evaluate(() => window.destTab!.bus.stats().dropped)))
+
+  // Whoever leads, both tabs hear every one of these (a BroadcastChannel reaches the page's other channels too).
+  const forged = await a.page.evaluate((busName) => {
+    const messages: unknown[] = [
+      { type: 'status', statuses: 5 },
+      { type: 'status', statuses: [null] },
+      { type: 'status', statuses: [{ id: 'audit' }] },
+      { type: 'status', statuses: [{ id: 'audit', pending: 0, delivered: 1, failed: 0, nextRetryAt: undefined, paused: undefined, lastError: 'boom' }] },
+      { type: 'status', statuses: [{ id: 'audit', pending: -1, delivered: 1, failed: 0, nextRetryAt: undefined, paused: 'napping', lastError: undefined }] },
+      { type: 'queued', ids: 12 },
+      { type: 'queued', ids: null },
+      { type: 'queued', ids: [1, 2] },
+      { type: 'queued' },
+      { type: 'teleport' },
+      { type: 7 },
+      'config',
+      null,
+    ]
+    const channel = new BroadcastChannel(`crossbus-destinations:${busName}`)
+    for (const message of messages) channel.postMessage(message)
+    channel.close()
+    return messages.length
+  }, name)
+  for (const [i, tab] of [a, b].entries()) {
+    await expect.poll(() => tab.page.evaluate(() => window.destTab!.bus.stats().dropped), SLOW).toBe(droppedBefore[i]! + forged)
+    expect((await errorCodes(tab.page)).filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(forged)
+  }
+
+  // Nothing broke: events still go out once, and both tabs see the leader's real status.
+  await b.page.evaluate(() => window.destTab!.send(3, 'after'))
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(4)
+  for (const tab of [a, b]) await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]?.delivered), SLOW).toBe(4)
+  expect([...acceptedCounts().keys()].sort()).toEqual(['/first/0', ...paths('after', 3)].sort())
+  a.check()
+  b.check()
+})
+
+test('a url rewritten in IndexedDB outside allowedUrls is never delivered to, and is reported', async ({ context }) => {
+  const name = uniqueName('dest-allowed')
+  const evil = await startReceiver()
+  try {
+    const good = receiverOf().origin
+    const tab = await openTab(context)
+    await start(tab.page, name, { allowedUrls: [`${good}/events`], tokenFor: { audit: 'secret' }, tokenOrigin: good })
+    // add and update refuse what allowedUrls does not allow, and nothing changes.
+    const refusals = await tab.page.evaluate(async ([goodOrigin, evilOrigin]) => {
+      const outcome = (promise: Promise<unknown>) => promise.then(() => 'added', (error: { code: string; message: string }) => `${error.code}: ${error.message}`)
+      const added = await outcome(window.destTab!.add({ id: 'stray', type: 'http', url: `${evilOrigin}/events` }))
+      await window.destTab!.add({ id: 'audit', type: 'http', url: `${goodOrigin}/events` })
+      const updated = await outcome(window.destTab!.outbound.update('audit', { url: `${goodOrigin}/events/../admin` }))
+      return { added, updated, list: await window.destTab!.outbound.list() }
+    }, [good, evil.origin] as const)
+    expect(refusals.added).toMatch(/^INVALID_DESTINATION: .*"stray".*allowedUrls/)
+    expect(refusals.updated).toMatch(/^INVALID_DESTINATION: .*\/admin.*allowedUrls/)
+    expect(refusals.list).toEqual([{ id: 'audit', type: 'http', url: `${good}/events` }])
+    await tab.page.evaluate(() => window.destTab!.send(2, 'before'))
+    await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(2)
+    expect(receiverOf().accepted.map((event) => event.headers['x-token'])).toEqual(['secret', 'secret'])
+
+    await tamper(tab.page, name, 'audit', `${evil.origin}/collect`)
+    await expect.poll(() => errorCodes(tab.page), SLOW).toEqual(['DESTINATION_URL_REFUSED'])
+    expect((await tab.page.evaluate(() => window.destTab!.errors))[0]!.message).toContain(`${evil.origin}/collect`)
+    await tab.page.evaluate(() => window.destTab!.send(3, 'after'))
+    // Longer than the leader's 2 s poll: had it kept the destination, these would have gone out.
+    await tab.page.waitForTimeout(3000)
+    expect(evil.requests).toEqual([])
+    expect(receiverOf().accepted).toHaveLength(2)
+    expect(await errorCodes(tab.page)).toEqual(['DESTINATION_URL_REFUSED'])
+    tab.check()
+  } finally {
+    await evil.close()
+  }
+})
+
+test('getHeaders goes only to the origin it was given for: a url rewritten in IndexedDB gets nothing', async ({ context }) => {
+  const name = uniqueName('dest-bound')
+  const evil = await startReceiver()
+  try {
+    const good = receiverOf().origin
+    const tab = await openTab(context)
+    await start(tab.page, name)
+    // getHeaders given to add: bound to the origin of the url it was added with.
+    await tab.page.evaluate(async (origin) => {
+      await window.destTab!.add({ id: 'audit', type: 'http', url: `${origin}/events`, getHeaders: () => ({ 'x-token': 'secret' }) })
+      window.destTab!.send(1, 'before')
+    }, good)
+    await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(1)
+
+    await tamper(tab.page, name, 'audit', `${evil.origin}/collect`)
+    await expect.poll(() => errorCodes(tab.page), SLOW).toEqual(['DESTINATION_URL_REFUSED'])
+    await tab.page.evaluate(() => window.destTab!.send(3, 'held'))
+    await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]), SLOW).toMatchObject({ paused: 'no-headers', pending: 3 })
+    await tab.page.waitForTimeout(3000)
+    expect(evil.requests).toEqual([])
+
+    // The app, in code, points it back where it belongs: what waited goes there, with the token.
+    await tab.page.evaluate((origin) => window.destTab!.outbound.update('audit', { url: `${origin}/events` }), good)
+    await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(4)
+    expect(receiverOf().accepted.map((event) => [event.subject, event.headers['x-token']])).toEqual([
+      ['/before/0', 'secret'],
+      ['/held/0', 'secret'],
+      ['/held/1', 'secret'],
+      ['/held/2', 'secret'],
+    ])
+    expect(evil.requests).toEqual([])
+    expect(await errorCodes(tab.page)).toEqual(['DESTINATION_URL_REFUSED'])
+    tab.check()
+  } finally {
+    await evil.close()
+  }
+})
+
+test('a request carrying getHeaders does not follow a redirect: the token stays, the events wait', async ({ context }) => {
+  const name = uniqueName('dest-redirect')
+  let redirecting = true
+  receiverOf().answer = (_events, request) => (redirecting && request.url === '/events' ? { status: 307, headers: { location: '/stolen' } } : { status: 200 })
+  const tab = await openTab(context)
+  await start(tab.page, name)
+  await tab.page.evaluate(async (origin) => {
+    await window.destTab!.add({ id: 'audit', type: 'http', url: `${origin}/events`, getHeaders: () => ({ 'x-token': 'secret' }) })
+    window.destTab!.send(2, 'r')
+  }, receiverOf().origin)
+  await expect.poll(() => receiverOf().requests.filter((request) => request.path === '/events').length, SLOW).toBeGreaterThanOrEqual(2)
+  expect(receiverOf().requests.filter((request) => request.path === '/stolen')).toEqual([])
+  const status = await tab.page.evaluate(() => {
+    const { lastError, ...rest } = window.destTab!.status()[0]!
+    return { ...rest, lastError: lastError && { code: lastError.code, message: lastError.message } }
+  })
+  expect(status).toMatchObject({ delivered: 0, pending: 2, lastError: { code: 'DELIVERY_FAILED' } })
+  expect(status.lastError?.message).toMatch(/redirect/)
+  expect(await errorCodes(tab.page)).toEqual(['DELIVERY_FAILED'])
+
+  redirecting = false
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(2)
+  expect(receiverOf().accepted.map((event) => [event.path, event.headers['x-token']])).toEqual([
+    ['/events', 'secret'],
+    ['/events', 'secret'],
+  ])
+  tab.check()
 })

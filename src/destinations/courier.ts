@@ -2,9 +2,10 @@ import type { BusError } from '../core/errors'
 import type { Destination } from './config'
 import { destinationError } from './errors'
 import { OutboxSweeper } from './outbox-sweeper'
-import { backoffDelay, type RetryPolicy } from './retry'
+import { retryDelay, timerDelay, type RetryPolicy } from './retry'
 import { entryKey, type DestinationStore, type OutboxCursor, type OutboxEntry } from './store'
 import type { DeliveryResult, DestinationProvider, DestinationStatus, GetHeaders } from './types'
+import type { Clearance } from './url-policy'
 
 /** How many requests' worth of entries one outbox read takes: one read per ten requests, at least 200 entries. */
 const READ_AHEAD_REQUESTS = 10
@@ -23,7 +24,8 @@ export interface CourierDeps {
   readonly retry: RetryPolicy
   /** The most entries the outbox holds: entries offered past it would be trimmed, so they are read instead. */
   readonly maxOutbox: number
-  readonly getHeaders: () => GetHeaders | undefined
+  /** Whether this configuration may be sent to now (`allowedUrls`), and with which `getHeaders` (bound to an origin). */
+  readonly clearance: (config: Destination['config']) => Clearance
   readonly report: (error: BusError) => void
   /** The status changed (the plugin shares it). */
   readonly changed: () => void
@@ -71,6 +73,7 @@ export class Courier {
   private readonly inFlight = new Set<AbortController>()
   private attempts = 0
   private headersReported = false
+  private refusalReported = false
   private state: Omit<DestinationStatus, 'id'> = { pending: 0, delivered: 0, failed: 0, lastError: undefined, nextRetryAt: undefined, paused: undefined }
 
   constructor(
@@ -166,11 +169,12 @@ export class Courier {
    * arrives; otherwise the next leader sends them again, with the same ids.
    */
   pagehide(): void {
-    if (!this.active || this.inFlight.size > 0 || this.state.nextRetryAt !== undefined || !this.deps.online()) return
+    if (!this.active || this.inFlight.size > 0 || this.state.nextRetryAt !== undefined || !this.deps.online() || this.queue.length === 0) return
+    const cleared = this.cleared()
+    if (!cleared) return
     const batch = this.queue.splice(0, this.destination.perRequest)
-    if (batch.length === 0) return
     this.clearTimer()
-    void this.deliver(batch, true).then((result) => {
+    void this.deliver(batch, true, cleared.getHeaders).then((result) => {
       if (result.outcome === 'accepted') this.accepted(batch)
     })
   }
@@ -188,7 +192,7 @@ export class Courier {
   private async drain(): Promise<void> {
     while (this.active && this.timer === undefined) {
       if (!this.deps.online()) return this.update({ paused: 'offline' })
-      if (this.destination.needsHeaders && !this.deps.getHeaders()) return this.missingHeaders()
+      if (!this.cleared()) return
       if (this.state.paused) this.update({ paused: undefined })
 
       let batch = this.held.shift()
@@ -222,11 +226,16 @@ export class Courier {
         // Read on while these are out, so the next request need not wait for the outbox.
         if (this.queue.length < perRequest && this.after && !this.prefetch) this.prefetch = this.peek(this.after)
         if (batches.length > 1) {
-          await this.handleAll(batches, await Promise.all(batches.map((each) => this.deliver(each, false))))
+          // The configuration may have changed during the read: cleared again just before sending.
+          const cleared = this.cleared()
+          if (!cleared) return void this.held.unshift(...batches)
+          await this.handleAll(batches, await Promise.all(batches.map((each) => this.deliver(each, false, cleared.getHeaders))))
           continue
         }
       }
-      await this.handle(batch, await this.deliver(batch, false))
+      const cleared = this.cleared()
+      if (!cleared) return void this.held.unshift(batch)
+      await this.handle(batch, await this.deliver(batch, false, cleared.getHeaders))
     }
   }
 
@@ -284,11 +293,25 @@ export class Courier {
     return entries
   }
 
-  private async deliver(batch: OutboxEntry[], keepalive: boolean): Promise<DeliveryResult> {
+  /**
+   * The `getHeaders` to send with now, or `undefined` (paused, reported once) when this destination
+   * must not be sent to: its url is not allowed, its getHeaders is bound to another origin, or it
+   * needs getHeaders and this context has none.
+   */
+  private cleared(): { getHeaders: GetHeaders | undefined } | undefined {
+    const clearance = this.deps.clearance(this.destination.config)
+    if (!clearance.ok) return this.refused(clearance.why)
+    this.refusalReported = false
+    if (this.destination.needsHeaders && !clearance.getHeaders) return this.missingHeaders()
+    return clearance
+  }
+
+  /** `getHeaders` is sent only with a request made here, to the url the courier was cleared for. */
+  private async deliver(batch: OutboxEntry[], keepalive: boolean, getHeaders: GetHeaders | undefined): Promise<DeliveryResult> {
     const controller = new AbortController()
     if (!keepalive) this.inFlight.add(controller)
-    const getHeaders = this.deps.getHeaders()
-    const config = getHeaders ? { ...this.destination.config, getHeaders } : this.destination.config
+    const { getHeaders: _notThisOne, ...bare } = this.destination.config
+    const config = getHeaders ? { ...bare, getHeaders } : bare
     try {
       return await this.deps.provider.deliver(batch.map((entry) => entry.event), { destination: config, signal: controller.signal, keepalive })
     } catch (cause) {
@@ -328,7 +351,7 @@ export class Courier {
       const error = destinationError('DELIVERY_REJECTED', `Destination "${id}": gave up after ${this.deps.retry.maxAttempts} attempts (${result.error.message}); the events are in dead letters.`, result.error)
       return this.bury(batch, error)
     }
-    const delay = result.retryAfterMs ?? backoffDelay(this.attempts, this.deps.retry)
+    const delay = retryDelay(this.attempts, this.deps.retry, result.retryAfterMs)
     this.update({ lastError: result.error, nextRetryAt: this.deps.now() + delay })
     this.schedule(delay, () => this.update({ nextRetryAt: undefined }))
   }
@@ -355,7 +378,18 @@ export class Courier {
     this.update({ failed: this.state.failed + batch.length, pending: Math.max(0, this.state.pending - batch.length), lastError: error, nextRetryAt: undefined })
   }
 
-  private missingHeaders(): void {
+  private refused(why: string): undefined {
+    if (this.state.paused !== 'no-headers') this.update({ paused: 'no-headers' })
+    if (this.refusalReported) return undefined
+    this.refusalReported = true
+    const id = this.destination.config.id
+    const error = destinationError('DESTINATION_URL_REFUSED', `Destination "${id}": ${why}, so nothing is sent to it; its events wait. Was the stored configuration changed outside this app's code? update("${id}", { url }) from code puts it right.`)
+    this.update({ lastError: error })
+    this.deps.report(error)
+    return undefined
+  }
+
+  private missingHeaders(): undefined {
     if (this.state.paused !== 'no-headers') this.update({ paused: 'no-headers' })
     if (this.headersReported) return
     this.headersReported = true
@@ -391,7 +425,7 @@ export class Courier {
       this.filling = false
       then()
       this.wake()
-    }, delay)
+    }, timerDelay(delay))
   }
 
   private clearTimer(): void {

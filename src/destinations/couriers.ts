@@ -6,6 +6,7 @@ import type { Settings } from './settings'
 import type { OutboxEntry } from './store'
 import type { StoreConnection } from './store-connection'
 import type { DestinationStatus } from './types'
+import { clearance } from './url-policy'
 
 /** While leading, the outboxes are looked at this often besides when told: a safety net for a lost notice. */
 const POLL_MS = 2_000
@@ -106,7 +107,7 @@ export class Couriers {
       provider: settings.providers.get(destination.config.type)!,
       retry: settings.retry,
       maxOutbox: settings.maxOutbox,
-      getHeaders: () => settings.getHeaders.get(id),
+      clearance: (config) => clearance(config, settings.allowedUrls, settings.getHeaders.get(id)),
       report: (error: BusError) => host.report(error),
       changed,
       online: () => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false,

@@ -5,6 +5,7 @@ import { BusError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { BusPlugin, PluginHost } from '../core/plugin'
 import { destinations } from './destinations'
+import { MAX_TIMER_MS } from './retry'
 import type { DeliveryResult, DestinationProvider, DestinationsOptions } from './types'
 
 const buses: Bus[] = []
@@ -125,7 +126,7 @@ describe('delivery', () => {
     const { bus, outbound, requests, errors } = await setup(() => {
       startedAt.push(Date.now())
       return ++attempt <= 2 ? fail(503, attempt === 2 ? 60 : undefined) : { outcome: 'accepted' }
-    })
+    }, { retry: { initialDelayMs: 5, maxDelayMs: 100 } }) // Retry-After is honoured up to maxDelayMs
     await outbound.add({ id: 'r', type: 'fake' })
     bus.send('s', 'k', '/1')
     await vi.waitFor(() => expect(requests).toHaveLength(3))
@@ -206,6 +207,143 @@ describe('delivery', () => {
       await outbound.update('o', {}) // what the 'online' event does in a browser: wake the courier
       await vi.waitFor(() => expect(requests.flat()).toEqual([`${bus.origin}-1`]))
       expect(await outbound.deadLetters('o')).toEqual([])
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+})
+
+describe('options', () => {
+  it('refuses bad options with a clear BusError naming the option', () => {
+    const bus = createBus({ name: 'dest-options' })
+    buses.push(bus)
+    const headers = () => ({ authorization: 'Bearer t' })
+    const cases: Array<[unknown, RegExp]> = [
+      [{ retry: { maxDelayMs: Infinity } }, /retry\.maxDelayMs must be a positive number of ms up to 2147483647, got Infinity/],
+      [{ retry: { initialDelayMs: 2 ** 31 } }, /retry\.initialDelayMs must be/],
+      [{ allowedUrls: 'https://ingest.example/' }, /allowedUrls must be an array of URLs/],
+      [{ allowedUrls: [5] }, /allowedUrls\[0\] must be a URL/],
+      [{ allowedUrls: ['ftp://ingest.example/'] }, /allowedUrls\[0\] "ftp:\/\/ingest\.example\/" must be http: or https:/],
+      [{ allowedUrls: ['/events'] }, /allowedUrls\[0\] "\/events" is not a URL/],
+      [{ allowedUrls: ['https://ingest.example/events?tenant=1'] }, /allowedUrls\[0\] .* no query or fragment/],
+      [{ getHeaders: { audit: 5 } }, /getHeaders\.audit must be a function or \{ origin, headers \}/],
+      [{ getHeaders: { audit: { origin: 'https://ingest.example' } } }, /getHeaders\.audit\.headers must be a function/],
+      [{ getHeaders: { audit: { origin: 'https://ingest.example/events', headers } } }, /getHeaders\.audit\.origin must be an origin such as "https:\/\/ingest\.example"/],
+      [{ getHeaders: { audit: { origin: 'ingest.example', headers } } }, /getHeaders\.audit\.origin must be an origin/],
+    ]
+    for (const [options, message] of cases) {
+      let caught: unknown
+      try {
+        destinations(bus, { store: 'memory', ...(options as DestinationsOptions) })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught, JSON.stringify(options)).toBeInstanceOf(BusError)
+      expect(caught).toMatchObject({ kind: 'INVALID', code: 'INVALID_DESTINATION' })
+      expect((caught as BusError).message).toMatch(message)
+    }
+  })
+})
+
+describe('retry waits', () => {
+  it('a huge Retry-After waits retry.maxDelayMs at most, and no timer is ever asked for more than 2^31-1 ms', async () => {
+    const timeouts = vi.spyOn(globalThis, 'setTimeout')
+    try {
+      let attempt = 0
+      const { bus, outbound, requests } = await setup(() => (++attempt === 1 ? fail(503, 99_999_999_999_000) : { outcome: 'accepted' }))
+      const waits: number[] = []
+      outbound.status$.subscribe((all) => {
+        const at = all.find((status) => status.id === 'r')?.nextRetryAt
+        if (at !== undefined) waits.push(at - Date.now())
+      })
+      await outbound.add({ id: 'r', type: 'fake', filter: { system: 's' } })
+      bus.send('s', 'k', '/1')
+      await vi.waitFor(() => expect(requests).toHaveLength(2))
+      // Capped at maxDelayMs (20 in setup), not the year 5100.
+      expect(waits.length).toBeGreaterThan(0)
+      expect(Math.max(...waits)).toBeLessThanOrEqual(20)
+
+      // A batch told to wait for more events practically forever waits 2^31-1 ms, not 0 ms over and over.
+      await outbound.add({ id: 'patient', type: 'fake', filter: { system: 'patient' }, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 1e12 } })
+      bus.send('patient', 'k', '/2')
+      await bus.flush()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(requests).toHaveLength(2)
+      const delays = timeouts.mock.calls.map((call) => Number(call[1] ?? 0))
+      expect(delays).toContain(MAX_TIMER_MS)
+      expect(Math.max(...delays)).toBe(MAX_TIMER_MS)
+    } finally {
+      timeouts.mockRestore()
+    }
+  })
+})
+
+describe('where events and getHeaders may go', () => {
+  /** A provider of type `http` (it replaces the built-in one) that records each request's url and whether it carries getHeaders. */
+  function recordingHttp() {
+    const seen: Array<[string | undefined, boolean]> = []
+    const provider: DestinationProvider = {
+      type: 'http',
+      async deliver(_events, { destination }) {
+        seen.push([destination.url, typeof destination.getHeaders === 'function'])
+        return { outcome: 'accepted' }
+      },
+    }
+    return { provider, seen }
+  }
+  const headers = () => ({ authorization: 'Bearer t' })
+  const refusal = (pattern: RegExp) => ({ kind: 'INVALID', code: 'INVALID_DESTINATION', message: expect.stringMatching(pattern) })
+
+  it('allowedUrls: add and update refuse any url outside them, and nothing changes', async () => {
+    const { outbound } = await setup(undefined, { allowedUrls: ['https://ingest.example/events', 'https://relay.example/'] })
+    await outbound.add({ id: 'exact', type: 'http', url: 'https://ingest.example/events' })
+    await outbound.add({ id: 'query', type: 'http', url: 'https://ingest.example/events?tenant=1' })
+    await outbound.add({ id: 'under', type: 'http', url: 'https://relay.example/any/path' })
+    await outbound.add({ id: 'custom', type: 'fake' }) // no url: a custom provider's own code decides where it sends
+    const outside = [
+      'https://ingest.example/events/more',
+      'https://ingest.example/eventsx',
+      'https://ingest.example/events/../admin',
+      'http://ingest.example/events',
+      'https://ingest.example:8443/events',
+      'https://relay.example.evil.example/',
+      'https://evil.example/events',
+    ]
+    for (const url of outside) await expect(outbound.add({ id: 'x', type: 'http', url }), url).rejects.toMatchObject(refusal(/Destination "x": url .* is not in allowedUrls/))
+    await expect(outbound.add({ id: 'x', type: 'fake', url: 'https://evil.example/' })).rejects.toMatchObject(refusal(/allowedUrls/))
+    await expect(outbound.update('exact', { url: 'https://evil.example/events' })).rejects.toMatchObject(refusal(/allowedUrls/))
+    expect((await outbound.list()).map((config) => config.url)).toEqual(['https://ingest.example/events', 'https://ingest.example/events?tenant=1', 'https://relay.example/any/path', undefined])
+  })
+
+  it('getHeaders with an origin: add and update refuse a url elsewhere; getHeaders given to add or update is bound to its url', async () => {
+    const recorder = recordingHttp()
+    const { bus, outbound } = await setup(undefined, { providers: [recorder.provider], getHeaders: { audit: { origin: 'https://ingest.example', headers } } })
+    await expect(outbound.add({ id: 'audit', type: 'http', url: 'https://evil.example/events' })).rejects.toMatchObject(refusal(/getHeaders .*"https:\/\/ingest\.example"/))
+    await outbound.add({ id: 'audit', type: 'http', url: 'https://ingest.example/events' })
+    await expect(outbound.update('audit', { url: 'https://evil.example/events' })).rejects.toMatchObject(refusal(/getHeaders/))
+
+    await outbound.add({ id: 'inline', type: 'http', url: 'https://relay.example/e', getHeaders: headers })
+    await expect(outbound.update('inline', { url: 'https://other.example/e' })).rejects.toMatchObject(refusal(/getHeaders .*"https:\/\/relay\.example"/))
+    // Given again with the new url, in code: bound to the new origin.
+    await outbound.update('inline', { url: 'https://other.example/e', getHeaders: headers })
+    expect((await outbound.list()).map((config) => config.url)).toEqual(['https://ingest.example/events', 'https://other.example/e'])
+    bus.send('s', 'k', '/1')
+    await vi.waitFor(() => expect(recorder.seen).toHaveLength(2))
+    expect([...recorder.seen].sort()).toEqual([
+      ['https://ingest.example/events', true],
+      ['https://other.example/e', true],
+    ])
+  })
+
+  it('a plain getHeaders function in the options is bound to the page origin', async () => {
+    vi.stubGlobal('location', { href: 'https://app.example/shop/', origin: 'https://app.example' })
+    try {
+      const recorder = recordingHttp()
+      const { bus, outbound } = await setup(undefined, { providers: [recorder.provider], getHeaders: { audit: headers } })
+      await expect(outbound.add({ id: 'audit', type: 'http', url: 'https://ingest.example/events' })).rejects.toMatchObject(refusal(/getHeaders .*"https:\/\/app\.example"/))
+      await outbound.add({ id: 'audit', type: 'http', url: '/events' })
+      bus.send('s', 'k', '/1')
+      await vi.waitFor(() => expect(recorder.seen).toEqual([['/events', true]]))
     } finally {
       vi.unstubAllGlobals()
     }

@@ -1,6 +1,7 @@
 import { currentContextKind } from '../core/context'
 import { checkOptions } from '../core/options'
 import type { AttachedPlugin, BusPlugin, PluginHooks, PluginHost } from '../core/plugin'
+import { busError } from '../core/errors'
 import { describe } from '../core/validate'
 import { createCapture } from './capture'
 import { createDelivery } from './delivery'
@@ -29,13 +30,14 @@ export interface PluginTarget {
  * import { destinations } from 'crossbus/destinations'
  *
  * const bus = createBus({ name: 'shop' })
- * const outbound = destinations(bus)
+ * // allowedUrls and getHeaders come from code: a configuration rewritten in IndexedDB cannot widen them.
+ * const outbound = destinations(bus, { allowedUrls: ['/events'], getHeaders: { audit: () => ({ 'x-csrf': csrfToken }) } })
  * await outbound.add({ id: 'audit', type: 'http', url: '/events', mode: 'batch', filter: { system: 'orders.**' } })
  * bus.send('orders', 'order.created', '/orders/1', { total: 5 }) // in the outbox before the next task; delivered once
  * outbound.status$.subscribe((all) => console.log(all.map((s) => `${s.id}: ${s.pending} pending`)))
  */
 export function destinations(bus: PluginTarget, options: DestinationsOptions = {}): Destinations {
-  checkOptions(options, ['providers', 'getHeaders', 'maxOutboxEvents', 'retry', 'store'], 'destinations')
+  checkOptions(options, ['providers', 'getHeaders', 'allowedUrls', 'maxOutboxEvents', 'retry', 'store'], 'destinations')
   const settings = checkSettings(options)
   let api: Destinations | undefined
   const attached = bus.use({
@@ -57,7 +59,7 @@ export function destinations(bus: PluginTarget, options: DestinationsOptions = {
 function attach(host: PluginHost, settings: Settings, detach: () => Promise<void>): { api: Destinations; hooks: PluginHooks } {
   let closed = false
   const inBrowser = currentContextKind() !== undefined
-  const share: Share = inBrowser ? openShare(host.name, receive) : { post() {}, close() {} }
+  const share: Share = inBrowser ? openShare(host.name, receive, refuse) : { post() {}, close() {} }
   const connection = connectStore(host, settings.store)
   const registry = createRegistry(host, settings, connection)
   const delivery = createDelivery({ host, settings, registry, connection, changed: () => board.changed(), previous: (id) => board.previous(id) })
@@ -94,11 +96,21 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
 
   function receive(message: ShareMessage): void {
     if (closed) return
-    if (message.type === 'config') void ready.then(reload).catch(() => {})
-    else if (message.type === 'queued') delivery.wake(message.ids)
-    else if (message.type === 'status') {
-      if (!delivery.leading) board.received(message.statuses)
-    } else if (message.type === 'ask-status' && delivery.leading) board.share()
+    try {
+      if (message.type === 'config') void ready.then(reload).catch(() => {})
+      else if (message.type === 'queued') delivery.wake(message.ids)
+      else if (message.type === 'status') {
+        if (!delivery.leading) board.received(message.statuses)
+      } else if (message.type === 'ask-status' && delivery.leading) board.share()
+    } catch (cause) {
+      // Checked messages cannot throw here; should one still, it is reported, never left uncaught.
+      refuse(`handling it threw (${cause instanceof Error ? cause.message : String(cause)})`)
+    }
+  }
+
+  /** Any script of the origin can post on the channel: what is malformed is counted as dropped and said. */
+  function refuse(why: string): void {
+    if (!closed) host.drop(busError('MALFORMED_MESSAGE', `Dropped a message on the destinations channel of the bus "${host.name}": ${why}.`))
   }
 
   const api = createHandle({

@@ -21,6 +21,11 @@ export const DESTINATION_ERROR_CODES = {
   OUTBOX_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
   /** This context leads but has no `getHeaders` for a destination that needs one: its events wait. */
   DESTINATION_HEADERS_MISSING: { kind: 'INVALID', retryable: false },
+  /**
+   * A stored destination's url is outside `allowedUrls` (it is neither captured for nor delivered
+   * to), or on another origin than its `getHeaders` was given for (its events wait).
+   */
+  DESTINATION_URL_REFUSED: { kind: 'PERMISSION_DENIED', retryable: false },
 } as const satisfies ErrorCodeTable
 
 export type DestinationErrorCode = keyof typeof DESTINATION_ERROR_CODES

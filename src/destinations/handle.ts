@@ -8,6 +8,7 @@ import type { Registry } from './registry'
 import type { Settings } from './settings'
 import type { StoreConnection } from './store-connection'
 import type { DeadLetter, DestinationConfig, DestinationPatch, Destinations, DestinationStatus } from './types'
+import { grantProblem, originOf, urlProblem, type HeaderGrant } from './url-policy'
 
 /** What the handle works with. */
 export interface HandleDeps {
@@ -29,7 +30,15 @@ export interface HandleDeps {
 /** The `Destinations` that `destinations(bus)` returns: the configuration, dead letters, status. */
 export function createHandle(deps: HandleDeps): Destinations {
   const { host, settings, connection, registry, ready } = deps
-  const { providers, getHeaders } = settings
+  const { providers, getHeaders, allowedUrls } = settings
+
+  /** Refuses a url outside `allowedUrls`, or on another origin than the getHeaders that would go with it. */
+  function checkReach(config: DestinationConfig, grant: HeaderGrant | undefined, hint: string): void {
+    const url = urlProblem(config, allowedUrls)
+    if (url !== undefined) throw destinationError('INVALID_DESTINATION', `Destination "${config.id}": ${url}.`)
+    const headers = grantProblem(config, grant)
+    if (headers !== undefined) throw destinationError('INVALID_DESTINATION', `Destination "${config.id}": ${headers}; ${hint}.`)
+  }
 
   async function storedOrFail(id: string): Promise<StoredDestination> {
     const found = (await connection.store.destinations()).find((entry) => entry.config.id === id)
@@ -44,6 +53,9 @@ export function createHandle(deps: HandleDeps): Destinations {
       await ready
       const checked = checkDestination(config, providers)
       const { id } = checked.config
+      // getHeaders given with the destination may go to the origin of its url, and nowhere else.
+      const grant = checked.config.getHeaders ? { getHeaders: checked.config.getHeaders, origin: originOf(checked.config.url) } : getHeaders.get(id)
+      checkReach(checked.config, grant, `add it with a url there, or give it its own getHeaders`)
       const exists = () => destinationError('DESTINATION_EXISTS', `The bus "${host.name}" already has a destination "${id}"; update(id, patch) changes it.`)
       if (registry.configured.has(id)) throw exists()
       try {
@@ -53,19 +65,24 @@ export function createHandle(deps: HandleDeps): Destinations {
         if (nameOf(cause) === 'DataCloneError') throw destinationError('INVALID_DESTINATION', `Destination "${id}": its configuration is not structured-clonable, so it cannot be stored (${describe(cause)}).`, cause)
         throw cause
       }
-      if (config.getHeaders) getHeaders.set(id, config.getHeaders)
+      if (checked.config.getHeaders) getHeaders.set(id, grant!)
       await deps.configChanged()
     },
     async update(id, patch: DestinationPatch) {
       await ready
       const current = await storedOrFail(id)
-      const fn = getHeaders.get(id)
-      const next = patched(fn ? { ...current.config, getHeaders: fn } : current.config, patch)
-      const checked = checkDestination(next, providers)
-      const needsHeaders = patch && Object.hasOwn(patch, 'getHeaders') ? checked.needsHeaders : current.needsHeaders
+      const checked = checkDestination(patched(current.config, patch), providers)
+      // getHeaders given again (or cleared) moves with the url it comes with; otherwise the url must stay on its origin.
+      const givesHeaders = Object.hasOwn(patch, 'getHeaders')
+      const fn = checked.config.getHeaders
+      const grant = givesHeaders ? fn && { getHeaders: fn, origin: originOf(checked.config.url) } : getHeaders.get(id)
+      checkReach(checked.config, grant, `to send them there, give getHeaders again with the url: update("${id}", { url, getHeaders })`)
+      const needsHeaders = givesHeaders ? checked.needsHeaders : current.needsHeaders
       await connection.store.putDestination({ config: storable(checked.config), needsHeaders, addedAt: current.addedAt }, 'replace')
-      if (next.getHeaders) getHeaders.set(id, next.getHeaders)
-      else getHeaders.delete(id)
+      if (givesHeaders) {
+        if (grant) getHeaders.set(id, grant)
+        else getHeaders.delete(id)
+      }
       await deps.configChanged()
     },
     async remove(id) {

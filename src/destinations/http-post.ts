@@ -32,11 +32,18 @@ async function post(request: DeliveryRequest, encoded: EncodedRequest): Promise<
     const headers = new Headers(destination.headers)
     if (destination.getHeaders) for (const [name, value] of new Headers((await destination.getHeaders(destination)) as HeadersInit)) headers.set(name, value)
     for (const [name, value] of Object.entries(encoded.headers)) headers.set(name, value)
-    response = await fetch(url, { method: 'POST', headers, body: encoded.body ?? null, signal, keepalive, credentials: 'same-origin', mode: 'cors' })
+    // fetch keeps custom headers across a redirect, to any origin: a request carrying getHeaders
+    // does not follow one, so the server cannot send the secret elsewhere.
+    const redirect = destination.getHeaders ? 'manual' : 'follow'
+    response = await fetch(url, { method: 'POST', headers, body: encoded.body ?? null, signal, keepalive, credentials: 'same-origin', mode: 'cors', redirect })
   } catch (cause) {
     return { outcome: 'retry', error: destinationError('DELIVERY_FAILED', `Destination "${destination.id}": the request to ${url} failed (${messageOf(cause)}); it will be retried.`, cause) }
   }
   releaseBody(response)
+  if (response.type === 'opaqueredirect') {
+    const error = destinationError('DELIVERY_FAILED', `Destination "${destination.id}": ${url} answered with a redirect, which a request carrying getHeaders does not follow (its headers would go wherever it points); point the url at the final address. It will be retried.`)
+    return { outcome: 'retry', error }
+  }
   if (response.ok) return { outcome: 'accepted' }
   const what = `${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   if (isRetryableStatus(response.status)) {

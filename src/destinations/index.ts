@@ -4,6 +4,7 @@ export { destinations, type PluginTarget } from './destinations'
 export { httpProvider } from './http'
 export { DESTINATION_ERROR_CODES, type DestinationErrorCode } from './errors'
 export type {
+  BoundGetHeaders,
   DeadLetter,
   DeliveryMode,
   DeliveryRequest,

@@ -1,8 +1,10 @@
 import { BusError } from '../core/errors'
 import type { PluginHost } from '../core/plugin'
 import { checkDestination, type Destination, type StoredDestination } from './config'
+import { destinationError } from './errors'
 import type { Settings } from './settings'
 import type { StoreConnection } from './store-connection'
+import { urlProblem } from './url-policy'
 
 /** The destinations of the bus name as this context can use them. */
 export interface Registry {
@@ -14,25 +16,34 @@ export interface Registry {
 
 /**
  * The configuration as this context knows it: read from the store, resolved with this context's
- * providers and `getHeaders`. A destination this context cannot use (its provider is not
- * registered here) is reported once and left out: neither captured nor delivered here.
+ * providers. A destination this context cannot use (its provider is not registered here, its url
+ * is outside `allowedUrls`) is reported once and left out: neither captured nor delivered here.
  */
 export function createRegistry(host: PluginHost, settings: Settings, connection: StoreConnection): Registry {
-  const { providers, getHeaders } = settings
+  const { providers, allowedUrls } = settings
   const refusedHere = new Set<string>()
   let configured = new Map<string, Destination>()
 
+  function refuse(id: string, error: BusError): undefined {
+    if (refusedHere.has(id)) return undefined
+    refusedHere.add(id)
+    host.report(new BusError({ kind: error.kind, code: error.code, retryable: false, message: `${error.message} This context neither captures nor delivers for it.`, cause: error }))
+    return undefined
+  }
+
   function resolve(entry: StoredDestination): Destination | undefined {
     const id = entry.config.id
-    const fn = getHeaders.get(id)
+    // Anyone in the origin can rewrite the stored configuration; allowedUrls comes from code.
+    const problem = urlProblem(entry.config, allowedUrls)
+    if (problem !== undefined) {
+      return refuse(id, destinationError('DESTINATION_URL_REFUSED', `Destination "${id}": the stored ${problem} (was it changed outside this app's code? update("${id}", { url }) from code puts it right).`))
+    }
     try {
-      return { ...checkDestination(fn ? { ...entry.config, getHeaders: fn } : entry.config, providers), needsHeaders: entry.needsHeaders }
+      const destination = { ...checkDestination(entry.config, providers), needsHeaders: entry.needsHeaders }
+      refusedHere.delete(id)
+      return destination
     } catch (error) {
-      if (!refusedHere.has(id) && error instanceof BusError) {
-        refusedHere.add(id)
-        host.report(new BusError({ kind: error.kind, code: error.code, retryable: false, message: `${error.message} This context neither captures nor delivers for it.`, cause: error }))
-      }
-      return undefined
+      return error instanceof BusError ? refuse(id, error) : undefined
     }
   }
 

@@ -34,3 +34,24 @@ export function backoffDelay(attempt: number, backoff: Backoff, random: () => nu
   const ceiling = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** Math.max(0, attempt - 1))
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }
+
+/**
+ * The longest wait `setTimeout` takes: browsers (and Node) store the delay in 32 bits and treat
+ * anything longer as 0 ms, which would turn a long wait into a tight loop.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** `ms` as `setTimeout` can honour it: at most {@link MAX_TIMER_MS}, never negative or NaN. */
+export function timerDelay(ms: number): number {
+  return ms > 0 ? Math.min(ms, MAX_TIMER_MS) : 0
+}
+
+/**
+ * The wait before attempt `attempt + 1`: the receiver's `Retry-After` when it gave a readable one,
+ * but never more than `maxDelayMs` (a receiver asking for years would otherwise stall the
+ * destination until reload); the backoff otherwise.
+ */
+export function retryDelay(attempt: number, policy: Backoff, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  if (retryAfterMs === undefined || Number.isNaN(retryAfterMs)) return backoffDelay(attempt, policy, random)
+  return Math.min(Math.max(0, retryAfterMs), policy.maxDelayMs)
+}

@@ -2,8 +2,9 @@ import { currentContextKind } from '../core/context'
 import { describe } from '../core/validate'
 import { destinationError } from './errors'
 import { httpProvider } from './http'
-import type { RetryPolicy } from './retry'
-import type { DestinationProvider, DestinationsOptions, GetHeaders } from './types'
+import { MAX_TIMER_MS, type RetryPolicy } from './retry'
+import type { DestinationProvider, DestinationsOptions } from './types'
+import { checkOrigin, compileAllowedUrls, pageOrigin, type AllowedUrls, type HeaderGrant } from './url-policy'
 
 const DEFAULT_MAX_OUTBOX = 10_000
 
@@ -11,8 +12,10 @@ const DEFAULT_MAX_OUTBOX = 10_000
 export interface Settings {
   /** By type: `http`, then the options' providers (one of type `http` replaces it). */
   readonly providers: ReadonlyMap<string, DestinationProvider>
-  /** `getHeaders` by destination id, for this context; `add` and `update` keep it current. */
-  readonly getHeaders: Map<string, GetHeaders>
+  /** `getHeaders` by destination id with the origin it may go to, for this context; `add` and `update` keep it current. */
+  readonly getHeaders: Map<string, HeaderGrant>
+  /** The URLs destinations may have; `undefined`: any. */
+  readonly allowedUrls: AllowedUrls | undefined
   readonly maxOutbox: number
   readonly retry: RetryPolicy
   readonly store: 'indexeddb' | 'memory'
@@ -28,18 +31,30 @@ export function checkSettings(options: DestinationsOptions): Settings {
     }
     providers.set(provider.type, provider)
   }
-  const getHeaders = new Map<string, GetHeaders>()
-  for (const [id, fn] of Object.entries(options.getHeaders ?? {})) {
-    if (typeof fn !== 'function') throw invalid(`getHeaders.${id} must be a function, got ${describe(fn)}`)
-    getHeaders.set(id, fn)
+  const getHeaders = new Map<string, HeaderGrant>()
+  for (const [id, given] of Object.entries(options.getHeaders ?? {})) {
+    if (typeof given === 'function') {
+      // The plain form: the headers may go to the page's own origin (a same-origin relay) only.
+      getHeaders.set(id, { getHeaders: given, origin: pageOrigin() })
+      continue
+    }
+    if (typeof given !== 'object' || given === null) throw invalid(`getHeaders.${id} must be a function or { origin, headers }, got ${describe(given)}`)
+    const { origin, headers } = given as { origin?: unknown; headers?: unknown }
+    if (typeof headers !== 'function') throw invalid(`getHeaders.${id}.headers must be a function, got ${describe(headers)}`)
+    const checked = checkOrigin(origin)
+    if (checked === undefined) throw invalid(`getHeaders.${id}.origin must be an origin such as "https://ingest.example" (scheme, host and port, no path), got ${typeof origin === 'string' ? JSON.stringify(origin) : describe(origin)}`)
+    getHeaders.set(id, { getHeaders: headers as HeaderGrant['getHeaders'], origin: checked })
   }
+  const allowedUrls = compileAllowedUrls(options.allowedUrls, invalid)
   const maxOutbox = options.maxOutboxEvents ?? DEFAULT_MAX_OUTBOX
   if (!Number.isInteger(maxOutbox) || maxOutbox < 1) throw invalid(`maxOutboxEvents must be a positive integer, got ${describe(maxOutbox)}`)
   const { initialDelayMs = 1_000, maxDelayMs = 60_000, maxAttempts = Infinity } = options.retry ?? {}
-  for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs], ['maxAttempts', maxAttempts]] as const) {
-    if (typeof value !== 'number' || !(value > 0)) throw invalid(`retry.${name} must be a positive number, got ${describe(value)}`)
+  for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
+    // Longer than setTimeout can wait: browsers would retry at once, in a loop.
+    if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) throw invalid(`retry.${name} must be a positive number of ms up to ${MAX_TIMER_MS}, got ${String(value)}`)
   }
+  if (typeof maxAttempts !== 'number' || !(maxAttempts > 0)) throw invalid(`retry.maxAttempts must be a positive number, got ${describe(maxAttempts)}`)
   const store = options.store ?? (currentContextKind() === undefined && typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
   if (store !== 'indexeddb' && store !== 'memory') throw invalid(`store must be "indexeddb" or "memory", got ${describe(store)}`)
-  return { providers, getHeaders, maxOutbox, retry: { initialDelayMs, maxDelayMs, maxAttempts }, store }
+  return { providers, getHeaders, allowedUrls, maxOutbox, retry: { initialDelayMs, maxDelayMs, maxAttempts }, store }
 }

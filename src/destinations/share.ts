@@ -38,13 +38,25 @@ export interface Share {
   close(): void
 }
 
-export function openShare(busName: string, receive: (message: ShareMessage) => void): Share {
+/**
+ * The channel's name: any script of the origin can post on it, so what arrives is read with
+ * {@link readShareMessage}, never trusted.
+ */
+export function shareChannelName(busName: string): string {
+  return `crossbus-destinations:${busName}`
+}
+
+/**
+ * Opens the channel. Messages of the right shape go to `receive`; anything else (a forgery, a
+ * stray script, another version of the library) goes to `refuse` with what is wrong with it.
+ */
+export function openShare(busName: string, receive: (message: ShareMessage) => void, refuse: (why: string) => void): Share {
   if (typeof BroadcastChannel !== 'function') return { post() {}, close() {} }
-  const channel = new BroadcastChannel(`crossbus-destinations:${busName}`)
+  const channel = new BroadcastChannel(shareChannelName(busName))
   channel.onmessage = (message: MessageEvent<unknown>) => {
-    const data = message.data
-    // Only this module posts here; anything else (another version, a stray script) is ignored.
-    if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') receive(data as ShareMessage)
+    const read = readShareMessage(message.data)
+    if (typeof read === 'string') refuse(read)
+    else receive(read)
   }
   return {
     post(message) {
@@ -56,4 +68,41 @@ export function openShare(busName: string, receive: (message: ShareMessage) => v
     },
     close: () => channel.close(),
   }
+}
+
+const PAUSED: readonly unknown[] = [undefined, 'offline', 'no-headers']
+
+/**
+ * A message as received on the channel: the `ShareMessage` it is, checked field by field, or what
+ * is wrong with it. A message that passes cannot make the receiver throw.
+ */
+export function readShareMessage(data: unknown): ShareMessage | string {
+  const type = isRecord(data) ? data['type'] : undefined
+  if (type === 'config' || type === 'ask-status') return { type }
+  if (type === 'queued') {
+    const ids = (data as Record<string, unknown>)['ids']
+    return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? { type, ids: [...ids] } : 'a "queued" message needs ids, an array of destination ids'
+  }
+  if (type === 'status') {
+    const given = (data as Record<string, unknown>)['statuses']
+    const statuses = Array.isArray(given) ? given.map(readStatus) : []
+    return Array.isArray(given) && statuses.every(Boolean) ? { type, statuses: statuses as SharedStatus[] } : 'a "status" message needs statuses, an array of destination statuses'
+  }
+  return `a message is an object with a known type, got ${isRecord(data) ? `type ${String(JSON.stringify(type)).slice(0, 40)}` : data === null ? 'null' : typeof data}`
+}
+
+/** A well-formed status with only the fields of one (nothing else a sender put in crosses into `status$`), or `undefined`. */
+function readStatus(status: unknown): SharedStatus | undefined {
+  if (!isRecord(status)) return undefined
+  const { id, pending, delivered, failed, nextRetryAt, paused, lastError: error } = status
+  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
+  if (typeof id !== 'string' || id === '' || !count(pending) || !count(delivered) || !count(failed) || !PAUSED.includes(paused)) return undefined
+  if (nextRetryAt !== undefined && !Number.isFinite(nextRetryAt)) return undefined
+  if (error !== undefined && !(isRecord(error) && [error['kind'], error['code'], error['message']].every((field) => typeof field === 'string') && [undefined, true, false].includes(error['retryable'] as boolean))) return undefined
+  const lastError = isRecord(error) ? { kind: error['kind'] as string, code: error['code'] as string, message: error['message'] as string, retryable: error['retryable'] as boolean | undefined } : undefined
+  return { id, pending: pending as number, delivered: delivered as number, failed: failed as number, nextRetryAt: nextRetryAt as number | undefined, paused: paused as SharedStatus['paused'], lastError }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

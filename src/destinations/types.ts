@@ -23,6 +23,19 @@ export type HeadersLike = Record<string, string> | Headers | readonly (readonly 
 export type GetHeaders = (destination: DestinationConfig) => HeadersLike | Promise<HeadersLike>
 
 /**
+ * `getHeaders` with the one origin its headers may be sent to, given in code: a destination whose
+ * url is on another origin (its configuration rewritten in IndexedDB, say) never gets them.
+ *
+ * @example
+ * destinations(bus, { getHeaders: { audit: { origin: 'https://ingest.example', headers: async () => ({ authorization: `Bearer ${await token()}` }) } } })
+ */
+export interface BoundGetHeaders {
+  /** `https://host[:port]`, no path. */
+  readonly origin: string
+  readonly headers: GetHeaders
+}
+
+/**
  * A destination as `add` takes it. Everything but `getHeaders` is persisted (IndexedDB, per bus
  * name) and shared by every context of the origin: it must be structured-clonable.
  */
@@ -42,6 +55,8 @@ export interface DestinationConfig {
    * Headers computed before each request. A function cannot be persisted or shared: it lives in
    * the context that passed it. Give it to every context with `destinations(bus, { getHeaders })`,
    * or a context leading without it holds this destination's events (and says so on `status$`).
+   * Given here (to `add` or `update`), it is bound to the origin of this `url`: its headers never go
+   * to another origin, whatever the stored configuration later says.
    */
   readonly getHeaders?: GetHeaders
   /** Batch mode: up to `maxEvents` (default 100) per request, waiting up to `maxDelayMs` (default 50) to fill one. */
@@ -108,7 +123,7 @@ export interface DestinationStatus {
   readonly lastError: BusError | undefined
   /** When the next attempt is due (epoch ms) while backing off. */
   readonly nextRetryAt: number | undefined
-  /** Why delivery is on hold, if it is: the browser is offline, or `getHeaders` is missing here. */
+  /** Why delivery is on hold, if it is: the browser is offline, or `getHeaders` is missing here (or bound to another origin than the url's). */
   readonly paused: 'offline' | 'no-headers' | undefined
 }
 
@@ -127,11 +142,28 @@ export interface DeadLetter {
 export interface DestinationsOptions {
   /** Custom destination types (`http` is built in; a provider of type `http` replaces it). */
   readonly providers?: readonly DestinationProvider[]
-  /** `getHeaders` per destination id, for this context (see {@link DestinationConfig.getHeaders}). */
-  readonly getHeaders?: Readonly<Record<string, GetHeaders>>
+  /**
+   * `getHeaders` per destination id, for this context (see {@link DestinationConfig.getHeaders}):
+   * `{ origin, headers }` sends the headers to that origin only; a plain function, to the page's
+   * own origin only (a same-origin relay). A destination whose url is elsewhere waits
+   * (`paused: 'no-headers'`, `DESTINATION_URL_REFUSED` once); `add` and `update` refuse such a url.
+   */
+  readonly getHeaders?: Readonly<Record<string, GetHeaders | BoundGetHeaders>>
+  /**
+   * The URLs destinations may have, given in code (never stored): `add` and `update` refuse any
+   * other `url`, and a stored configuration with another (rewritten in IndexedDB, say) is neither
+   * captured for nor delivered to, and reported (`DESTINATION_URL_REFUSED`). An entry ending in `/`
+   * allows every path under it, any other that path exactly (with any query); absolute, or
+   * relative to the page. Absent: any http(s) URL.
+   */
+  readonly allowedUrls?: readonly string[]
   /** Per destination, the most events the outbox holds; past it the oldest are reported and dropped. Default 10,000. */
   readonly maxOutboxEvents?: number
-  /** Backoff for retryable failures: doubling from `initialDelayMs` (1 s) up to `maxDelayMs` (60 s), with jitter; `maxAttempts` (default unlimited) then dead-letters. */
+  /**
+   * Backoff for retryable failures: doubling from `initialDelayMs` (1 s) up to `maxDelayMs` (60 s,
+   * at most 2^31-1), with jitter; a receiver's `Retry-After` is honoured up to `maxDelayMs`;
+   * `maxAttempts` (default unlimited) then dead-letters.
+   */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number }
   /** `'indexeddb'` in a browser, `'memory'` elsewhere (Node, SSR, tests): nothing persists then. */
   readonly store?: 'indexeddb' | 'memory'

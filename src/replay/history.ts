@@ -6,7 +6,6 @@ import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
 import { RecentEvents } from './recent'
 import { RetentionClock } from './retention-clock'
-import { createRecordCheck } from './stored-record'
 import type { ReplayStore, StoredRange } from './store'
 
 // More events than this waiting to be stored means the store cannot keep up with this context.
@@ -53,7 +52,6 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   const writes = new Set<Promise<unknown>>()
   const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS), RECENT_BYTES)
   const clock = new RetentionClock()
-  const isRecord = createRecordCheck()
   let pending: BusEvent[] = []
   let scheduled = false
   let writtenSinceTrim = 0
@@ -94,6 +92,8 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
       lost: (reason) => fallBack(reason),
       refused: (event, cause) =>
         host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describe(cause)}). The events around it were stored.`, cause)),
+      malformed: (count) =>
+        host.report(busError('MALFORMED_RECORD', `Left out ${count} record(s) of the history of the bus "${host.name}" that are no events (written into its database by something other than crossbus).`)),
       deleted: () => {
         fallBack('another context deleted the history database (the app or the user cleared storage); it is created again and used as soon as it can be')
         reopenLater(REOPEN_FIRST_DELAY_MS)
@@ -244,12 +244,8 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
       const stored = await withStore((target) =>
         target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
       )
-      const valid = stored.filter(isRecord)
-      if (valid.length < stored.length) {
-        host.report(busError('MALFORMED_RECORD', `Left out ${stored.length - valid.length} record(s) of the history of the bus "${host.name}" that are no events (written into its database by something other than crossbus).`))
-      }
       const since = range.since ?? -Infinity
-      const matching = recent.mergeInto(valid, (event) => event.time >= since && query.matches(event)).filter(query.matches)
+      const matching = recent.mergeInto(stored, (event) => event.time >= since && query.matches(event)).filter(query.matches)
       if (query.limit === undefined || matching.length <= query.limit) return matching
       return query.limit === 0 ? [] : matching.slice(-query.limit)
     },

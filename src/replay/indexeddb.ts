@@ -1,6 +1,7 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import type { BusEvent } from '../core/event'
 import { requested, transactionDone } from '../indexeddb/requests'
+import { createRecordCheck } from './stored-record'
 import { disjointRanges, type SystemRange } from '../core/system-range'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
@@ -27,6 +28,8 @@ export interface IndexedDbHooks {
   refused(event: BusEvent, cause: unknown): void
   /** Another context deleted the database: this connection closed; a new one may be opened. */
   deleted?(): void
+  /** A read left out records that are no events (something else wrote them into the database). */
+  malformed?(count: number): void
 }
 
 /** The database of a bus: one per bus name, shared by every context of the origin. */
@@ -95,6 +98,8 @@ function rebuildVersion1(db: IDBDatabase, upgrade: IDBTransaction): void {
 export class IndexedDbReplayStore implements ReplayStore {
   readonly kind = 'indexeddb'
   private readonly raw: IDBDatabase
+  // Any script of the origin can write into this database: what comes back is checked.
+  private readonly isEvent = createRecordCheck()
   private isClosed = false
 
   constructor(
@@ -139,7 +144,15 @@ export class IndexedDbReplayStore implements ReplayStore {
     return done
   }
 
+  /** The stored events in `range`, leaving out (and telling the owner of) records that are no events. */
   async read(range: StoredRange): Promise<BusEvent[]> {
+    const records: unknown[] = await this.readRecords(range)
+    const events = records.filter(this.isEvent)
+    if (events.length < records.length) this.hooks.malformed?.(records.length - events.length)
+    return events
+  }
+
+  private async readRecords(range: StoredRange): Promise<BusEvent[]> {
     const { since, last } = range
     if (last === 0 || range.systems?.length === 0) return []
     const store = this.raw.transaction(STORE, 'readonly').objectStore(STORE)
