@@ -29,7 +29,7 @@ export function mountDevtools<E extends EventMap>(options: DevtoolsOptions<E>): 
 
 /** Shared with the standalone page, which mounts the same panel full-page. */
 export function mountWith(options: CheckedOptions, settings: Partial<PanelSettings>): MountedDevtools {
-  const recorder = new Recorder(options.maxEvents)
+  const recorder = new Recorder(options.maxEvents, options.maxBytes)
   // Throws PLUGIN_CONFLICT when devtools are already mounted on this bus: one panel per bus.
   const attached = options.bus.use(recorder.plugin())
   let unmounted = false

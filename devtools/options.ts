@@ -19,6 +19,12 @@ export interface DevtoolsOptions<E extends EventMap = EventMap> {
   readonly position?: DevtoolsPosition
   /** How many events the table keeps, oldest dropped first. Default 10,000. */
   readonly maxEvents?: number
+  /**
+   * About how many bytes of events the table keeps (their data and strings, estimated roughly as
+   * their JSON size), oldest dropped first, so a flood of large events cannot hold gigabytes.
+   * Default 32 MiB.
+   */
+  readonly maxBytes?: number
   /** Default `'auto'`. */
   readonly theme?: DevtoolsTheme
   /**
@@ -36,9 +42,10 @@ export interface MountedDevtools {
 }
 
 export const DEFAULT_MAX_EVENTS = 10_000
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 const POSITIONS: readonly DevtoolsPosition[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
 const THEMES: readonly DevtoolsTheme[] = ['auto', 'light', 'dark']
-const KNOWN = new Set(['bus', 'open', 'position', 'maxEvents', 'theme', 'destinations'])
+const KNOWN = new Set(['bus', 'open', 'position', 'maxEvents', 'maxBytes', 'theme', 'destinations'])
 
 /** Options with defaults filled in; refuses what could only be a mistake, naming it. */
 export interface CheckedOptions {
@@ -46,6 +53,7 @@ export interface CheckedOptions {
   readonly open: boolean | undefined
   readonly position: DevtoolsPosition
   readonly maxEvents: number
+  readonly maxBytes: number
   readonly theme: DevtoolsTheme
   readonly destinations: Destinations | undefined
 }
@@ -53,11 +61,12 @@ export interface CheckedOptions {
 export function checkDevtoolsOptions(options: unknown): CheckedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('expected an options object such as { bus }')
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw invalid(`unknown option "${key}" (known: ${[...KNOWN].join(', ')})`)
-  const { bus, open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, theme = 'auto', destinations } = options as Record<string, unknown>
+  const { bus, open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, maxBytes = DEFAULT_MAX_BYTES, theme = 'auto', destinations } = options as Record<string, unknown>
   if (typeof bus !== 'object' || bus === null || typeof (bus as Partial<Bus>).use !== 'function') throw invalid('`bus` must be a bus made by createBus (a scoped handle cannot take plugins)')
   if (open !== undefined && typeof open !== 'boolean') throw invalid('`open` must be true or false')
   if (!POSITIONS.includes(position as DevtoolsPosition)) throw invalid(`\`position\` must be one of ${POSITIONS.join(', ')}`)
   if (!Number.isSafeInteger(maxEvents) || (maxEvents as number) < 1) throw invalid('`maxEvents` must be a positive integer')
+  if (!Number.isSafeInteger(maxBytes) || (maxBytes as number) < 1) throw invalid('`maxBytes` must be a positive integer')
   if (!THEMES.includes(theme as DevtoolsTheme)) throw invalid(`\`theme\` must be one of ${THEMES.join(', ')}`)
   if (destinations !== undefined && !isDestinations(destinations)) throw invalid('`destinations` must be what destinations(bus) returned (with list, deadLetters and status$)')
   return {
@@ -65,6 +74,7 @@ export function checkDevtoolsOptions(options: unknown): CheckedOptions {
     open,
     position: position as DevtoolsPosition,
     maxEvents: maxEvents as number,
+    maxBytes: maxBytes as number,
     theme: theme as DevtoolsTheme,
     destinations: destinations as Destinations | undefined,
   }

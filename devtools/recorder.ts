@@ -28,8 +28,8 @@ export class Recorder {
   private told = false
   private host: PluginHost | undefined
 
-  constructor(maxEvents: number) {
-    this.events = new EventRing(maxEvents)
+  constructor(maxEvents: number, maxBytes?: number) {
+    this.events = new EventRing(maxEvents, maxBytes)
   }
 
   /** The plugin to give `bus.use`. */

@@ -1,5 +1,6 @@
 import type { Arrival } from '../src/core/plugin'
 import type { BusEvent } from '../src/core/event'
+import { jsonText, textOf } from './format'
 
 /**
  * How an event got into the table: the bus's own arrivals (`sent` here, `received` from another
@@ -35,11 +36,8 @@ const jsonOfEvent = new WeakMap<BusEvent, string>()
 export function dataJson(event: BusEvent): string {
   let json = jsonOfEvent.get(event)
   if (json === undefined) {
-    try {
-      json = JSON.stringify(event.data) ?? ''
-    } catch {
-      json = String(event.data)
-    }
+    const shown = jsonText(event.data)
+    json = shown.text ?? textOf(event.data)
     jsonOfEvent.set(event, json)
   }
   return json

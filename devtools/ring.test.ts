@@ -4,7 +4,9 @@ import type { Provenance } from '../src/core/plugin'
 import { createBus } from '../src/core/bus'
 import { dataJson, type RecordSource } from './records'
 import { Recorder } from './recorder'
+import { checkDevtoolsOptions, DEFAULT_MAX_BYTES } from './options'
 import { EventRing } from './ring'
+import { estimateBytes } from './size'
 
 const event = (path: string, data?: unknown): BusEvent => ({ id: `o-${path}`, system: 's', kind: 'k', path, data, time: 0, origin: 'o', seq: 1 })
 const sent: RecordSource = { arrival: 'sent', from: 'o', bridge: undefined }
@@ -48,6 +50,75 @@ describe('EventRing', () => {
     expect(() => new EventRing(0)).toThrow('A ring needs a positive integer capacity, got 0.')
     expect(() => new EventRing(1.5)).toThrow(RangeError)
   })
+
+  it('bounds what it holds by estimated bytes too: a flood of large events keeps the latest within maxBytes, forgetting the oldest first', () => {
+    const MiB = 1024 * 1024
+    const ring = new EventRing(10_000, 4 * MiB)
+    const big = (n: number) => event(`/big/${n}`, { blob: 'x'.repeat(MiB), n })
+    for (let n = 0; n < 100; n++) ring.push(big(n), sent)
+    // Each event is a bit over 1 MiB: three fit in 4 MiB, not a hundred (nor the 10,000 the count allows).
+    expect([ring.first, ring.end, ring.size]).toEqual([97, 100, 3])
+    expect(paths(ring, 96, 100)).toEqual([undefined, '/big/97', '/big/98', '/big/99'])
+    expect(ring.record(96)).toBeUndefined()
+    expect(ring.bytes).toBeGreaterThan(3 * MiB)
+    expect(ring.bytes).toBeLessThanOrEqual(4 * MiB)
+    // Small events after them push the large ones out, oldest first, and then the count bounds again.
+    for (let n = 0; n < 20_000; n++) ring.push(event(`/small/${n}`, { n }), sent)
+    expect(ring.size).toBe(10_000)
+    expect(ring.event(ring.first)!.path).toBe('/small/10000')
+    expect(ring.bytes).toBeLessThan(4 * MiB)
+  })
+
+  it('keeps the newest event even when it alone is over maxBytes, and forgets its bytes with it', () => {
+    const ring = new EventRing(10, 1000)
+    ring.push(event('a', 'x'.repeat(10)), sent)
+    ring.push(event('huge', 'x'.repeat(5000)), sent)
+    expect([ring.first, ring.size, ring.event(1)!.path]).toEqual([1, 1, 'huge'])
+    ring.push(event('b', 'x'.repeat(10)), sent)
+    expect([ring.first, ring.size]).toEqual([2, 1])
+    expect(ring.bytes).toBeLessThan(1000)
+    ring.clear()
+    expect([ring.size, ring.bytes]).toEqual([0, 0])
+  })
+
+  it('refuses a byte budget that is not a positive integer', () => {
+    expect(() => new EventRing(10, 0)).toThrow('A ring needs a positive integer byte budget, got 0.')
+    expect(() => new EventRing(10, Number.POSITIVE_INFINITY)).toThrow(RangeError)
+  })
+})
+
+describe('estimateBytes', () => {
+  it('is about the JSON size of plain data, without walking all of a large one', () => {
+    const json = (value: unknown) => JSON.stringify(value).length
+    const samples: unknown[] = [
+      'x'.repeat(100_000),
+      { order: { id: 7, lines: [{ sku: 'A1', qty: 2 }] }, total: 12.5 },
+      Array.from({ length: 1_000_000 }, (_, i) => i),
+      Array.from({ length: 100_000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })),
+      { rows: Array.from({ length: 50_000 }, () => 'y'.repeat(40)) },
+    ]
+    for (const sample of samples) {
+      const estimate = estimateBytes(sample)
+      expect(estimate, JSON.stringify(sample).slice(0, 40)).toBeGreaterThan(json(sample) / 3)
+      expect(estimate, JSON.stringify(sample).slice(0, 40)).toBeLessThan(json(sample) * 3)
+    }
+    expect(estimateBytes(new Uint8Array(123_456))).toBeGreaterThanOrEqual(123_456)
+    expect(estimateBytes(new Map([['k', 'v'.repeat(10_000)]]))).toBeGreaterThan(10_000)
+    expect(estimateBytes(undefined)).toBe(0)
+  })
+
+  it('never throws and always ends: cycles, getters that throw, revoked proxies, objects without prototype', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' }
+    cyclic.self = cyclic
+    const throwing = { get boom(): never { throw new Error('boom') } }
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    for (const value of [cyclic, throwing, proxy, Object.assign(Object.create(null) as object, { n: 1n }), [cyclic, cyclic], Symbol('s'), () => 1]) {
+      const estimate = estimateBytes(value)
+      expect(Number.isFinite(estimate) && estimate >= 0).toBe(true)
+    }
+    expect(estimateBytes(cyclic)).toBeLessThan(1_000_000)
+  })
 })
 
 describe('dataJson', () => {
@@ -62,6 +133,18 @@ describe('dataJson', () => {
     expect(dataJson(event('b', cyclic))).toBe('[object Object]')
     expect(dataJson(event('c', 10n))).toBe('10')
     expect(dataJson(event('d'))).toBe('')
+  })
+})
+
+describe('checkDevtoolsOptions', () => {
+  const bus = { use: () => ({ detach: async () => {} }) }
+  it('bounds the table by 32 MiB of events unless told otherwise, and refuses a maxBytes that is no positive integer', () => {
+    expect(DEFAULT_MAX_BYTES).toBe(32 * 1024 * 1024)
+    expect(checkDevtoolsOptions({ bus }).maxBytes).toBe(DEFAULT_MAX_BYTES)
+    expect(checkDevtoolsOptions({ bus, maxBytes: 1024 }).maxBytes).toBe(1024)
+    for (const maxBytes of [0, -1, 1.5, '1MB', Number.NaN]) {
+      expect(() => checkDevtoolsOptions({ bus, maxBytes })).toThrow('mountDevtools: `maxBytes` must be a positive integer.')
+    }
   })
 })
 

@@ -264,6 +264,85 @@ test('re-send goes through the bus: the policy refuses a denied system, an allow
   check()
 })
 
+test('rows whose data is no JSON (BigInt, a cycle, a throwing getter) or whose time no date can hold open a detail that says so, with no page error', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-odd'))
+  await mount(page)
+  await page.evaluate(() => {
+    const app = window.app!
+    const cyclic: Record<string, unknown> = { name: 'loop' }
+    cyclic['self'] = cyclic
+    // What send accepts: BigInt, cycles, and an object without prototype whose BigInt neither JSON nor String() can print.
+    app.bus.send('odd', 'big.int', '/odd/bigint', { n: 10n })
+    app.bus.send('odd', 'cyclic', '/odd/cyclic', cyclic)
+    app.bus.send('odd', 'bare', '/odd/bare', Object.assign(Object.create(null) as object, { n: 1n }))
+    const forged = (path: string, time: number, data: unknown = { ok: true }) => ({ id: `forger-${path}`, system: 'odd', kind: 'forged', path, data, time, origin: 'forger', seq: 1 })
+    // Times the bus still takes from a bridge: before 1970, and the first millisecond of year 0000.
+    if (!app.inject(forged('/odd/negative', -1))) throw new Error('not injected')
+    if (!app.inject(forged('/odd/year-zero', -62167219200000))) throw new Error('not injected')
+    // What only a forged or damaged message could carry: no date holds these times; a getter that throws.
+    app.forge(forged('/odd/far', 1e20))
+    app.forge(forged('/odd/fraction', 1.5))
+    app.forge(forged('/odd/nan', Number.NaN))
+    app.forge(forged('/odd/getter', 0, { get boom(): never { throw new Error('boom') } }))
+  })
+  const expected = ['/odd/bigint', '/odd/cyclic', '/odd/bare', '/odd/negative', '/odd/year-zero', '/odd/far', '/odd/fraction', '/odd/nan', '/odd/getter']
+  await expect.poll(() => paths(page)).toEqual(expected)
+  const table = await rows(page)
+  expect(table.find((row) => row[4] === '/odd/far')![0]).toBe('invalid time')
+  expect(table.find((row) => row[4] === '/odd/nan')![0]).toBe('invalid time')
+
+  const detail = page.getByTestId('detail')
+  const open = async (path: string) => {
+    await page.locator('[data-crossbus-devtools] .row:not([hidden])').filter({ hasText: path }).click()
+    await expect(detail).toContainText(path)
+  }
+  const field = (name: string) => detail.locator('.meta .k', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::span[1]')
+
+  await open('/odd/bigint')
+  await expect(detail.locator('.tree')).toContainText('n: 10')
+  await expect(page.getByTestId('resend-data')).toHaveValue('')
+  await expect(page.getByTestId('resend-note')).toHaveText('(cannot be shown as JSON: Do not know how to serialize a BigInt)')
+  await expect(page.getByTestId('cloudevent')).toContainText('This event has no CloudEvent form')
+
+  await open('/odd/cyclic')
+  await expect(detail.locator('.tree')).toContainText('[circular]')
+  await expect(page.getByTestId('resend-note')).toContainText('(cannot be shown as JSON: Converting circular structure to JSON')
+
+  await open('/odd/bare')
+  await expect(detail.locator('.tree')).toContainText('n: 1')
+  await expect(page.getByTestId('resend-note')).toContainText('(cannot be shown as JSON:')
+
+  await open('/odd/negative')
+  await expect(field('time')).toContainText('(1969-12-31T23:59:59.999Z)')
+  await expect(page.getByTestId('resend-data')).toHaveValue('{\n  "ok": true\n}')
+  await expect(page.getByTestId('resend-note')).toHaveCount(0)
+
+  await open('/odd/year-zero')
+  await expect(field('time')).toContainText('(0000-01-01T00:00:00.000Z)')
+
+  await open('/odd/far')
+  await expect(field('time')).toHaveText('(invalid time: 100000000000000000000)')
+  await expect(page.getByTestId('cloudevent')).toContainText('This event has no CloudEvent form')
+
+  await open('/odd/fraction')
+  await expect(field('time')).toContainText('(1970-01-01T00:00:00.001Z)')
+
+  await open('/odd/nan')
+  await expect(field('time')).toHaveText('(invalid time: NaN)')
+
+  await open('/odd/getter')
+  await expect(detail.locator('.tree')).toContainText('(cannot be shown: boom)')
+  await expect(page.getByTestId('resend-note')).toHaveText('(cannot be shown as JSON: boom)')
+  await expect(page.getByTestId('cloudevent')).toContainText('This event has no CloudEvent form')
+
+  // The panel still works: a plain event after them all shows and opens.
+  await send(page, 'orders', 'order.created', '/orders/after', { total: 1 })
+  await expect.poll(() => paths(page)).toEqual([...expected, '/orders/after'])
+  await open('/orders/after')
+  await expect(page.getByTestId('resend-data')).toHaveValue('{\n  "total": 1\n}')
+  check()
+})
+
 test('an XSS payload in data, path and kind stays text', async ({ page }) => {
   const check = await openApp(page, uniqueName('dt-xss'))
   await mount(page)

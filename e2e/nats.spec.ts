@@ -216,3 +216,130 @@ test('garbage, oversized and policy-refused messages from a Node client are drop
   expect(await tab.page.evaluate(() => window.device!.delivered[0])).toEqual({ system: 'orders.eu', id: 'good', n: 5 })
   tab.check()
 })
+
+test('forged acks on the bridge\'s BroadcastChannel keep neither the leader nor a standby that takes over from exporting; malformed ones throw nothing', async ({ browser, device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const context = await browser.newContext()
+  const first = await device(options, await context.newPage())
+  const second = await device(options, await context.newPage())
+  const remote = await device(options)
+  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
+  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  const origins = [await leader.page.evaluate(() => window.device!.bus.origin), await standby.page.evaluate(() => window.device!.bus.origin)]
+
+  // A page of the same origin, with no bus of its own, posts on the bridge's raw channel: acks
+  // naming the next 1,000 events of both tabs, unsigned, signed by a made-up leader (an old term,
+  // a term from the far future), and messages of every wrong shape.
+  const forger = await context.newPage()
+  const forgerCheck = watch(forger)
+  await forger.goto('/e2e/fixtures/blank.html')
+  const forge = () =>
+    forger.evaluate(
+      ([name, tabs]) => {
+        const acked = tabs.flatMap((origin) => Array.from({ length: 1000 }, (_, i) => `6:orders${origin}-${i + 1}`))
+        const channel = new BroadcastChannel(name)
+        const forgeries: unknown[] = [
+          { acked },
+          { leader: 'forger', term: 1, acked },
+          { leader: 'forger', term: Date.now() + 3_600_000, acked },
+          { leader: tabs[0], term: 1e300, acked },
+          { leader: {}, term: 'now', acked },
+          { acked: [1, 2, 3] },
+          { acked: 'all' },
+          null,
+          'acked',
+          [acked],
+        ]
+        for (const forgery of forgeries) channel.postMessage(forgery)
+        channel.close()
+      },
+      [`crossbus:${busName}:nats:crossbus.${busName}`, origins] as const,
+    )
+  await forge()
+
+  // The leader exports its own events and those a standby tab sends.
+  await leader.page.evaluate(() => window.device!.send('orders', 0, 5))
+  await expectDelivered(remote.page, 'orders', range(0, 5))
+  await standby.page.evaluate(() => window.device!.send('orders', 5, 5))
+  await expectDelivered(remote.page, 'orders', range(0, 10))
+
+  // Forged again, once the standby has heard the leader; then the leader goes and the standby,
+  // leading now, exports what it sends.
+  await forge()
+  await leader.page.close()
+  await expect.poll(() => standby.page.evaluate(() => window.device!.leading)).toBe(true)
+  await standby.page.evaluate(() => window.device!.send('orders', 10, 5))
+  await expectDelivered(remote.page, 'orders', range(0, 15))
+  await remote.page.waitForTimeout(500)
+  expect(numbers(await delivered(remote.page, 'orders'))).toEqual(range(0, 15))
+  expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
+  standby.check()
+  remote.check()
+  forgerCheck()
+  await context.close()
+})
+
+test('a NATS client reusing this browser\'s identities: copies and echoes count as duplicates (never delivered twice, never errors), refused events are dropped and reported, and the tabs\' own events still flow', async ({ browser, device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT, policy: { send: ['orders', 'remote'], subscribe: ['**'] } }
+  const context = await browser.newContext()
+  const first = await device(options, await context.newPage())
+  const second = await device(options, await context.newPage())
+  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
+  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  const [leaderOrigin, standbyOrigin] = [await leader.page.evaluate(() => window.device!.bus.origin), await standby.page.evaluate(() => window.device!.bus.origin)]
+  const prefix = `crossbus.${busName}`
+
+  // noEcho: what this client publishes does not come back to its own subscription.
+  const node = await connect({ servers: nats.natsUrl, noEcho: true })
+  try {
+    // What the browser exports, read off the wire as any client allowed to subscribe can.
+    const wire: Array<Record<string, unknown>> = []
+    node.subscribe(`${prefix}.orders.>`, { callback: (_error, message) => void wire.push(message.json()) })
+    await node.flush()
+    const outside = { specversion: '1.0', id: 'r1', source: 'remote', type: 'thing.happened', subject: '/things/r1', time: new Date().toISOString(), datacontenttype: 'application/json', data: { n: 100 } }
+    node.publish(`${prefix}.remote.:.thing.happened`, JSON.stringify(outside))
+    await expectDelivered(standby.page, 'remote', [100])
+    await standby.page.evaluate(() => window.device!.send('orders', 0, 3))
+    await expect.poll(() => wire.length).toBe(3)
+    const orders = (n: number, id: string, origin: string, seq: number) => JSON.stringify({ ...wire[0], id, crossbusorigin: origin, crossbusseq: seq, subject: `/things/${n}`, data: { n } })
+
+    // A copy of an exported event, a redelivery, and an "echo" naming the leading tab's origin:
+    // the bus has them (or sent them), so they are duplicates.
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify(wire[0]))
+    node.publish(`${prefix}.remote.:.thing.happened`, JSON.stringify(outside))
+    node.publish(`${prefix}.orders.:.thing.happened`, orders(200, `${leaderOrigin}-77`, leaderOrigin, 77))
+    // Anyone who may publish on the subjects injects events, even under a tab's origin and its next id.
+    node.publish(`${prefix}.orders.:.thing.happened`, orders(300, `${standbyOrigin}-4`, standbyOrigin, 4))
+    // The bus policy refuses this system: dropped and reported.
+    node.publish(`${prefix}.secret.:.thing.happened`, JSON.stringify({ ...outside, id: 's1', source: 'secret' }))
+    await node.flush()
+
+    await expect.poll(() => leader.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 2, duplicates: 3, dropped: 1 })
+    await expectDelivered(leader.page, 'orders', [0, 1, 2, 300])
+    // The standby tab's real event of that id is still delivered everywhere (the forgery took its
+    // id, not its place) and exported.
+    await standby.page.evaluate(() => window.device!.send('orders', 3, 3))
+    for (const tab of [leader, standby]) {
+      await expect.poll(() => delivered(tab.page, 'orders')).toHaveLength(7)
+      const got = await delivered(tab.page, 'orders')
+      expect(numbers(got)).toEqual([0, 1, 2, 300, 3, 4, 5])
+      expect(got.filter((d) => d.id === `${standbyOrigin}-4`).map((d) => d.n)).toEqual([300, 3])
+      expect(numbers(await delivered(tab.page, 'remote'))).toEqual([100])
+    }
+    await expect.poll(() => wire.length).toBe(6)
+    expect(wire.find((message) => message['id'] === `${standbyOrigin}-4`)?.['data']).toEqual({ n: 3 })
+
+    expect(await leader.page.evaluate(() => window.device!.errors)).toEqual(['POLICY_DENIED'])
+    expect(await leader.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(1)
+    // Only the leader imports: the standby tab counts nothing and reports nothing.
+    expect(await standby.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 0, duplicates: 0, dropped: 0 })
+    expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
+  } finally {
+    await node.close()
+  }
+  leader.check()
+  standby.check()
+  await context.close()
+})

@@ -1,6 +1,7 @@
 import { BusError } from '../../src/core/errors'
 import type { BusEvent } from '../../src/core/event'
 import { toCloudEvent } from '../../src/cloudevents/event'
+import { dateAt, jsonText, problemOf, textOf } from '../format'
 import { dataJson, type DevtoolsRecord } from '../records'
 import { button, clockTime, copyText, h, type Child } from './dom'
 import { jsonTree } from './json-tree'
@@ -39,7 +40,7 @@ function meta(record: DevtoolsRecord, context: DetailContext): Child[] {
     ['system', event.system],
     ['kind', event.kind],
     ['path', event.path],
-    ['time', `${clockTime(event.time)} (${new Date(event.time).toISOString()})`],
+    ['time', timeText(event.time)],
     ['origin', `${context.labelOf(event.origin)} · ${event.origin}`],
     ['seq', String(event.seq)],
     ['arrival', record.arrival + (record.bridge ? ` via bridge ${record.bridge}` : '') + (record.arrival === 'received' ? ` from ${context.labelOf(record.from)}` : '')],
@@ -47,11 +48,17 @@ function meta(record: DevtoolsRecord, context: DetailContext): Child[] {
   return rows.flatMap(([key, value]) => [h('span', { class: 'k' }, key), h('span', {}, value)])
 }
 
+/** The local clock time and the UTC date, or why there is none (a forged or damaged event's time). */
+function timeText(time: number): string {
+  const date = dateAt(time)
+  return date ? `${clockTime(time)} (${date.toISOString()})` : `(invalid time: ${textOf(time)})`
+}
+
 function cloudEventText(event: BusEvent): string {
   try {
     return JSON.stringify(toCloudEvent(event), null, 2)
   } catch (error) {
-    return `This event has no CloudEvent form: ${error instanceof Error ? error.message : String(error)}`
+    return `This event has no CloudEvent form: ${problemOf(error)}`
   }
 }
 
@@ -60,7 +67,10 @@ function resendForm(event: BusEvent, context: DetailContext): HTMLElement {
   const kind = h('input', { value: event.kind, 'data-testid': 'resend-kind', 'aria-label': 'kind' })
   const path = h('input', { value: event.path, 'data-testid': 'resend-path', 'aria-label': 'path' })
   const data = h('textarea', { 'data-testid': 'resend-data', 'aria-label': 'data as JSON' })
-  data.value = event.data === undefined ? '' : JSON.stringify(event.data, null, 2) ?? ''
+  // Data JSON cannot hold (BigInt, a cycle) leaves the editor empty, saying why, to type anew.
+  const shown = jsonText(event.data, 2)
+  data.value = shown.text ?? ''
+  const note = shown.problem === undefined ? null : h('p', { class: 'note', 'data-testid': 'resend-note' }, `(cannot be shown as JSON: ${shown.problem})`)
   const result = h('span', { class: 'status', 'data-testid': 'resend-result' })
   const send = () => {
     result.classList.remove('bad')
@@ -69,7 +79,7 @@ function resendForm(event: BusEvent, context: DetailContext): HTMLElement {
       payload = data.value.trim() === '' ? undefined : JSON.parse(data.value)
     } catch (error) {
       result.classList.add('bad')
-      result.textContent = `The data is not JSON: ${error instanceof Error ? error.message : String(error)}`
+      result.textContent = `The data is not JSON: ${problemOf(error)}`
       return
     }
     try {
@@ -77,7 +87,7 @@ function resendForm(event: BusEvent, context: DetailContext): HTMLElement {
       result.textContent = `sent as ${sent.id}`
     } catch (error) {
       result.classList.add('bad')
-      result.textContent = error instanceof BusError ? `${error.code}: ${error.message}` : String(error)
+      result.textContent = error instanceof BusError ? `${error.code}: ${error.message}` : problemOf(error)
     }
   }
   return h(
@@ -86,6 +96,7 @@ function resendForm(event: BusEvent, context: DetailContext): HTMLElement {
     h('span', {}, 'system'), system,
     h('span', {}, 'kind'), kind,
     h('span', {}, 'path'), path,
+    note,
     data,
     h('div', { class: 'actions' }, button('send', send, { 'data-testid': 'resend' }), result),
   )

@@ -1,3 +1,5 @@
+import { dateAt } from '../format'
+
 // Builds the panel's DOM. Text always goes in as text nodes: no markup string is ever parsed, so
 // event data such as `<img src=x onerror=...>` stays inert, whatever a sender put in it.
 
@@ -48,9 +50,10 @@ export function button(label: string, onClick: () => void, props: Props = {}): H
   return element
 }
 
-/** `HH:MM:SS.mmm` in local time. */
+/** `HH:MM:SS.mmm` in local time; `invalid time` for one no date can hold. */
 export function clockTime(ms: number): string {
-  const date = new Date(ms)
+  const date = dateAt(ms)
+  if (!date) return 'invalid time'
   const pad = (n: number, width = 2) => String(n).padStart(width, '0')
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
 }

@@ -2,6 +2,7 @@ import { fromCloudEventBatch, toCloudEventBatch } from '../../src/cloudevents/ba
 import { BusError } from '../../src/core/errors'
 import type { Bus } from '../../src/core/bus-api'
 import { compileFilter, type CompiledFilter, type FilterState } from '../filter'
+import { problemOf } from '../format'
 import { dataJson } from '../records'
 import type { Recorder } from '../recorder'
 import { renderDetail } from './detail'
@@ -206,7 +207,7 @@ export class EventsView {
     try {
       json = JSON.stringify(toCloudEventBatch(events), null, 2)
     } catch (error) {
-      this.say(error instanceof Error ? error.message : String(error), true)
+      this.say(problemOf(error), true)
       return
     }
     const url = URL.createObjectURL(new Blob([json], { type: 'application/cloudevents-batch+json' }))

@@ -1,3 +1,4 @@
+import { problemOf, textOf } from '../format'
 import { h, type Child } from './dom'
 
 // Children of a collapsed node are built when it is first opened: a large payload costs nothing
@@ -15,8 +16,16 @@ export function jsonTree(value: unknown): HTMLElement {
 
 function node(key: string | undefined, value: unknown, depth: number, ancestors: Set<object>): Child {
   const label = key === undefined ? null : h('span', { class: 'key' }, `${key}: `)
-  const entries = entriesOf(value)
-  if (entries === undefined) return h('div', { class: 'leaf' }, label, leaf(value))
+  let entries: [string, unknown][] | undefined
+  let shown: HTMLElement | undefined
+  try {
+    entries = entriesOf(value)
+    if (entries === undefined) shown = leaf(value)
+  } catch (error) {
+    // A getter that throws, a revoked proxy, a fake Date: the rest of the tree still shows.
+    shown = h('span', { class: 'note' }, `(cannot be shown: ${problemOf(error)})`)
+  }
+  if (shown || !entries) return h('div', { class: 'leaf' }, label, shown)
   if (ancestors.has(value as object)) return h('div', { class: 'leaf' }, label, h('span', { class: 'note' }, '[circular]'))
   const details = h('details', { 'data-path': key ?? '$' }, h('summary', {}, label, h('span', { class: 'note' }, summaryOf(value, entries.length))))
   const inner = new Set(ancestors).add(value as object)
@@ -39,7 +48,7 @@ function node(key: string | undefined, value: unknown, depth: number, ancestors:
 function entriesOf(value: unknown): [string, unknown][] | undefined {
   if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof RegExp) return undefined
   if (Array.isArray(value)) return value.map((item, i) => [String(i), item])
-  if (value instanceof Map) return [...value].map(([k, v], i) => [`${i} ${typeof k === 'string' ? k : String(k)}`, v])
+  if (value instanceof Map) return [...value].map(([k, v], i) => [`${i} ${typeof k === 'string' ? k : textOf(k)}`, v])
   if (value instanceof Set) return [...value].map((v, i) => [String(i), v])
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined
   if (value instanceof Error) return [['name', value.name], ['message', value.message]]
@@ -61,5 +70,5 @@ function leaf(value: unknown): HTMLElement {
   if (value instanceof Date) return h('span', { class: 'string' }, `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`)
   if (value instanceof ArrayBuffer) return h('span', { class: 'note' }, `ArrayBuffer(${value.byteLength})`)
   if (ArrayBuffer.isView(value)) return h('span', { class: 'note' }, `${value.constructor.name}(${value.byteLength} bytes)`)
-  return h('span', {}, String(value))
+  return h('span', {}, textOf(value))
 }

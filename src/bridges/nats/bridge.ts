@@ -16,10 +16,32 @@ import { coveringSubjects, subscriptionSubject } from './subject'
 /** The plugin name, and so the `bridge` of the provenance of every event it brings in. */
 export const NATS_PLUGIN_NAME = 'nats'
 
+/**
+ * What this context's bridge did with the messages it took from NATS. Only the leading context
+ * imports, so a standby tab counts nothing until it takes over.
+ */
+export interface NatsBridgeStats {
+  /** Events brought into the bus: delivered here and in every context of the origin. */
+  readonly imported: number
+  /**
+   * Events the bus already had, or sent itself, by identity (CloudEvents `source` + `id`): a
+   * redelivery, an echo of what this origin exported, or a copy someone published again. Not
+   * delivered, not reported: a repeat is expected on a broker, and harmless.
+   */
+  readonly duplicates: number
+  /**
+   * Messages refused: malformed or too large, or events the bus refused (its policy, a plugin's
+   * check). Each one is also counted in `bus.stats().dropped` and reported on `bus.errors$`.
+   */
+  readonly dropped: number
+}
+
 /** What {@link bridgeNats} returns. */
 export interface NatsBridge {
   /** `connecting`, `connected`, `reconnecting`, then `closed`; the current value first. */
   readonly status$: Observable<NatsStatus>
+  /** What this context imported from NATS, and what it did not deliver; see {@link NatsBridgeStats}. */
+  stats(): NatsBridgeStats
   /** Hands NATS what this context still holds, closes the connection and detaches the bridge. */
   close(): Promise<void>
 }
@@ -49,15 +71,18 @@ export interface NatsBridge {
 export function bridgeNats<E extends EventMap = AnyEventMap>(bus: Bus<E>, options: NatsBridgeOptions): NatsBridge {
   const resolved = resolveOptions(options, bus.name)
   const status = new BehaviorSubject<NatsStatus>('connecting')
-  const attached = bus.use(natsPlugin(resolved, status))
-  return { status$: status.asObservable(), close: () => attached.detach() }
+  const counts: Counts = { imported: 0, duplicates: 0, dropped: 0 }
+  const attached = bus.use(natsPlugin(resolved, status, counts))
+  return { status$: status.asObservable(), stats: () => ({ ...counts }), close: () => attached.detach() }
 }
 
-function natsPlugin(options: ResolvedNatsOptions, status: BehaviorSubject<NatsStatus>): BusPlugin {
+type Counts = { -readonly [K in keyof NatsBridgeStats]: number }
+
+function natsPlugin(options: ResolvedNatsOptions, status: BehaviorSubject<NatsStatus>, counts: Counts): BusPlugin {
   const exportable = compileFilters(options.exports, 'export')
   const importable = compileFilters(options.imports, 'import')
   const subjects = coveringSubjects(options.prefix, options.imports.map((filter) => subscriptionSubject(options.prefix, filter.system, filter.kind)))
-  return { name: NATS_PLUGIN_NAME, setup: (host) => new BridgeContext(host, options, exportable, importable, subjects, status).hooks() }
+  return { name: NATS_PLUGIN_NAME, setup: (host) => new BridgeContext(host, options, exportable, importable, subjects, status, counts).hooks() }
 }
 
 type Matcher = (event: Pick<BusEvent, 'system' | 'kind'>) => boolean
@@ -69,7 +94,11 @@ class BridgeContext {
   private readonly standby: RecentMap<BusEvent>
   /** Identities of the events that reached this bus lately, whichever way, while standing by. */
   private readonly seenHere: RecentSet
-  /** Identities the leader confirmed on the server, possibly before sync brought the event here. */
+  /**
+   * Identities the leader confirmed on the server, possibly before sync brought the event here:
+   * kept out of the standby log. Forgotten on taking over, so no ack (a forged one may name events
+   * not sent yet) ever keeps the leader from exporting.
+   */
   private readonly acked: RecentSet
   private readonly acks: AckChannel
   /** The connection and the codec, loaded on demand with the NATS client. */
@@ -92,19 +121,27 @@ class BridgeContext {
     private readonly importable: Matcher,
     subjects: readonly string[],
     private readonly status: BehaviorSubject<NatsStatus>,
+    private readonly counts: Counts,
   ) {
     const bound = options.queueBound
     this.log = new ExportLog(bound)
     this.standby = new RecentMap(bound)
     this.seenHere = new RecentSet(Math.max(4 * bound, 4096))
     this.acked = new RecentSet(Math.max(4 * bound, 4096))
-    this.acks = new AckChannel(`crossbus:${host.name}:nats:${options.prefix}`, (keys) => {
+    // Heard only while standing by, and only from the leader (see AckChannel): the leader itself
+    // never takes the channel's word that the server has an event.
+    this.acks = new AckChannel(`crossbus:${host.name}:nats:${options.prefix}`, host.origin, (keys) => {
       this.log.confirm(keys)
       for (const key of keys) this.acked.add(key)
     })
     this.leadership = host.leads(`nats:${options.prefix}`).subscribe((leading) => {
       this.leading = leading
-      if (leading) this.takeOver()
+      if (leading) {
+        this.acks.lead()
+        this.takeOver()
+      } else {
+        this.acks.follow()
+      }
     })
     void this.start(subjects)
   }
@@ -147,12 +184,12 @@ class BridgeContext {
       const key = identityOf(event)
       this.seenHere.add(key)
       this.standby.delete(key)
-      if (exported && !this.acked.has(key)) this.log.keep(key, event)
+      // An ack cannot come before an event sent here was: one that did is forged, so it is not heard.
+      if (exported && (provenance.arrival === 'sent' || !this.acked.has(key))) this.log.keep(key, event)
       return
     }
     if (!exported) return
     const key = identityOf(event)
-    if (this.acked.has(key)) return
     if (!this.log.offer(key, event)) {
       // The bound is for a connection that cannot take events: a burst longer than it, sent in
       // one task while connected, goes out now instead of at the end of the task.
@@ -186,7 +223,7 @@ class BridgeContext {
       event = this.codec.decode(subject, payload)
     } catch (error) {
       // The leader counts and reports; a standby context would only say it again.
-      if (this.leading) this.host.drop(asBusError(error, subject))
+      if (this.leading) this.dropped(asBusError(error, subject))
       return
     }
     if (!this.importable(event)) return
@@ -198,13 +235,26 @@ class BridgeContext {
     if (!this.seenHere.has(key)) this.standby.set(key, event)
   }
 
-  /** Injects an imported event: checked like a send (names, policy, plugins), refused ones dropped. */
+  /**
+   * Injects an imported event: checked like a send (names, policy, plugins), refused ones dropped.
+   * One the bus already has (by identity, or sent by this context) is a duplicate: counted, not
+   * reported, since brokers redeliver and a remote client may publish anything it read.
+   */
   private admit(event: BusEvent): void {
+    let injected: boolean
     try {
-      this.host.inject(event)
+      injected = this.host.inject(event)
     } catch (error) {
-      this.host.drop(asBusError(error, `${event.system} ${event.kind}`))
+      this.dropped(asBusError(error, `${event.system} ${event.kind}`))
+      return
     }
+    if (injected) this.counts.imported++
+    else this.counts.duplicates++
+  }
+
+  private dropped(error: BusError): void {
+    this.counts.dropped++
+    this.host.drop(error)
   }
 
   /**
@@ -212,6 +262,7 @@ class BridgeContext {
    * bus refuses a second copy by identity), and what no one confirmed on the server goes out.
    */
   private takeOver(): void {
+    this.acked.clear()
     for (const event of this.standby.take()) this.admit(event)
     this.publishWaiting()
   }

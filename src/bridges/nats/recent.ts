@@ -14,6 +14,10 @@ export class RecentSet {
     // Sets iterate in insertion order: the first key is the oldest.
     if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value as string)
   }
+
+  clear(): void {
+    this.keys.clear()
+  }
 }
 
 /** A map that forgets its oldest entries past `limit`, in insertion order. */

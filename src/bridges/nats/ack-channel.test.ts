@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { AckChannel } from './ack-channel'
+
+// Node has BroadcastChannel too: these run the real channel, between instances of one process.
+let counter = 0
+const closers: Array<{ close(): void }> = []
+afterEach(() => {
+  for (const closer of closers.splice(0)) closer.close()
+})
+
+function setup() {
+  const name = `crossbus:ack-test-${++counter}:nats:crossbus.t`
+  const raw = new BroadcastChannel(name)
+  closers.push(raw)
+  const open = (origin: string) => {
+    const heard: string[][] = []
+    const channel = new AckChannel(name, origin, (keys) => heard.push([...keys]))
+    closers.push(channel)
+    return { channel, heard }
+  }
+  return { raw, open }
+}
+
+/** Resolves once `heard` holds `count` batches (each test ends its forgeries with a batch that is accepted). */
+async function until(heard: string[][], count: number): Promise<void> {
+  for (let i = 0; i < 200 && heard.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+  // A little longer: anything that was going to arrive after it has arrived too.
+  await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+describe('AckChannel', () => {
+  it('a leader takes no acks from the channel, however well formed; its standbys take its own', async () => {
+    const { raw, open } = setup()
+    const leader = open('leader-tab')
+    const standby = open('standby-tab')
+    leader.channel.lead()
+    standby.channel.follow()
+    // The attack that silenced a leader: acks of its future events, unsigned, then signed by another "leader".
+    raw.postMessage({ acked: ['6:ordersleader-tab-1', '6:ordersleader-tab-2'] })
+    raw.postMessage({ leader: 'someone', term: Date.now() - 1000, acked: ['6:ordersleader-tab-3'] })
+    leader.channel.post(['6:ordersleader-tab-4'])
+    await until(standby.heard, 1)
+    expect(leader.heard).toEqual([])
+    // The standby took the leader's acks only: "someone" names a term older than the one the leader announced.
+    expect(standby.heard).toEqual([['6:ordersleader-tab-4']])
+  })
+
+  it('a standby takes acks only from the leader of the latest term, refuses terms from the future and malformed messages without throwing', async () => {
+    const { raw, open } = setup()
+    const standby = open('standby-tab')
+    standby.channel.follow()
+    const now = Date.now()
+    const forgeries: unknown[] = [
+      null,
+      'acked',
+      42,
+      [],
+      { acked: ['6:orderssome-1'] },
+      { acked: 'x', leader: 'l', term: now },
+      { acked: [1, 2], leader: 'l', term: now },
+      { acked: [null], leader: 'l', term: now },
+      { acked: ['k'], leader: '', term: now },
+      { acked: ['k'], leader: 7, term: now },
+      { acked: ['k'], leader: 'l', term: '1' },
+      { acked: ['k'], leader: 'l', term: Number.NaN },
+      { acked: ['k'], leader: 'l', term: 1.5 },
+      { acked: ['k'], leader: 'l', term: -1 },
+      { acked: ['k'], leader: 'l', term: 1e300 },
+      // A term an hour ahead of the clock every tab of the origin shares: no leader took it.
+      { acked: ['future'], leader: 'l', term: now + 3_600_000 },
+      { leader: 'l', term: now },
+    ]
+    for (const forgery of forgeries) raw.postMessage(forgery)
+    raw.postMessage({ leader: 'old', term: now - 10, acked: ['old-1'] })
+    raw.postMessage({ leader: 'new', term: now - 5, acked: ['new-1'] })
+    // The old leader, still talking after the new one took over, and someone reusing the new term.
+    raw.postMessage({ leader: 'old', term: now - 10, acked: ['old-2'] })
+    raw.postMessage({ leader: 'other', term: now - 5, acked: ['other-1'] })
+    raw.postMessage({ leader: 'new', term: now - 5, acked: ['new-2'] })
+    await until(standby.heard, 3)
+    expect(standby.heard).toEqual([['old-1'], ['new-1'], ['new-2']])
+  })
+
+  it('a context that takes over announces a term above every term it saw, so its standbys follow it and not the one before', async () => {
+    const { raw, open } = setup()
+    const first = open('first-tab')
+    const second = open('second-tab')
+    const third = open('third-tab')
+    for (const { channel } of [first, second, third]) channel.follow()
+    const ahead = Date.now() + 30_000
+    // A leader whose clock term is ahead of now (up to a minute is accepted): the next one must still outrank it.
+    raw.postMessage({ leader: 'first-tab', term: ahead, acked: ['a'] })
+    await until(second.heard, 1)
+    second.channel.lead()
+    second.channel.post(['b'])
+    raw.postMessage({ leader: 'first-tab', term: ahead, acked: ['late'] })
+    await until(third.heard, 2)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(third.heard).toEqual([['a'], ['b']])
+    expect(second.heard).toEqual([['a']])
+  })
+
+  it('posts nothing while it does not lead', async () => {
+    const { open } = setup()
+    const standby = open('standby-tab')
+    const witness = open('witness-tab')
+    standby.channel.follow()
+    witness.channel.follow()
+    standby.channel.post(['x'])
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(witness.heard).toEqual([])
+  })
+})
