@@ -1,6 +1,6 @@
 import { busError } from './errors'
 import type { BusEvent } from './event'
-import { checkKind, checkPath, checkSystem, describe, isEventTime } from './validate'
+import { checkKind, checkPath, checkSystem, describe, isEventTime, MAX_IDENTITY_LENGTH } from './validate'
 
 /**
  * Checks an event a bridge injects and copies it into a fresh object of exactly the event's
@@ -9,12 +9,12 @@ import { checkKind, checkPath, checkSystem, describe, isEventTime } from './vali
 export function checkInjected(event: unknown): BusEvent {
   if (typeof event !== 'object' || event === null) throw refused(`expected an event object, got ${describe(event)}`)
   const { id, system, kind, path, data, time, origin, seq } = event as Record<keyof BusEvent, unknown>
-  if (typeof id !== 'string' || id === '') throw refused('its id must be a non-empty string')
+  if (typeof id !== 'string' || id === '' || id.length > MAX_IDENTITY_LENGTH) throw refused(`its id must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
   checkSystem(system)
   checkKind(kind)
   checkPath(path)
   if (!isEventTime(time)) throw refused('its time must be whole epoch milliseconds in years 0000-9999')
-  if (typeof origin !== 'string' || origin === '') throw refused('its origin must be a non-empty string')
+  if (typeof origin !== 'string' || origin === '' || origin.length > MAX_IDENTITY_LENGTH) throw refused(`its origin must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw refused('its seq must be a non-negative integer (0 when no bus sequenced it)')
   return { id, system, kind, path, data, time, origin, seq: seq as number }
 }

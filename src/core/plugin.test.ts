@@ -206,6 +206,8 @@ describe('injecting', () => {
     expect(catchError(() => bridge.host.inject({ ...external('4'), seq: -1 })).code).toBe('INVALID_ARGUMENT')
     expect(catchError(() => bridge.host.inject({ ...external('5'), data: { f: () => 1 } })).code).toBe('NOT_CLONABLE')
     for (const time of [1e20, -1e20, 1.5, Number.NaN]) expect(catchError(() => bridge.host.inject({ ...external('6'), time })).code).toBe('INVALID_ARGUMENT')
+    expect(catchError(() => bridge.host.inject(external('x'.repeat(513)))).code).toBe('INVALID_ARGUMENT')
+    expect(catchError(() => bridge.host.inject({ ...external('7'), origin: 'o'.repeat(513) })).code).toBe('INVALID_ARGUMENT')
     expect(got).toEqual([])
   })
 })

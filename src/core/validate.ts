@@ -55,3 +55,9 @@ const LATEST_TIME = 253_402_300_799_999
 export function isEventTime(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= EARLIEST_TIME && (value as number) <= LATEST_TIME
 }
+
+/**
+ * The longest `id` or `origin` an event from outside may have: CloudEvents ids are UUIDs or the
+ * like, and every context remembers the identities it saw, so a megabyte-long one is refused.
+ */
+export const MAX_IDENTITY_LENGTH = 512

@@ -76,6 +76,13 @@ describe('envelope reader', () => {
     expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('MALFORMED_MESSAGE')
   })
 
+  it('refuses an injected event whose id or origin is longer than 512 characters', () => {
+    const injected = (id: string, origin: string) => ({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[id, origin, 0, 'orders', 'k', '/o', 1, null]] })
+    expect(codeOf(injected('x'.repeat(513), 'broker'))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(injected('ce-1', 'b'.repeat(513)))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(injected('x'.repeat(512), 'broker'))).toBeUndefined()
+  })
+
   it('refuses a time no event can have: past year 9999, before year 0000, or not whole milliseconds', () => {
     for (const time of [1e20, -1e20, 1.5]) expect(codeOf(events([1, 'orders', 'k', '/o', time, null]))).toBe('MALFORMED_MESSAGE')
     expect(codeOf(events([1, 'orders', 'k', '/o', 253_402_300_799_999, null]))).toBeUndefined()
@@ -94,7 +101,8 @@ describe('envelope reader', () => {
       expect(codeWith(events(tiny(1), [2, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]))).toBe('TOO_LARGE')
       expect(codeWith(events([1, 'orders', 'k', '/o', 1, 'x'.repeat(800)]))).toBeUndefined()
       expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[`id`, 'broker', 0, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]] })).toBe('TOO_LARGE')
-      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [['i'.repeat(2000), 'broker', 0, 'orders', 'k', '/o', 1, null]] })).toBe('TOO_LARGE')
+      // An id that long is refused before its size is weighed: identities are at most 512 characters.
+      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [['i'.repeat(2000), 'broker', 0, 'orders', 'k', '/o', 1, null]] })).toBe('MALFORMED_MESSAGE')
     })
 
     it('drops a message of more than 10,000 events, or larger than a batch, as TOO_LARGE', () => {

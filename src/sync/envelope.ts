@@ -1,7 +1,7 @@
 import { BusError, busError } from '../core/errors'
 import type { BusEvent } from '../core/event'
 import type { PeerKind } from '../core/plugin'
-import { checkKind, checkPath, checkSystem, isEventTime } from '../core/validate'
+import { checkKind, checkPath, checkSystem, isEventTime, MAX_IDENTITY_LENGTH } from '../core/validate'
 import { DEFAULT_MAX_EVENT_BYTES, isUnsafeKey, measureClonable } from './clonable'
 import type { FirstPost } from './ordering'
 
@@ -129,6 +129,15 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
     return true
   }
 
+  /** Checks what the two tuples share (names, path, time) and builds a fresh event. */
+  function eventOf(i: number, id: string, origin: string, seq: number, system: unknown, kind: unknown, path: unknown, time: unknown, data: unknown): BusEvent {
+    checkName(system, checkSystem)
+    checkName(kind, checkKind)
+    checkPath(path)
+    if (!isEventTime(time)) throw malformed(`event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
+    return { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq }
+  }
+
   function readEvents(from: string, raw: unknown): BusEvent[] {
     const wires = checkCount(raw)
     const events: BusEvent[] = new Array(wires.length)
@@ -139,12 +148,8 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
       if (!Array.isArray(wire) || wire.length !== 6) throw malformed(`event ${i} is not a [seq, system, kind, path, time, data] tuple`)
       const [seq, system, kind, path, time, data] = wire as unknown[]
       if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
-      checkName(system, checkSystem)
-      checkName(kind, checkKind)
-      checkPath(path)
-      if (!isEventTime(time)) throw malformed(`event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
       previous = seq
-      events[i] = { id: `${from}-${seq}`, system: system as string, kind: kind as string, path: path as string, data, time, origin: from, seq }
+      events[i] = eventOf(i, `${from}-${seq}`, from, seq, system, kind, path, time, data)
       // Also the key check (a clone holds nothing unclonable).
       total = measure(events[i]!, i, total)
     }
@@ -154,15 +159,11 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
   function readInjected(raw: unknown): BusEvent[] {
     let total = 0
     return checkCount(raw).map((wire: unknown, i) => {
-      if (!Array.isArray(wire) || wire.length !== 8) throw malformed(`injected event ${i} is not an [id, origin, seq, system, kind, path, time, data] tuple`)
+      if (!Array.isArray(wire) || wire.length !== 8) throw malformed(`event ${i} is not an [id, origin, seq, system, kind, path, time, data] tuple`)
       const [id, origin, seq, system, kind, path, time, data] = wire as unknown[]
-      if (typeof id !== 'string' || id === '' || typeof origin !== 'string' || origin === '') throw malformed(`injected event ${i} has no id or origin`)
-      if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw malformed(`injected event ${i} has no non-negative integer seq`)
-      checkName(system, checkSystem)
-      checkName(kind, checkKind)
-      checkPath(path)
-      if (!isEventTime(time)) throw malformed(`injected event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
-      const event: BusEvent = { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq: seq as number }
+      if (!isIdentityPart(id) || !isIdentityPart(origin)) throw malformed(`event ${i} has no id or origin of 1 to ${MAX_IDENTITY_LENGTH} characters`)
+      if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw malformed(`event ${i} has no non-negative integer seq`)
+      const event = eventOf(i, id, origin, seq as number, system, kind, path, time, data)
       total = measure(event, i, total)
       return event
     })
@@ -234,4 +235,8 @@ function tooLarge(why: string): BusError {
 
 function malformed(why: string, cause?: unknown): BusError {
   return busError('MALFORMED_MESSAGE', `Dropped a malformed message on the bus channel (${why}); it reached no subscriber.`, cause)
+}
+
+function isIdentityPart(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_IDENTITY_LENGTH
 }
