@@ -2,7 +2,7 @@
 // WebSocket on 127.0.0.1 by e2e/fixtures/nats/server.ts). Each browser context is a "device": its
 // tabs share a BroadcastChannel, two contexts share nothing but the NATS server.
 import { connect } from '@nats-io/transport-node'
-import { expect, test as base, type BrowserContext, type Page } from '@playwright/test'
+import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import type { Delivered, DeviceOptions, NatsDevice } from './fixtures/nats/device'
 import { startNatsServer, type NatsTestServer } from './fixtures/nats/server.mjs'
 import { uniqueName } from './support/tabs'
@@ -17,7 +17,10 @@ declare global {
   }
 }
 
-const test = base.extend<{ nats: NatsTestServer; device: (options: DeviceOptions, page?: Page) => Promise<{ page: Page; check: () => void }> }>({
+/** Starts a device: a page (a new browser context unless given one) with a bus bridged to NATS. */
+type DeviceFixture = (options: DeviceOptions, page?: Page) => Promise<{ page: Page; check: () => void }>
+
+const test = base.extend<{ nats: NatsTestServer; device: DeviceFixture }>({
   // A server of its own per test, stopped after it.
   // eslint-disable-next-line no-empty-pattern
   nats: async ({}, use) => {
@@ -78,6 +81,18 @@ async function expectDelivered(page: Page, system: string, expected: number[], t
   const got = await delivered(page, system)
   expect(numbers(got)).toEqual(expected)
   expect(new Set(got.map((d) => d.id)).size).toBe(got.length)
+}
+
+
+/** Two tabs of one device (one browser context) bridging, which of them leads, and a remote device. */
+async function twoTabsAndARemote(browser: Browser, device: DeviceFixture, options: DeviceOptions) {
+  const context = await browser.newContext()
+  const first = await device(options, await context.newPage())
+  const second = await device(options, await context.newPage())
+  const remote = await device(options)
+  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
+  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  return { context, leader, standby, remote }
 }
 
 test('1,000 events each way between two devices arrive once, in order, with their identity, and never echo or loop', async ({ device, nats }) => {
@@ -141,12 +156,7 @@ test('a burst past queueBound goes out while connected; a server restart mid-str
 test('two tabs of one device bridge once, and closing the leading tab hands over without losing or repeating events', async ({ browser, device, nats }) => {
   const busName = uniqueName('nats')
   const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
-  const context = await browser.newContext()
-  const first = await device(options, await context.newPage())
-  const second = await device(options, await context.newPage())
-  const remote = await device(options)
-  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
-  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  const { context, leader, standby, remote } = await twoTabsAndARemote(browser, device, options)
   expect(await standby.page.evaluate(() => window.device!.leading)).toBe(false)
 
   // Both tabs bridging: each event once in each tab, once on the other device.
@@ -220,12 +230,7 @@ test('garbage, oversized and policy-refused messages from a Node client are drop
 test('forged acks on the bridge\'s BroadcastChannel keep neither the leader nor a standby that takes over from exporting; malformed ones throw nothing', async ({ browser, device, nats }) => {
   const busName = uniqueName('nats')
   const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
-  const context = await browser.newContext()
-  const first = await device(options, await context.newPage())
-  const second = await device(options, await context.newPage())
-  const remote = await device(options)
-  await expect.poll(async () => [await first.page.evaluate(() => window.device!.leading), await second.page.evaluate(() => window.device!.leading)]).toContainEqual(true)
-  const [leader, standby] = (await first.page.evaluate(() => window.device!.leading)) ? [first, second] : [second, first]
+  const { context, leader, standby, remote } = await twoTabsAndARemote(browser, device, options)
   const origins = [await leader.page.evaluate(() => window.device!.bus.origin), await standby.page.evaluate(() => window.device!.bus.origin)]
 
   // A page of the same origin, with no bus of its own, posts on the bridge's raw channel: acks
