@@ -2,7 +2,8 @@
 // which parses every request with the official SDK): once per event across tabs, retries, dead
 // letters, a closed or crashed tab losing nothing, the configuration surviving a reload.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { startReceiver, useReceiver } from './support/cloudevents-receiver'
+import { isRefusedAnswerLog, startReceiver, useReceiver } from './support/cloudevents-receiver'
+import { watchPage } from './support/watch-page'
 import { uniqueName } from './support/tabs'
 import type { DestinationsTab, TabOptions } from './fixtures/destinations/tab'
 
@@ -35,14 +36,9 @@ async function start(page: Page, name: string, options: TabOptions = {}): Promis
  */
 async function openTab(context: BrowserContext): Promise<{ page: Page; check: () => void }> {
   const page = await context.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() !== 'error' || /^Failed to load resource: the server responded with a status of (503|400)\b/.test(message.text())) return
-    problems.push(`console.error: ${message.text()}`)
-  })
+  const check = watchPage(page, undefined, isRefusedAnswerLog)
   await page.goto('/e2e/fixtures/blank.html')
-  return { page, check: () => expect(problems).toEqual([]) }
+  return { page, check }
 }
 
 /** How many times the receiver accepted each subject. */

@@ -4,7 +4,8 @@
 // it as text; and no tab at all for an app that passes no handle.
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import type { DestinationsPanelApp } from './fixtures/devtools/destinations'
-import { useReceiver } from './support/cloudevents-receiver'
+import { isRefusedAnswerLog, useReceiver } from './support/cloudevents-receiver'
+import { watchPage } from './support/watch-page'
 import { uniqueName } from './support/tabs'
 
 const FIXTURE = '/e2e/fixtures/devtools/destinations.ts'
@@ -27,12 +28,7 @@ const receiverOf = useReceiver()
  * errors, except the line Chromium logs for each answer the receiver refuses on purpose.
  */
 async function openApp(page: Page, name: string): Promise<() => void> {
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() !== 'error' || /^Failed to load resource: the server responded with a status of (503|400)\b/.test(message.text())) return
-    problems.push(`console.error: ${message.text()}`)
-  })
+  const check = watchPage(page, undefined, isRefusedAnswerLog)
   await page.goto('/e2e/fixtures/blank.html')
   await page.evaluate(
     async ([url, busName]) => {
@@ -41,7 +37,7 @@ async function openApp(page: Page, name: string): Promise<() => void> {
     },
     [FIXTURE, name] as const,
   )
-  return () => expect(problems).toEqual([])
+  return check
 }
 
 async function send(page: Page, system: string, kind: string, paths: readonly string[]): Promise<void> {

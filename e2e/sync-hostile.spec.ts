@@ -50,6 +50,17 @@ async function tabs(context: BrowserContext, count: number) {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
+/** An attacker tab, then a sender and a receiver that has its first five events: the scene of a replay. */
+async function afterFiveEvents(context: BrowserContext, name: string) {
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  await startAttacker(attacker!.page, name)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+  await burst(sender!.page, 5)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  return { sender, receiver, attacker, id }
+}
+
 test('a forged seq of Number.MAX_SAFE_INTEGER is refused and counted, and the context it names is not silenced', async ({ context }) => {
   const name = uniqueName('hostile')
   const [sender, early, late, attacker] = await tabs(context, 4)
@@ -170,13 +181,7 @@ test('an event over maxEventBytes and envelopes over 10,000 events are dropped w
 
 test('a forged "bye" followed by a replay of sniffed messages delivers nothing twice', async ({ context }) => {
   const name = uniqueName('hostile')
-  const [sender, receiver, attacker] = await tabs(context, 3)
-  await startAttacker(attacker!.page, name)
-  const id = await startLab(sender!.page, name)
-  await startLab(receiver!.page, name)
-
-  await burst(sender!.page, 5)
-  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  const { sender, receiver, attacker, id } = await afterFiveEvents(context, name)
   const replayed = await attacker!.page.evaluate((from) => {
     const { attacker: a } = window
     a.post({ v: 1, type: 'bye', from })
@@ -193,13 +198,7 @@ test('a forged "bye" followed by a replay of sniffed messages delivers nothing t
 
 test('1,100 fake origins flooding in evict no live context, so a replay of its sniffed messages delivers nothing twice', async ({ context }) => {
   const name = uniqueName('hostile')
-  const [sender, receiver, attacker] = await tabs(context, 3)
-  await startAttacker(attacker!.page, name)
-  const id = await startLab(sender!.page, name)
-  await startLab(receiver!.page, name)
-
-  await burst(sender!.page, 5)
-  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  const { sender, receiver, attacker, id } = await afterFiveEvents(context, name)
   await attacker!.page.evaluate((from) => {
     const { attacker: a } = window
     a.post(...Array.from({ length: 1_100 }, (_, i) => a.forgedEvent(`flood${i.toString(36)}`, 1, '/flood')))

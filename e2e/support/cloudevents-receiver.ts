@@ -138,3 +138,8 @@ export function useReceiver(): () => Receiver {
   test.beforeEach(() => receiver!.reset())
   return () => receiver!
 }
+
+/** The line Chromium logs for each answer a test has the receiver refuse on purpose (503, 400). */
+export function isRefusedAnswerLog(text: string): boolean {
+  return /^Failed to load resource: the server responded with a status of (503|400)\b/.test(text)
+}
