@@ -1,5 +1,4 @@
-import { currentContextKind } from '../src/core/context'
-import type { BusPlugin, PeerKind, PluginHost, SubscriptionInfo } from '../src/core/plugin'
+import { currentContextKind, type BusPlugin, type PeerKind, type PluginHost, type SubscriptionInfo } from '../src/core/index'
 
 /** Subscriptions of one pattern and kind filter in one context. */
 export interface SubscriptionGroup {

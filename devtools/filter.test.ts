@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileFilter, EMPTY_FILTER, filterFromQuery, filterToQuery } from './filter'
-import type { BusEvent } from '../src/core/event'
+import type { BusEvent } from '../src/core/index'
 
 const event = (system: string, kind: string, path: string, data: unknown, origin = 'o1'): BusEvent => ({ id: `${origin}-1`, system, kind, path, data, time: 0, origin, seq: 1 })
 

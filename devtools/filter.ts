@@ -1,6 +1,4 @@
-import { BusError } from '../src/core/errors'
-import { compilePattern } from '../src/core/pattern'
-import type { BusEvent } from '../src/core/event'
+import { BusError, compilePattern, type BusEvent } from '../src/core/index'
 import { dataJson } from './records'
 
 /** What the filter bar holds; an empty field does not filter. */

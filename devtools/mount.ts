@@ -1,4 +1,4 @@
-import type { EventMap } from '../src/core/event'
+import type { EventMap } from '../src/core/index'
 import { checkDevtoolsOptions, noDocument, type CheckedOptions, type DevtoolsOptions, type MountedDevtools } from './options'
 import { Recorder } from './recorder'
 import type { PanelSettings } from './ui/panel'

@@ -1,6 +1,4 @@
-import { BusError, busError } from '../src/core/errors'
-import type { Bus } from '../src/core/bus-api'
-import type { EventMap } from '../src/core/event'
+import { BusError, busError, type Bus, type EventMap } from '../src/core/index'
 // Only the type: an app without destinations loads none of their code for the panel's sake.
 import type { Destinations } from '../src/destinations/types'
 

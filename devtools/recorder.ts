@@ -1,6 +1,4 @@
-import type { BusError } from '../src/core/errors'
-import type { BusEvent } from '../src/core/event'
-import type { BusPlugin, PluginHost, SubscriptionInfo } from '../src/core/plugin'
+import type { BusError, BusEvent, BusPlugin, PluginHost, SubscriptionInfo } from '../src/core/index'
 import { answerDevtools } from './agent'
 import type { DevtoolsErrorRecord, RecordSource } from './records'
 import { EventRing } from './ring'

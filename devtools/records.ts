@@ -1,5 +1,4 @@
-import type { Arrival } from '../src/core/plugin'
-import type { BusEvent } from '../src/core/event'
+import type { Arrival, BusEvent } from '../src/core/index'
 import { jsonText, textOf } from './format'
 
 /**

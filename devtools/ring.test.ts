@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BusEvent } from '../src/core/event'
-import type { Provenance } from '../src/core/plugin'
-import { createBus } from '../src/core/bus'
+import { createBus, type BusEvent, type Provenance } from '../src/core/index'
 import { dataJson, type RecordSource } from './records'
 import { Recorder } from './recorder'
 import { checkDevtoolsOptions, DEFAULT_MAX_BYTES } from './options'

@@ -1,4 +1,4 @@
-import type { BusEvent } from '../src/core/event'
+import type { BusEvent } from '../src/core/index'
 import type { DevtoolsRecord, RecordSource } from './records'
 import { estimateEventBytes } from './size'
 

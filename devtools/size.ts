@@ -1,4 +1,4 @@
-import type { BusEvent } from '../src/core/event'
+import type { BusEvent } from '../src/core/index'
 
 // Values looked at per estimate, at most: a small event is walked whole, a large one is sampled.
 const MAX_VISITS = 1000

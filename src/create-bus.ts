@@ -1,8 +1,4 @@
-import { createBus as createCoreBus, CORE_OPTIONS, type Bus, type CoreBusOptions } from './core/bus'
-import { busError } from './core/errors'
-import type { AnyEventMap, EventMap } from './core/event'
-import { checkOptions } from './core/options'
-import type { BusPlugin } from './core/plugin'
+import { busError, checkOptions, CORE_OPTIONS, createBus as createCoreBus, type AnyEventMap, type Bus, type BusPlugin, type CoreBusOptions, type EventMap } from './core/index'
 import { replay, type ReplayOptions } from './replay/index'
 import { sync } from './sync/index'
 

@@ -1,28 +1,50 @@
 export { createBus } from './create-bus'
 export type { BusOptions } from './create-bus'
-export type { Bus, BusHandle, BusStats, CoreBusOptions } from './core/bus'
-export { BusError, ERROR_CODES, errorMaker } from './core/errors'
-export type { BusErrorCode, BusErrorInit, BusErrorKind, ErrorCodeTable, KnownErrorCode } from './core/errors'
-export type { AnyEventMap, AnyEventOf, BusEvent, EventMap, EventOf, KindOf, SystemOf } from './core/event'
-export type { Channel, Received } from './core/channel'
-export type { BusSubscription } from './core/subscription'
-export type { Policy, PolicyAction, PolicyRules } from './core/policy'
-export type { HistoryQuery, ReplaySpec, SubscribeOptions } from './core/history-query'
 export type {
+  AnyEventMap,
+  AnyEventOf,
   Arrival,
   AttachedPlugin,
+  Bus,
+  BusErrorCode,
+  BusErrorInit,
+  BusErrorKind,
+  BusEvent,
+  BusHandle,
   BusPlugin,
+  BusStats,
+  BusSubscription,
+  Channel,
+  CoreBusOptions,
+  DataArgs,
+  ErrorCodeTable,
+  EventMap,
+  EventOf,
+  EventsMatching,
+  HistoryQuery,
   HistoryRead,
   HistoryService,
+  KindArg,
+  KindOf,
+  KnownErrorCode,
   Peer,
   PeerKind,
   PluginHooks,
   PluginHost,
+  Policy,
+  PolicyAction,
+  PolicyRules,
   PresenceService,
   Provenance,
+  Received,
+  ReplaySpec,
+  SubscribeOptions,
   SubscriptionInfo,
-} from './core/plugin'
-export type { SystemRange } from './core/system-range'
+  SystemOf,
+  SystemPatternArg,
+  SystemRange,
+} from './core/index'
+export { BusError, ERROR_CODES, errorMaker } from './core/index'
 export {
   CLOUDEVENTS_BATCH_CONTENT_TYPE,
   CLOUDEVENTS_CONTENT_TYPE,

@@ -1,9 +1,8 @@
-import { createBus } from '../../src/core/bus'
-import { sync } from '../../src/sync/sync'
+import { createBus } from '../../src/core/index'
+import { sync } from '../../src/sync/index'
+import { HISTORY_DATABASE_PREFIX, LEADER_MARKER, syncChannelName } from '../../src/shared/names'
 
-const REPLAY_DATABASE = 'crossbus-replay:'
-const CHANNEL = 'crossbus:'
-const LEADER = ':leader:'
+const CHANNEL = syncChannelName('')
 
 /**
  * Bus names the origin shows signs of, without asking the app: the IndexedDB databases of replay
@@ -15,8 +14,8 @@ export async function busNamesInOrigin(): Promise<{ names: string[]; withHistory
   const withHistory = new Set<string>()
   try {
     for (const database of (await indexedDB.databases?.()) ?? []) {
-      if (database.name?.startsWith(REPLAY_DATABASE)) {
-        const name = database.name.slice(REPLAY_DATABASE.length)
+      if (database.name?.startsWith(HISTORY_DATABASE_PREFIX)) {
+        const name = database.name.slice(HISTORY_DATABASE_PREFIX.length)
         names.add(name)
         withHistory.add(name)
       }
@@ -29,7 +28,7 @@ export async function busNamesInOrigin(): Promise<{ names: string[]; withHistory
     for (const lock of [...(locks?.held ?? []), ...(locks?.pending ?? [])]) {
       const lockName = lock.name ?? ''
       const at = lockName.indexOf(CHANNEL)
-      const end = lockName.lastIndexOf(LEADER)
+      const end = lockName.lastIndexOf(LEADER_MARKER)
       if (at >= 0 && end > at) names.add(lockName.slice(at + CHANNEL.length, end))
     }
   } catch {

@@ -1,7 +1,8 @@
-import type { Peer, SubscriptionInfo } from '../../src/core/plugin'
+import type { Peer, SubscriptionInfo } from '../../src/core/index'
 import { groupSubscriptions, type ContextReport, type SubscriptionGroup } from '../agent'
 import type { DevtoolsErrorRecord } from '../records'
 import { clockTime, h, replaceChildren } from './dom'
+import { leaderLockName } from '../../src/shared/names'
 
 export interface ContextsModel {
   readonly peers: readonly Peer[]
@@ -62,7 +63,7 @@ export async function ledJobs(name: string): Promise<string[]> {
     const snapshot = await locks.query()
     // broadcast-channel names its election lock `pubkey-bc||<method>||<channel>`, and sync's
     // election channel is `crossbus:<bus>:leader:<job>`.
-    const marker = `crossbus:${name}:leader:`
+    const marker = leaderLockName(name, '')
     const jobs = new Set<string>()
     for (const lock of snapshot.held ?? []) {
       const at = lock.name?.indexOf(marker) ?? -1

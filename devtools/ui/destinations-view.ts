@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs'
-import { BusError } from '../../src/core/errors'
+import { BusError } from '../../src/core/index'
 import type { DeadLetter, DestinationConfig, Destinations, DestinationStatus } from '../../src/destinations/types'
 import { button, clockTime, h, replaceChildren } from './dom'
 

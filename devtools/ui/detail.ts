@@ -1,5 +1,4 @@
-import { BusError } from '../../src/core/errors'
-import type { BusEvent } from '../../src/core/event'
+import { BusError, type BusEvent } from '../../src/core/index'
 import { toCloudEvent } from '../../src/cloudevents/event'
 import { dateAt, jsonText, problemOf, textOf } from '../format'
 import { dataJson, type DevtoolsRecord } from '../records'

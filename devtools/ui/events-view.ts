@@ -1,6 +1,5 @@
 import { fromCloudEventBatch, toCloudEventBatch } from '../../src/cloudevents/batch'
-import { BusError } from '../../src/core/errors'
-import type { Bus } from '../../src/core/bus-api'
+import { BusError, type Bus } from '../../src/core/index'
 import { compileFilter, type CompiledFilter, type FilterState } from '../filter'
 import { problemOf } from '../format'
 import { dataJson } from '../records'

@@ -1,5 +1,5 @@
 import { EXTERNAL_ORIGIN } from '../../src/cloudevents/event'
-import type { Peer, PeerKind } from '../../src/core/plugin'
+import type { Peer, PeerKind } from '../../src/core/index'
 
 const KIND_NAMES: Record<PeerKind, string> = {
   window: 'tab',

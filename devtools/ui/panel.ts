@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs'
-import type { Peer } from '../../src/core/plugin'
+import type { Peer } from '../../src/core/index'
 import { askContexts, type ContextReport } from '../agent'
 import { EMPTY_FILTER, type FilterState } from '../filter'
 import type { CheckedOptions } from '../options'

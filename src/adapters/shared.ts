@@ -1,11 +1,7 @@
 // What crossbus/react and crossbus/vue have in common: the options their providers, hooks and
 // composables take, the list of latest events both keep, and the error for a missing provider.
 // Each adapter adds only what its framework needs (an external store for React, refs for Vue).
-import { busError, type BusError } from '../core/errors'
-import type { BusHandle } from '../core/bus'
-import type { BusEvent, EventMap, EventOf, SystemOf } from '../core/event'
-import type { ReplaySpec } from '../core/history-query'
-import type { Policy } from '../core/policy'
+import { busError, type BusError, type BusEvent, type BusHandle, type EventMap, type EventOf, type Policy, type ReplaySpec, type SystemOf } from '../core/index'
 
 /** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
 export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never

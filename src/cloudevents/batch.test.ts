@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { CloudEvent } from 'cloudevents'
-import { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
+import { BusError, type BusEvent } from '../core/index'
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE, fromCloudEventBatch, toCloudEventBatch } from './batch'
 
 const events: BusEvent[] = [

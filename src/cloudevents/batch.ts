@@ -1,6 +1,4 @@
-import { BusError, busError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import { describe } from '../core/validate'
+import { BusError, busError, describeValue, type BusEvent } from '../core/index'
 import { fromCloudEvent, toCloudEvent, type CloudEventJson } from './event'
 
 /** Media type of a JSON array of CloudEvents in the JSON batch format. */
@@ -31,7 +29,7 @@ export function toCloudEventBatch<Data>(events: readonly BusEvent<Data>[]): Clou
  */
 export function fromCloudEventBatch(json: unknown): BusEvent[] {
   if (!Array.isArray(json)) {
-    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvents batch: expected a JSON array, got ${describe(json)}.`)
+    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvents batch: expected a JSON array, got ${describeValue(json)}.`)
   }
   // Array.from, unlike map, visits holes of a sparse array, so they are refused rather than skipped.
   return Array.from(json, (item: unknown, index) => atIndex(index, () => fromCloudEvent(item)))

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { CloudEvent, ValidationError } from 'cloudevents'
-import { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
+import { BusError, type BusEvent } from '../core/index'
 import { CLOUDEVENTS_CONTENT_TYPE, EXTERNAL_ORIGIN, fromCloudEvent, toCloudEvent } from './event'
 
 const TIME = Date.UTC(2024, 4, 1, 12, 0, 0, 123)

@@ -1,6 +1,4 @@
-import { busError, type BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import { describe } from '../core/validate'
+import { busError, describeValue, type BusError, type BusEvent } from '../core/index'
 import { decodeSource, encodeSource } from './source'
 import { formatRfc3339, parseRfc3339 } from './time'
 
@@ -124,7 +122,7 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
 export function fromCloudEvent(json: unknown): BusEvent {
   if (!isRecord(json)) {
     const hint = typeof json === 'string' ? ' (parse JSON text with JSON.parse first)' : ''
-    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvent: expected a JSON object, got ${describe(json)}${hint}.`)
+    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvent: expected a JSON object, got ${describeValue(json)}${hint}.`)
   }
   const idValue = attribute(json, 'id')
   const fail = (detail: string): BusError => {
@@ -134,14 +132,14 @@ export function fromCloudEvent(json: unknown): BusEvent {
   const text = (name: string, why = ''): string => {
     const value = attribute(json, name)
     if (value === undefined) throw fail(`${name} is missing${why}`)
-    if (typeof value !== 'string') throw fail(`${name} must be a string, got ${describe(value)}`)
+    if (typeof value !== 'string') throw fail(`${name} must be a string, got ${describeValue(value)}`)
     if (value === '') throw fail(`${name} is empty${why}`)
     return value
   }
 
   const specversion = attribute(json, 'specversion')
   if (specversion !== '1.0') {
-    const got = typeof specversion === 'string' ? quote(specversion) : describe(specversion)
+    const got = typeof specversion === 'string' ? quote(specversion) : describeValue(specversion)
     throw fail(`specversion must be "1.0", got ${got}`)
   }
   const id = text('id')
@@ -171,7 +169,7 @@ type Fail = (detail: string) => BusError
 function readTime(json: Readonly<Record<string, unknown>>, fail: Fail): number {
   const value = attribute(json, 'time')
   if (value === undefined) return Date.now()
-  if (typeof value !== 'string') throw fail(`time must be an RFC 3339 string, got ${describe(value)}`)
+  if (typeof value !== 'string') throw fail(`time must be an RFC 3339 string, got ${describeValue(value)}`)
   const time = parseRfc3339(value)
   if (time === undefined) throw fail(`time ${quote(value)} is not an RFC 3339 timestamp such as "2024-05-01T12:00:00.000Z"`)
   return time
@@ -182,12 +180,12 @@ function readOriginAndSeq(json: Readonly<Record<string, unknown>>, fail: Fail): 
   const seq = attribute(json, 'crossbusseq')
   if (origin === undefined && seq === undefined) return { origin: EXTERNAL_ORIGIN, seq: 0 }
   if (origin === undefined) throw fail('crossbusorigin is missing while crossbusseq is set; crossbus events carry both')
-  if (typeof origin !== 'string') throw fail(`crossbusorigin must be a string, got ${describe(origin)}`)
+  if (typeof origin !== 'string') throw fail(`crossbusorigin must be a string, got ${describeValue(origin)}`)
   if (seq === undefined) throw fail('crossbusseq is missing while crossbusorigin is set; crossbus events carry both')
   // HTTP binary mode and some SDKs turn every extension into a string, so a decimal string counts.
   const number = typeof seq === 'string' && DECIMAL.test(seq) ? Number(seq) : seq
   if (!isSeq(number)) {
-    const got = typeof seq === 'number' || typeof seq === 'string' ? quote(String(seq)) : describe(seq)
+    const got = typeof seq === 'number' || typeof seq === 'string' ? quote(String(seq)) : describeValue(seq)
     throw fail(`crossbusseq must be a non-negative integer, got ${got}`)
   }
   return { origin, seq: number }

@@ -263,6 +263,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
         report(error)
       },
       leads,
+      observeTime,
       subscriptions: () => [...open].map((subscription) => subscription.info),
     }
   }

@@ -1,13 +1,13 @@
 import { busError } from './errors'
 import type { BusEvent } from './event'
-import { checkKind, checkPath, checkSystem, describe, isEventTime, MAX_IDENTITY_LENGTH } from './validate'
+import { checkKind, checkPath, checkSystem, describeValue, isEventTime, MAX_IDENTITY_LENGTH } from './validate'
 
 /**
  * Checks an event a bridge injects and copies it into a fresh object of exactly the event's
  * fields: it keeps its identity, but nothing else the bridge's object carried.
  */
 export function checkInjected(event: unknown): BusEvent {
-  if (typeof event !== 'object' || event === null) throw refused(`expected an event object, got ${describe(event)}`)
+  if (typeof event !== 'object' || event === null) throw refused(`expected an event object, got ${describeValue(event)}`)
   const { id, system, kind, path, data, time, origin, seq } = event as Record<keyof BusEvent, unknown>
   if (typeof id !== 'string' || id === '' || id.length > MAX_IDENTITY_LENGTH) throw refused(`its id must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
   checkSystem(system)

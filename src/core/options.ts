@@ -1,5 +1,5 @@
 import { busError } from './errors'
-import { describe } from './validate'
+import { describeValue } from './validate'
 
 /**
  * Refuses an options object with names the function does not know: a misspelt option (`crosstab`,
@@ -7,7 +7,7 @@ import { describe } from './validate'
  */
 export function checkOptions(options: unknown, known: readonly string[], where: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw busError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}.`)
+    throw busError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describeValue(options)}.`)
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {

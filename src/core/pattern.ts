@@ -1,5 +1,5 @@
 import { busError, type BusError } from './errors'
-import { describe, GLOB_CHARS, hasEmptySegment } from './validate'
+import { describeValue, GLOB_CHARS, hasEmptySegment } from './validate'
 
 /**
  * A compiled system pattern or kind filter. Patterns are globs over `.`-separated segments:
@@ -23,7 +23,7 @@ type Segment = '**' | '*' | string | RegExp
 /** Compiles a pattern once; throws `INVALID` for empty or malformed patterns. */
 export function compilePattern(source: unknown, what = 'pattern'): Pattern {
   if (typeof source !== 'string') {
-    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(source)}.`)
+    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describeValue(source)}.`)
   }
   if (source === '') throw busError('EMPTY_PATTERN', `The ${what} is empty: use a name such as "orders" or a glob such as "orders.*".`)
   const malformed = (why: string) => busError('MALFORMED_PATTERN', `The ${what} "${source}" is malformed: ${why}.`)

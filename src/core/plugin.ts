@@ -135,6 +135,12 @@ export interface PluginHost {
   leads(job: string): Observable<boolean>
   /** The subscriptions open now. */
   subscriptions(): readonly SubscriptionInfo[]
+  /**
+   * Tells the bus's clock of an event time of this origin it can trust (the newest event in its
+   * stored history, say): events sent afterwards are stamped no earlier, so a clock set back
+   * cannot make a later event replay first. Times more than a day ahead are ignored.
+   */
+  observeTime(time: number): void
 }
 
 /** The stored events a reader wants; see {@link HistoryService}. */

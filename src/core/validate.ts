@@ -11,7 +11,7 @@ export const GLOB_CHARS = /[*?[\]{}()!]/
 function checkName(value: unknown, what: 'system' | 'kind'): asserts value is string {
   const upper = what.toUpperCase() as 'SYSTEM' | 'KIND'
   if (typeof value !== 'string') {
-    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describe(value)}.`)
+    throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describeValue(value)}.`)
   }
   if (value === '') throw busError(`EMPTY_${upper}`, `The ${what} is empty: give the ${what} a name, e.g. ${what === 'system' ? '"orders"' : '"order.created"'}.`)
   if (value.includes('/') || GLOB_CHARS.test(value) || hasEmptySegment(value)) {
@@ -32,7 +32,7 @@ export function checkKind(value: unknown): asserts value is string {
 
 export function checkPath(value: unknown): asserts value is string {
   if (typeof value !== 'string') {
-    throw busError('INVALID_ARGUMENT', `The path must be a string, got ${describe(value)}.`)
+    throw busError('INVALID_ARGUMENT', `The path must be a string, got ${describeValue(value)}.`)
   }
   if (value === '') throw busError('EMPTY_PATH', 'The path is empty: name the resource the event is about, e.g. "/orders/123".')
 }
@@ -41,10 +41,17 @@ export function hasEmptySegment(name: string): boolean {
   return name.startsWith('.') || name.endsWith('.') || name.includes('..')
 }
 
-export function describe(value: unknown): string {
+/** What a value is, for messages about a wrong argument: `null`, `an array`, or its `typeof`. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   return typeof value
+}
+
+/** What went wrong, for messages about a failure: an error's name and message, or the thrown value. */
+export function describeError(cause: unknown): string {
+  if (cause instanceof Error) return cause.message === '' ? cause.name : `${cause.name}: ${cause.message}`
+  return String(cause)
 }
 
 // Years 0000 to 9999 in epoch milliseconds: what RFC 3339 (and so a CloudEvent's `time`) can say.

@@ -1,6 +1,6 @@
 import { HTTP } from 'cloudevents'
 import { describe, expect, it } from 'vitest'
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import { encodeRequest, percentEncodeHeader } from './binding'
 
 const event: BusEvent = {

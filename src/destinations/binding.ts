@@ -1,6 +1,6 @@
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEventBatch } from '../cloudevents/batch'
 import { CLOUDEVENTS_CONTENT_TYPE, toCloudEvent } from '../cloudevents/event'
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import type { DeliveryMode } from './types'
 
 /** The parts of one HTTP request that carry CloudEvents: what `fetch` sends besides method and URL. */

@@ -1,6 +1,4 @@
-import type { BusEvent } from '../core/event'
-import type { PluginHost } from '../core/plugin'
-import { describe } from '../core/validate'
+import { describeError, type BusEvent, type PluginHost } from '../core/index'
 import { destinationError } from './errors'
 import type { Registry } from './registry'
 import type { OutboxEntry } from './store'
@@ -63,7 +61,7 @@ export function createCapture(host: PluginHost, registry: Registry, connection: 
         host.report(
           destinationError(
             'OUTBOX_UNAVAILABLE',
-            `${entries.length} events could not be written to the outbox of the bus "${host.name}" (${describe(cause)}); those not delivered already will not be forwarded.`,
+            `${entries.length} events could not be written to the outbox of the bus "${host.name}" (${describeError(cause)}); those not delivered already will not be forwarded.`,
             cause,
           ),
         ),

@@ -1,7 +1,4 @@
-import { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import { compilePattern } from '../core/pattern'
-import { describe } from '../core/validate'
+import { BusError, compilePattern, describeValue, type BusEvent } from '../core/index'
 import { destinationError } from './errors'
 import type { DestinationConfig, DestinationPatch, DestinationProvider } from './types'
 
@@ -38,11 +35,11 @@ export interface Destination {
  */
 export function checkDestination(config: unknown, providers: ReadonlyMap<string, DestinationProvider>): Destination {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw destinationError('INVALID_DESTINATION', `A destination is an object such as { id: 'audit', type: 'http', url: '/events' }, got ${describe(config)}.`)
+    throw destinationError('INVALID_DESTINATION', `A destination is an object such as { id: 'audit', type: 'http', url: '/events' }, got ${describeValue(config)}.`)
   }
   const given = config as Record<string, unknown>
   const id = given['id']
-  if (typeof id !== 'string' || id === '') throw destinationError('INVALID_DESTINATION', `A destination needs a non-empty string id, got ${describe(id)}.`)
+  if (typeof id !== 'string' || id === '') throw destinationError('INVALID_DESTINATION', `A destination needs a non-empty string id, got ${describeValue(id)}.`)
   const fail = (detail: string, cause?: unknown) => destinationError('INVALID_DESTINATION', `Destination "${id}": ${detail}.`, cause)
   for (const key of Object.keys(given)) {
     if (!(KEYS as readonly string[]).includes(key)) throw fail(`unknown field "${key}"; the fields are ${KEYS.join(', ')}`)
@@ -50,14 +47,14 @@ export function checkDestination(config: unknown, providers: ReadonlyMap<string,
   const type = given['type']
   const provider = typeof type === 'string' ? providers.get(type) : undefined
   if (!provider) {
-    throw fail(`unknown type ${typeof type === 'string' ? JSON.stringify(type) : describe(type)}; the types in this context are ${[...providers.keys()].map((name) => `"${name}"`).join(', ')} (add others with destinations(bus, { providers }))`)
+    throw fail(`unknown type ${typeof type === 'string' ? JSON.stringify(type) : describeValue(type)}; the types in this context are ${[...providers.keys()].map((name) => `"${name}"`).join(', ')} (add others with destinations(bus, { providers }))`)
   }
   const mode = given['mode'] ?? 'structured'
-  if (!(MODES as readonly unknown[]).includes(mode)) throw fail(`mode must be "structured", "binary" or "batch", got ${describe(mode)}`)
+  if (!(MODES as readonly unknown[]).includes(mode)) throw fail(`mode must be "structured", "binary" or "batch", got ${describeValue(mode)}`)
   const headers = given['headers']
   if (headers !== undefined && !isStringRecord(headers)) throw fail('headers must be an object of string values')
   if (given['getHeaders'] !== undefined && typeof given['getHeaders'] !== 'function') throw fail('getHeaders must be a function')
-  if (given['url'] !== undefined && typeof given['url'] !== 'string') throw fail(`url must be a string, got ${describe(given['url'])}`)
+  if (given['url'] !== undefined && typeof given['url'] !== 'string') throw fail(`url must be a string, got ${describeValue(given['url'])}`)
   const options = given['options']
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw fail('options must be an object')
 
@@ -76,7 +73,7 @@ export function checkDestination(config: unknown, providers: ReadonlyMap<string,
 /** `current` with `patch` applied; `id` and `type` cannot change. */
 export function patched(current: DestinationConfig, patch: DestinationPatch): DestinationConfig {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": a patch is an object of the fields to change, got ${describe(patch)}.`)
+    throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": a patch is an object of the fields to change, got ${describeValue(patch)}.`)
   }
   for (const key of ['id', 'type']) {
     if (Object.hasOwn(patch, key) && (patch as Record<string, unknown>)[key] !== (current as unknown as Record<string, unknown>)[key]) {
@@ -101,9 +98,9 @@ function checkBatch(batch: unknown, batchMode: boolean, fail: (detail: string) =
   const extra = Object.keys(unknown)[0]
   if (extra !== undefined) throw fail(`unknown batch field "${extra}"; the fields are maxEvents, maxDelayMs`)
   if (!Number.isInteger(maxEvents) || (maxEvents as number) < 1 || (maxEvents as number) > MAX_BATCH_EVENTS) {
-    throw fail(`batch.maxEvents must be an integer from 1 to ${MAX_BATCH_EVENTS}, got ${describe(maxEvents)}`)
+    throw fail(`batch.maxEvents must be an integer from 1 to ${MAX_BATCH_EVENTS}, got ${describeValue(maxEvents)}`)
   }
-  if (typeof maxDelayMs !== 'number' || !(maxDelayMs >= 0) || !Number.isFinite(maxDelayMs)) throw fail(`batch.maxDelayMs must be a finite number >= 0, got ${describe(maxDelayMs)}`)
+  if (typeof maxDelayMs !== 'number' || !(maxDelayMs >= 0) || !Number.isFinite(maxDelayMs)) throw fail(`batch.maxDelayMs must be a finite number >= 0, got ${describeValue(maxDelayMs)}`)
   return batchMode ? { perRequest: maxEvents as number, maxDelayMs } : { perRequest: 1, maxDelayMs: 0 }
 }
 

@@ -1,4 +1,4 @@
-import type { BusError } from '../core/errors'
+import type { BusError } from '../core/index'
 import type { Destination } from './config'
 import { destinationError } from './errors'
 import { OutboxSweeper } from './outbox-sweeper'

@@ -1,5 +1,4 @@
-import type { BusError } from '../core/errors'
-import type { PluginHost } from '../core/plugin'
+import type { BusError, PluginHost } from '../core/index'
 import { Courier } from './courier'
 import type { Registry } from './registry'
 import type { Settings } from './settings'

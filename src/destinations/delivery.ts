@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs'
-import { describe } from '../core/validate'
+import { describeError } from '../core/index'
 import type { Couriers, CouriersDeps } from './couriers'
 import { destinationError } from './errors'
 import type { OutboxEntry } from './store'
@@ -56,7 +56,7 @@ export function createDelivery(deps: CouriersDeps): Delivery {
       couriers = new Couriers(deps)
       couriers.lead(leading)
     } catch (cause) {
-      host.report(destinationError('DELIVERY_FAILED', `This context leads delivery for the bus "${host.name}" but could not load the delivery code (${describe(cause)}).`, cause))
+      host.report(destinationError('DELIVERY_FAILED', `This context leads delivery for the bus "${host.name}" but could not load the delivery code (${describeError(cause)}).`, cause))
     }
   }
 

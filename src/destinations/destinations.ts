@@ -1,8 +1,4 @@
-import { currentContextKind } from '../core/context'
-import { checkOptions } from '../core/options'
-import type { AttachedPlugin, BusPlugin, PluginHooks, PluginHost } from '../core/plugin'
-import { busError } from '../core/errors'
-import { describe } from '../core/validate'
+import { busError, checkOptions, currentContextKind, describeError, type AttachedPlugin, type BusPlugin, type PluginHooks, type PluginHost } from '../core/index'
 import { createCapture } from './capture'
 import { createDelivery } from './delivery'
 import { destinationError } from './errors'
@@ -92,7 +88,7 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
     if (!closed) delivery.start()
   })
   // `ready` is for callers; a failure here is reported, never left unhandled.
-  ready.catch((cause: unknown) => host.report(destinationError('OUTBOX_UNAVAILABLE', `Destinations of the bus "${host.name}" could not start: ${describe(cause)}.`, cause)))
+  ready.catch((cause: unknown) => host.report(destinationError('OUTBOX_UNAVAILABLE', `Destinations of the bus "${host.name}" could not start: ${describeError(cause)}.`, cause)))
 
   function receive(message: ShareMessage): void {
     if (closed) return

@@ -1,4 +1,4 @@
-import { errorMaker, type ErrorCodeTable } from '../core/errors'
+import { errorMaker, type ErrorCodeTable } from '../core/index'
 
 /**
  * The conditions the destinations plugin reports, with their kind and whether retrying helps. Codes

@@ -1,7 +1,5 @@
 import type { Observable } from 'rxjs'
-import { BusError } from '../core/errors'
-import type { PluginHost } from '../core/plugin'
-import { describe } from '../core/validate'
+import { BusError, describeError, type PluginHost } from '../core/index'
 import { checkDestination, patched, storable, type StoredDestination } from './config'
 import { destinationError } from './errors'
 import type { Registry } from './registry'
@@ -62,7 +60,7 @@ export function createHandle(deps: HandleDeps): Destinations {
         await connection.store.putDestination({ config: storable(checked.config), needsHeaders: checked.needsHeaders, addedAt: Date.now() }, 'add')
       } catch (cause) {
         if (nameOf(cause) === 'ConstraintError') throw exists()
-        if (nameOf(cause) === 'DataCloneError') throw destinationError('INVALID_DESTINATION', `Destination "${id}": its configuration is not structured-clonable, so it cannot be stored (${describe(cause)}).`, cause)
+        if (nameOf(cause) === 'DataCloneError') throw destinationError('INVALID_DESTINATION', `Destination "${id}": its configuration is not structured-clonable, so it cannot be stored (${describeError(cause)}).`, cause)
         throw cause
       }
       if (checked.config.getHeaders) getHeaders.set(id, grant!)

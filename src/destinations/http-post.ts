@@ -1,5 +1,4 @@
-import { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
+import { BusError, type BusEvent } from '../core/index'
 import { encodeRequest, modeOf, type EncodedRequest } from './binding'
 import { destinationError } from './errors'
 import { baseUrl } from './http'

@@ -1,7 +1,8 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import { requested, transactionDone } from '../indexeddb/requests'
 import type { StoredDestination } from './config'
 import type { DestinationStore, OutboxCursor, OutboxEntry, OutboxRead, StoredDeadLetter, StoredError } from './store'
+import { outboxDatabaseName } from '../shared/names'
 
 const DESTINATIONS = 'destinations'
 /** Schema 1's outbox, one record per entry: migrated to chunks, then deleted. */
@@ -21,7 +22,7 @@ const CHUNK_ENTRIES = 64
 
 /** One database per bus name, shared by every context of the origin. */
 export function databaseName(busName: string): string {
-  return `crossbus-destinations:${busName}`
+  return outboxDatabaseName(busName)
 }
 
 interface DeadRecord extends StoredDeadLetter {

@@ -1,4 +1,4 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import type { StoredDestination } from './config'
 import { compareKeys, type DestinationStore, type OutboxCursor, type OutboxEntry, type OutboxRead, type StoredDeadLetter, type StoredError } from './store'
 

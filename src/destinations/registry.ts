@@ -1,5 +1,4 @@
-import { BusError } from '../core/errors'
-import type { PluginHost } from '../core/plugin'
+import { BusError, type PluginHost } from '../core/index'
 import { checkDestination, type Destination, type StoredDestination } from './config'
 import { destinationError } from './errors'
 import type { Settings } from './settings'

@@ -1,5 +1,4 @@
-import { currentContextKind } from '../core/context'
-import { describe } from '../core/validate'
+import { currentContextKind, describeValue } from '../core/index'
 import { destinationError } from './errors'
 import { httpProvider } from './http'
 import { MAX_TIMER_MS, type RetryPolicy } from './retry'
@@ -27,7 +26,7 @@ export function checkSettings(options: DestinationsOptions): Settings {
   const providers = new Map<string, DestinationProvider>([[httpProvider.type, httpProvider]])
   for (const provider of options.providers ?? []) {
     if (typeof provider?.type !== 'string' || provider.type === '' || typeof provider.deliver !== 'function') {
-      throw invalid(`a provider is an object with a non-empty type and a deliver(events, request) function, got ${describe(provider)}`)
+      throw invalid(`a provider is an object with a non-empty type and a deliver(events, request) function, got ${describeValue(provider)}`)
     }
     providers.set(provider.type, provider)
   }
@@ -38,23 +37,23 @@ export function checkSettings(options: DestinationsOptions): Settings {
       getHeaders.set(id, { getHeaders: given, origin: pageOrigin() })
       continue
     }
-    if (typeof given !== 'object' || given === null) throw invalid(`getHeaders.${id} must be a function or { origin, headers }, got ${describe(given)}`)
+    if (typeof given !== 'object' || given === null) throw invalid(`getHeaders.${id} must be a function or { origin, headers }, got ${describeValue(given)}`)
     const { origin, headers } = given as { origin?: unknown; headers?: unknown }
-    if (typeof headers !== 'function') throw invalid(`getHeaders.${id}.headers must be a function, got ${describe(headers)}`)
+    if (typeof headers !== 'function') throw invalid(`getHeaders.${id}.headers must be a function, got ${describeValue(headers)}`)
     const checked = checkOrigin(origin)
-    if (checked === undefined) throw invalid(`getHeaders.${id}.origin must be an origin such as "https://ingest.example" (scheme, host and port, no path), got ${typeof origin === 'string' ? JSON.stringify(origin) : describe(origin)}`)
+    if (checked === undefined) throw invalid(`getHeaders.${id}.origin must be an origin such as "https://ingest.example" (scheme, host and port, no path), got ${typeof origin === 'string' ? JSON.stringify(origin) : describeValue(origin)}`)
     getHeaders.set(id, { getHeaders: headers as HeaderGrant['getHeaders'], origin: checked })
   }
   const allowedUrls = compileAllowedUrls(options.allowedUrls, invalid)
   const maxOutbox = options.maxOutboxEvents ?? DEFAULT_MAX_OUTBOX
-  if (!Number.isInteger(maxOutbox) || maxOutbox < 1) throw invalid(`maxOutboxEvents must be a positive integer, got ${describe(maxOutbox)}`)
+  if (!Number.isInteger(maxOutbox) || maxOutbox < 1) throw invalid(`maxOutboxEvents must be a positive integer, got ${describeValue(maxOutbox)}`)
   const { initialDelayMs = 1_000, maxDelayMs = 60_000, maxAttempts = Infinity } = options.retry ?? {}
   for (const [name, value] of [['initialDelayMs', initialDelayMs], ['maxDelayMs', maxDelayMs]] as const) {
     // Longer than setTimeout can wait: browsers would retry at once, in a loop.
     if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) throw invalid(`retry.${name} must be a positive number of ms up to ${MAX_TIMER_MS}, got ${String(value)}`)
   }
-  if (typeof maxAttempts !== 'number' || !(maxAttempts > 0)) throw invalid(`retry.maxAttempts must be a positive number, got ${describe(maxAttempts)}`)
+  if (typeof maxAttempts !== 'number' || !(maxAttempts > 0)) throw invalid(`retry.maxAttempts must be a positive number, got ${describeValue(maxAttempts)}`)
   const store = options.store ?? (currentContextKind() === undefined && typeof indexedDB === 'undefined' ? 'memory' : 'indexeddb')
-  if (store !== 'indexeddb' && store !== 'memory') throw invalid(`store must be "indexeddb" or "memory", got ${describe(store)}`)
+  if (store !== 'indexeddb' && store !== 'memory') throw invalid(`store must be "indexeddb" or "memory", got ${describeValue(store)}`)
   return { providers, getHeaders, allowedUrls, maxOutbox, retry: { initialDelayMs, maxDelayMs, maxAttempts }, store }
 }

@@ -1,5 +1,6 @@
-import { BusError, type BusErrorKind } from '../core/errors'
+import { BusError, type BusErrorKind } from '../core/index'
 import type { DestinationStatus } from './types'
+import { destinationsChannelName } from '../shared/names'
 
 /** What the contexts of one bus name tell each other about destinations. */
 export type ShareMessage =
@@ -43,7 +44,7 @@ export interface Share {
  * {@link readShareMessage}, never trusted.
  */
 export function shareChannelName(busName: string): string {
-  return `crossbus-destinations:${busName}`
+  return destinationsChannelName(busName)
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PluginHost } from '../core/plugin'
+import type { PluginHost } from '../core/index'
 import { destinationError } from './errors'
 import { MemoryDestinationStore } from './memory-store'
 import type { DestinationStore } from './store'

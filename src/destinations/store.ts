@@ -1,4 +1,4 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import type { StoredDestination } from './config'
 
 /** One event waiting for one destination. */

@@ -1,6 +1,5 @@
 import type { Observable } from 'rxjs'
-import type { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
+import type { BusError, BusEvent } from '../core/index'
 
 /**
  * How events travel to an HTTP destination, per the CloudEvents HTTP binding: one event per

@@ -1,5 +1,4 @@
-import type { BusError } from '../core/errors'
-import { describe } from '../core/validate'
+import { describeValue, type BusError } from '../core/index'
 import { baseUrl } from './http'
 import type { DestinationConfig, GetHeaders } from './types'
 
@@ -33,9 +32,9 @@ export type Clearance = { readonly ok: true; readonly getHeaders: GetHeaders | u
  */
 export function compileAllowedUrls(given: unknown, invalid: (detail: string) => BusError): AllowedUrls | undefined {
   if (given === undefined) return undefined
-  if (!Array.isArray(given)) throw invalid(`allowedUrls must be an array of URLs, such as ["https://ingest.example/events"], got ${describe(given)}`)
+  if (!Array.isArray(given)) throw invalid(`allowedUrls must be an array of URLs, such as ["https://ingest.example/events"], got ${describeValue(given)}`)
   const rules = given.map((entry: unknown, i) => {
-    if (typeof entry !== 'string') throw invalid(`allowedUrls[${i}] must be a URL string, got ${describe(entry)}`)
+    if (typeof entry !== 'string') throw invalid(`allowedUrls[${i}] must be a URL string, got ${describeValue(entry)}`)
     const url = parse(entry)
     if (!url) throw invalid(`allowedUrls[${i}] "${entry}" is not a URL${baseUrl() === undefined ? ' (outside a page, only absolute URLs are)' : ''}`)
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`allowedUrls[${i}] "${entry}" must be http: or https:, not ${url.protocol}`)

@@ -1,8 +1,6 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react'
 import { noBusProvider, scopedHandle, type ProviderOptions } from '../adapters/shared'
-import type { BusHandle } from '../core/bus'
-import type { AnyEventMap, EventMap } from '../core/event'
-import type { Policy } from '../core/policy'
+import type { AnyEventMap, BusHandle, EventMap, Policy } from '../core/index'
 
 // Holds the untyped handle: typing is the hooks' business (see createBusHooks), and one context
 // serves every event map.

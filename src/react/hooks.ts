@@ -1,8 +1,6 @@
 import { useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import { NO_EVENTS, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
-import type { BusHandle } from '../core/bus'
-import type { AnyEventMap, BusEvent, EventMap } from '../core/event'
-import type { EventsMatching, KindArg, SystemPatternArg } from '../core/pattern-types'
+import type { AnyEventMap, BusEvent, BusHandle, EventMap, EventsMatching, KindArg, SystemPatternArg } from '../core/index'
 import { useBus } from './context'
 import { createRecentEvents, replayKey } from './recent-events'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Policy } from '../core/policy'
+import type { Policy } from '../core/index'
 import { policyKey } from './context'
 
 describe('BusProvider policyKey', () => {

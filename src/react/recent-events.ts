@@ -1,8 +1,5 @@
 import { keepLatest, limitOf, type UseEventsOptions } from '../adapters/shared'
-import type { BusHandle } from '../core/bus'
-import type { BusEvent } from '../core/event'
-import type { ReplaySpec } from '../core/history-query'
-import type { BusSubscription } from '../core/subscription'
+import type { BusEvent, BusHandle, BusSubscription, ReplaySpec } from '../core/index'
 
 /** The last events of one subscription, as an external store for `useSyncExternalStore`. */
 export interface RecentEvents {

@@ -3,7 +3,7 @@ import { StrictMode } from 'react'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { createBus } from '../index'
-import { BusError } from '../core/errors'
+import { BusError } from '../core/index'
 import { BusProvider, createBusHooks, useBus, useEvent, useEvents, useLatestEvent, useSend } from './index'
 
 interface ShopEvents {

@@ -1,7 +1,4 @@
-import { busError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import { currentContextKind, lazyImportHint } from '../core/context'
-import type { HistoryRead, PluginHost } from '../core/plugin'
+import { busError, currentContextKind, describeError, lazyImportHint, type BusEvent, type HistoryRead, type PluginHost } from '../core/index'
 import { MemoryReplayStore } from './memory'
 import { retentionOf, type ReplayOptions } from './options'
 import { RecentEvents } from './recent'
@@ -91,7 +88,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     return openIndexedDbStore(host.name, {
       lost: (reason) => fallBack(reason),
       refused: (event, cause) =>
-        host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describe(cause)}). The events around it were stored.`, cause)),
+        host.report(busError('NOT_CLONABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describeError(cause)}). The events around it were stored.`, cause)),
       malformed: (count) =>
         host.report(busError('MALFORMED_RECORD', `Left out ${count} record(s) of the history of the bus "${host.name}" that are no events (written into its database by something other than crossbus).`)),
       deleted: () => {
@@ -133,7 +130,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
         // Age trimming for whatever earlier sessions left.
         if (!closed) void trim()
       },
-      (cause: unknown) => fallBack(`IndexedDB cannot be opened (${describe(cause)})${hinted(lazyImportHint())}`, cause),
+      (cause: unknown) => fallBack(`IndexedDB cannot be opened (${describeError(cause)})${hinted(lazyImportHint())}`, cause),
     )
     // Set after every use queued while opening has run, so queued and new uses keep their order.
     opening.then((ready) => {
@@ -188,7 +185,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     writtenSinceTrim = 0
     return withStore((target) =>
       target.trim(retention, clock.now(), host.origin).catch((cause: unknown) => {
-        fallBack(`trimming history failed (${describe(cause)})`, cause)
+        fallBack(`trimming history failed (${describeError(cause)})`, cause)
       }),
     )
   }
@@ -242,7 +239,7 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
         last: retention.maxEvents,
       }
       const stored = await withStore((target) =>
-        target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describe(cause)})`, cause).read(range)),
+        target.read(range).catch((cause: unknown) => fallBack(`reading history failed (${describeError(cause)})`, cause).read(range)),
       )
       const since = range.since ?? -Infinity
       const matching = recent.mergeInto(stored, (event) => event.time >= since && query.matches(event)).filter(query.matches)
@@ -263,9 +260,5 @@ function hinted(hint: string | undefined): string {
 
 function writeFailure(cause: unknown): string {
   if (cause instanceof DOMException && cause.name === 'QuotaExceededError') return 'the storage quota is exceeded'
-  return `storing events failed (${describe(cause)})`
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+  return `storing events failed (${describeError(cause)})`
 }

@@ -1,10 +1,10 @@
 import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
-import type { BusEvent } from '../core/event'
+import { disjointRanges, type BusEvent, type SystemRange } from '../core/index'
 import { requested, transactionDone } from '../indexeddb/requests'
 import { createRecordCheck } from './stored-record'
-import { disjointRanges, type SystemRange } from '../core/system-range'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
+import { historyDatabaseName } from '../shared/names'
 
 const STORE = 'events'
 const BY_SYSTEM = 'by-system'
@@ -34,7 +34,7 @@ export interface IndexedDbHooks {
 
 /** The database of a bus: one per bus name, shared by every context of the origin. */
 export function databaseName(busName: string): string {
-  return `crossbus-replay:${busName}`
+  return historyDatabaseName(busName)
 }
 
 /**

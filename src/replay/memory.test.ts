@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import { MemoryReplayStore } from './memory'
 import type { StoredRange } from './store'
 

@@ -1,6 +1,4 @@
-import type { BusEvent } from '../core/event'
-import { identityOf } from '../core/identity'
-import { disjointRanges, inSystemRanges } from '../core/system-range'
+import { disjointRanges, identityOf, inSystemRanges, type BusEvent } from '../core/index'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
 

@@ -1,4 +1,4 @@
-import { busError } from '../core/errors'
+import { busError } from '../core/index'
 
 /** `createBus({ replay })`: keep the bus's events as history that late subscribers can replay. */
 export interface ReplayOptions {

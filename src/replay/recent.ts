@@ -1,5 +1,4 @@
-import { identityOf } from '../core/identity'
-import type { BusEvent } from '../core/event'
+import { identityOf, type BusEvent } from '../core/index'
 import { roughSize } from './rough-size'
 import { compareEvents } from './store'
 

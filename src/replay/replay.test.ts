@@ -1,8 +1,7 @@
 import { firstValueFrom, take, toArray } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createBus, type Bus, type BusOptions } from '../index'
-import type { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
+import type { BusError, BusEvent } from '../core/index'
 import { catchError } from '../testing/catch-error'
 
 const buses: Bus[] = []

@@ -1,5 +1,4 @@
-import { checkOptions } from '../core/options'
-import type { BusPlugin } from '../core/plugin'
+import { checkOptions, type BusPlugin } from '../core/index'
 import { createHistory } from './history'
 import { retentionOf, type ReplayOptions } from './options'
 

@@ -1,4 +1,4 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 
 // How many of the latest lags to remember: enough to outlast one slow message.
 const LAGS = 64

@@ -1,5 +1,4 @@
-import type { BusEvent } from '../core/event'
-import type { SystemRange } from '../core/system-range'
+import type { BusEvent, SystemRange } from '../core/index'
 import type { Retention } from './options'
 
 /**

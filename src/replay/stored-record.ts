@@ -1,5 +1,4 @@
-import type { BusEvent } from '../core/event'
-import { checkKind, checkPath, checkSystem, isEventTime } from '../core/validate'
+import { checkKind, checkPath, checkSystem, isEventTime, type BusEvent } from '../core/index'
 
 // Names already found valid, so reading thousands of records of a few systems checks each once.
 const NAMES_LIMIT = 4096

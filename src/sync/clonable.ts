@@ -1,4 +1,4 @@
-import { BusError, busError } from '../core/errors'
+import { BusError, busError } from '../core/index'
 
 /** Default `maxEventBytes`: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024

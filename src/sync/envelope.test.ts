@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BusError } from '../core/errors'
+import { BusError } from '../core/index'
 import { createEnvelopeReader } from './envelope'
 
 const read = createEnvelopeReader()

@@ -1,7 +1,4 @@
-import { BusError, busError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import type { PeerKind } from '../core/plugin'
-import { checkKind, checkPath, checkSystem, isEventTime, MAX_IDENTITY_LENGTH } from '../core/validate'
+import { busError, BusError, checkKind, checkPath, checkSystem, isEventTime, MAX_IDENTITY_LENGTH, type BusEvent, type PeerKind } from '../core/index'
 import { DEFAULT_MAX_EVENT_BYTES, isUnsafeKey, measureClonable } from './clonable'
 import type { FirstPost } from './ordering'
 

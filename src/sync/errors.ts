@@ -1,4 +1,4 @@
-import { errorMaker, type ErrorCodeTable } from '../core/errors'
+import { errorMaker, type ErrorCodeTable } from '../core/index'
 
 /**
  * The conditions the sync plugin reports besides crossbus's own codes, with their kind and whether

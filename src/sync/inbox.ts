@@ -1,5 +1,4 @@
-import { busError } from '../core/errors'
-import type { PluginHost } from '../core/plugin'
+import { busError, type PluginHost } from '../core/index'
 import type { Incoming } from './envelope'
 import { OriginTracker } from './ordering'
 

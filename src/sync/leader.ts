@@ -1,6 +1,5 @@
 import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share } from 'rxjs'
-import { BusError } from '../core/errors'
-import { lazyImportHint } from '../core/context'
+import { BusError, lazyImportHint } from '../core/index'
 
 /** Runs for leadership; returns the abdication. */
 type Elect = (channelName: string, onLeading: (leading: boolean) => void, failed: (cause: unknown) => void) => () => void

@@ -1,4 +1,4 @@
-import type { BusEvent } from '../core/event'
+import type { BusEvent } from '../core/index'
 import { BATCH_BYTES, BATCH_EVENTS, ENVELOPE_VERSION, toInjectedWire, toWire, type Envelope } from './envelope'
 
 interface Entry {

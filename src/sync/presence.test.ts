@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Peer } from '../core/plugin'
+import type { Peer } from '../core/index'
 import { PEERS_MAX, Presence } from './presence'
 import { throttle } from './throttle'
 

@@ -1,5 +1,5 @@
 import { BehaviorSubject, Observable, distinctUntilChanged, share, ReplaySubject, type Subscription } from 'rxjs'
-import type { Peer, PeerKind } from '../core/plugin'
+import type { Peer, PeerKind } from '../core/index'
 import { throttle } from './throttle'
 
 export type { Peer }

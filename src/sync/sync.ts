@@ -1,8 +1,4 @@
-import { BusError, busError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import { checkOptions } from '../core/options'
-import { currentContextKind } from '../core/context'
-import type { BusPlugin, Peer, PluginHooks, PluginHost } from '../core/plugin'
+import { BusError, busError, checkOptions, currentContextKind, type BusEvent, type BusPlugin, type Peer, type PluginHooks, type PluginHost } from '../core/index'
 import { DEFAULT_MAX_EVENT_BYTES } from './clonable'
 import { createEnvelopeReader, ENVELOPE_VERSION, measureEvent, type Envelope, type PeerKind } from './envelope'
 import { syncError } from './errors'
@@ -12,6 +8,7 @@ import { Outbox } from './outbox'
 import { Presence } from './presence'
 import { throttle } from './throttle'
 import { openBrowserTransport, type OpenTransport, type Transport } from './transport'
+import { leaderLockName, syncChannelName } from '../shared/names'
 
 export interface SyncOptions {
   /**
@@ -57,7 +54,7 @@ export function sync(options: SyncOptions = {}): BusPlugin {
 }
 
 function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEnvironment | undefined): PluginHooks {
-  const channelName = `crossbus:${host.name}`
+  const channelName = syncChannelName(host.name)
   const self: Peer = { origin: host.origin, kind: environment?.kind ?? currentContextKind() ?? 'other', since: Date.now(), self: true }
   const readEnvelope = createEnvelopeReader({ maxEventBytes })
   const inbox = new Inbox(host, () => !closed)
@@ -134,7 +131,7 @@ function createSync(host: PluginHost, maxEventBytes: number, environment: SyncEn
   function leadership(job: string): Leadership {
     let leading = jobs.get(job)
     if (!leading) {
-      leading = new Leadership(environment ? `${channelName}:leader:${job}` : undefined, host.report)
+      leading = new Leadership(environment ? leaderLockName(host.name, job) : undefined, host.report)
       jobs.set(job, leading)
     }
     return leading

@@ -1,4 +1,4 @@
-import { BusError } from '../core/errors'
+import { BusError } from '../core/index'
 
 /** Runs `run` and returns the BusError it throws; fails the test if it throws nothing or something else. */
 export function catchError(run: () => unknown): BusError {

@@ -1,7 +1,5 @@
 import { of } from 'rxjs'
-import type { BusError } from '../core/errors'
-import type { BusEvent } from '../core/event'
-import type { PluginHost, Provenance } from '../core/plugin'
+import type { BusError, BusEvent, PluginHost, Provenance } from '../core/index'
 
 /** A `PluginHost` that records what a plugin does with it, for testing one plugin alone. */
 export interface FakeHost extends PluginHost {
@@ -9,6 +7,7 @@ export interface FakeHost extends PluginHost {
   readonly provenances: Provenance[]
   readonly errors: BusError[]
   readonly counts: { dropped: number; gaps: number }
+  readonly observedTimes: number[]
 }
 
 export function createFakeHost(name: string, origin: string): FakeHost {
@@ -16,6 +15,7 @@ export function createFakeHost(name: string, origin: string): FakeHost {
   const provenances: Provenance[] = []
   const errors: BusError[] = []
   const counts = { dropped: 0, gaps: 0 }
+  const observedTimes: number[] = []
   return {
     name,
     origin,
@@ -24,6 +24,7 @@ export function createFakeHost(name: string, origin: string): FakeHost {
     provenances,
     errors,
     counts,
+    observedTimes,
     inject: (event) => {
       received.push(event)
       provenances.push({ arrival: 'injected', from: origin, bridge: 'fake' })
@@ -45,5 +46,6 @@ export function createFakeHost(name: string, origin: string): FakeHost {
     },
     leads: () => of(true),
     subscriptions: () => [],
+    observeTime: (time) => void observedTimes.push(time),
   }
 }

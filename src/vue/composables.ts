@@ -1,10 +1,6 @@
 import { computed, customRef, hasInjectionContext, inject, isRef, onScopeDispose, ssrContextKey, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
 import { keepLatest, limitOf, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
-import type { BusHandle } from '../core/bus'
-import type { AnyEventMap, BusEvent, EventMap } from '../core/event'
-import type { ReplaySpec } from '../core/history-query'
-import type { EventsMatching, KindArg, SystemPatternArg } from '../core/pattern-types'
-import type { BusSubscription } from '../core/subscription'
+import type { AnyEventMap, BusEvent, BusHandle, BusSubscription, EventMap, EventsMatching, KindArg, ReplaySpec, SystemPatternArg } from '../core/index'
 import { useBus } from './plugin'
 
 /**

@@ -1,7 +1,6 @@
 import { inject, provide, type InjectionKey, type Plugin } from 'vue'
 import { noBusProvider, scopedHandle, type ProviderOptions } from '../adapters/shared'
-import type { BusHandle } from '../core/bus'
-import type { AnyEventMap, EventMap } from '../core/event'
+import type { AnyEventMap, BusHandle, EventMap } from '../core/index'
 
 // Holds the untyped handle: typing is the composables' business (see createBusComposables).
 const BUS_KEY: InjectionKey<BusHandle> = Symbol('crossbus')

@@ -4,7 +4,7 @@ import { createApp, createSSRApp, defineComponent, effectScope, h, nextTick, ref
 import { renderToString } from 'vue/server-renderer'
 import { describe, expect, it } from 'vitest'
 import { createBus, type Bus } from '../index'
-import { BusError } from '../core/errors'
+import { BusError } from '../core/index'
 import { createBusComposables, createBusPlugin, useEvent, useEvents, useLatestEvent, useSend } from './index'
 
 interface ShopEvents {

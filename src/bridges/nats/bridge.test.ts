@@ -1,7 +1,6 @@
 import { firstValueFrom, toArray } from 'rxjs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createBus, type Bus } from '../../core/bus'
-import { BusError } from '../../core/errors'
+import { BusError, createBus, type Bus } from '../../core/index'
 import { bridgeNats } from './bridge'
 
 const buses: Bus[] = []

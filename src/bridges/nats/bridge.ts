@@ -1,9 +1,5 @@
 import { BehaviorSubject, type Observable } from 'rxjs'
-import type { Bus } from '../../core/bus-api'
-import { BusError } from '../../core/errors'
-import type { AnyEventMap, BusEvent, EventMap } from '../../core/event'
-import { identityOf } from '../../core/identity'
-import type { BusPlugin, PluginHooks, PluginHost, Provenance } from '../../core/plugin'
+import { BusError, identityOf, type AnyEventMap, type Bus, type BusEvent, type BusPlugin, type EventMap, type PluginHooks, type PluginHost, type Provenance } from '../../core/index'
 import { AckChannel } from './ack-channel'
 import type { NatsStatus } from './connection'
 import { natsError } from './errors'
@@ -12,6 +8,7 @@ import { compileFilters } from './filter'
 import { resolveOptions, type NatsBridgeOptions, type ResolvedNatsOptions } from './options'
 import { RecentMap, RecentSet } from './recent'
 import { coveringSubjects, subscriptionSubject } from './subject'
+import { natsAckChannelName } from '../../shared/names'
 
 /** The plugin name, and so the `bridge` of the provenance of every event it brings in. */
 export const NATS_PLUGIN_NAME = 'nats'
@@ -130,7 +127,7 @@ class BridgeContext {
     this.acked = new RecentSet(Math.max(4 * bound, 4096))
     // Heard only while standing by, and only from the leader (see AckChannel): the leader itself
     // never takes the channel's word that the server has an event.
-    this.acks = new AckChannel(`crossbus:${host.name}:nats:${options.prefix}`, host.origin, (keys) => {
+    this.acks = new AckChannel(natsAckChannelName(host.name, options.prefix), host.origin, (keys) => {
       this.log.confirm(keys)
       for (const key of keys) this.acked.add(key)
     })

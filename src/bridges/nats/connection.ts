@@ -1,5 +1,5 @@
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core'
-import type { BusError } from '../../core/errors'
+import type { BusError } from '../../core/index'
 import { natsError } from './errors'
 import type { ResolvedNatsOptions } from './options'
 

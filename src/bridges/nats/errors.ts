@@ -1,4 +1,4 @@
-import { errorMaker, type ErrorCodeTable } from '../../core/errors'
+import { errorMaker, type ErrorCodeTable } from '../../core/index'
 
 /**
  * The conditions the NATS bridge reports or throws, beyond crossbus's own codes. They reach

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BusEvent } from '../../core/event'
-import { identityOf } from '../../core/identity'
+import { identityOf, type BusEvent } from '../../core/index'
 import { ExportLog } from './export-log'
 
 const event = (seq: number): BusEvent => ({ id: `o-${seq}`, system: 'orders', kind: 'k', path: '/p', data: undefined, time: 1, origin: 'o', seq })

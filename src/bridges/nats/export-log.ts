@@ -1,4 +1,4 @@
-import type { BusEvent } from '../../core/event'
+import type { BusEvent } from '../../core/index'
 
 /**
  * The exported events of the origin that no bridge has confirmed on the NATS server yet, in the

@@ -1,5 +1,4 @@
-import type { BusEvent } from '../../core/event'
-import { compilePattern } from '../../core/pattern'
+import { compilePattern, type BusEvent } from '../../core/index'
 
 /** Which events cross the bridge in one direction: a system pattern and a kind filter, both optional. */
 export interface NatsFilter {

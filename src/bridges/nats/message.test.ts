@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BusEvent } from '../../core/event'
-import { BusError } from '../../core/errors'
+import { BusError, type BusEvent } from '../../core/index'
 import { MessageCodec } from './message'
 
 const event: BusEvent = { id: 'o1-7', system: 'orders.eu', kind: 'order.created', path: '/orders/7', data: { total: 7, items: ['a'] }, time: 1_700_000_000_123, origin: 'o1', seq: 7 }

@@ -1,5 +1,4 @@
-import { BusError } from '../../core/errors'
-import type { BusEvent } from '../../core/event'
+import { BusError, type BusEvent } from '../../core/index'
 import { fromCloudEvent, toCloudEvent } from '../../cloudevents/event'
 import { natsError } from './errors'
 import { parseSubject, subjectOf } from './subject'

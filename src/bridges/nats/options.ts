@@ -1,7 +1,5 @@
 import type { Authenticator } from '@nats-io/nats-core'
-import { busError } from '../../core/errors'
-import { checkOptions } from '../../core/options'
-import { describe } from '../../core/validate'
+import { busError, checkOptions, describeValue } from '../../core/index'
 import type { NatsFilter } from './filter'
 import { encodeToken } from './subject'
 
@@ -69,7 +67,7 @@ export function resolveOptions(options: NatsBridgeOptions, busName: string): Res
   }
   const filters = (value: unknown, what: string): readonly NatsFilter[] => {
     if (value === undefined) return [{}]
-    if (!Array.isArray(value)) throw invalid(`\`${what}\` must be an array of { system?, kind? }, got ${describe(value)}`)
+    if (!Array.isArray(value)) throw invalid(`\`${what}\` must be an array of { system?, kind? }, got ${describeValue(value)}`)
     for (const filter of value) checkOptions(filter, ['system', 'kind'], `bridgeNats ${what}`)
     return value as readonly NatsFilter[]
   }

@@ -1,4 +1,4 @@
-import { GLOB_CHARS } from '../../core/validate'
+import { GLOB_CHARS } from '../../core/index'
 
 /**
  * How system and kind names become NATS subject tokens and back.
