@@ -15,6 +15,7 @@ export type * from './plugin'
 export { disjointRanges, inSystemRanges, systemRangesOf, type SystemRange } from './system-range'
 
 // The plugin kit.
+export type { ModuleHandle } from './module-handle'
 export { compileEventFilter, type EventFilter, type EventTest } from './event-filter'
 export { compilePattern, type Pattern } from './pattern'
 export { checkOptions } from './options'
