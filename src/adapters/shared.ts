@@ -2,6 +2,7 @@
 // composables take, the list of latest events both keep, and the error for a missing provider.
 // Each adapter adds only what its framework needs (an external store for React, refs for Vue).
 import { busError, type BusError, type BusEvent, type BusHandle, type EventMap, type EventOf, type Policy, type ReplaySpec, type SystemOf } from '../core/index'
+import { hooksError } from './errors'
 
 /** Any event of the systems `S`: one union member per system, so a ref of several systems works. */
 export type SystemEvent<E extends EventMap, S extends SystemOf<E>> = S extends unknown ? EventOf<E, S> : never
@@ -88,5 +89,5 @@ export function keepLatest(limit: number): LatestEvents {
  * throw noBusProvider('hooks need a <BusProvider bus={bus}> above the component.')
  */
 export function noBusProvider(needs: string): BusError {
-  return busError('NO_BUS_PROVIDER', `useBus() and the crossbus ${needs}`)
+  return hooksError('HOOKS_NO_BUS_PROVIDER', `useBus() and the crossbus ${needs}`)
 }

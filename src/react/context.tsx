@@ -46,7 +46,7 @@ export function policyKey(policy: Policy | undefined): unknown {
 }
 
 /**
- * The handle of the nearest `BusProvider`. Throws a `BusError` (`NO_BUS_PROVIDER`) outside one.
+ * The handle of the nearest `BusProvider`. Throws a `BusError` (`HOOKS_NO_BUS_PROVIDER`) outside one.
  * Typed with `useBus<ShopEvents>()`, or through `createBusHooks<ShopEvents>()`.
  *
  * @example

@@ -4,7 +4,7 @@ import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { createBus } from '../index'
 import { BusError } from '../core/index'
-import { BusProvider, createBusHooks, useBus, useEvent, useEvents, useLatestEvent, useSend } from './index'
+import { BusProvider, HOOKS_ERROR_CODES, createBusHooks, useBus, useEvent, useEvents, useLatestEvent, useSend } from './index'
 
 interface ShopEvents {
   cart: { 'item.added': { sku: string; price: number } }
@@ -64,7 +64,8 @@ describe('crossbus/react on the server', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(BusError)
-    expect((thrown as BusError).code).toBe('NO_BUS_PROVIDER')
+    expect((thrown as BusError).code).toBe('HOOKS_NO_BUS_PROVIDER')
+    expect((thrown as BusError).kind).toBe(HOOKS_ERROR_CODES.HOOKS_NO_BUS_PROVIDER.kind)
     expect((thrown as BusError).message).toContain('<BusProvider bus={bus}>')
   })
 })

@@ -12,6 +12,10 @@ import { useBus } from './plugin'
  * With a map, a pattern or kind that can match nothing of it is a type error (the message lists
  * what exists), and a glob narrows the events to the systems and kinds it matches, as
  * `bus.subscribe` does. The overload with a kind comes last: it is the one whose error is shown.
+ *
+ * `useEvents` and `useLatestEvent` open with an overload for a kind getter. The compiler types a
+ * function argument once, against the first overload that reaches it: were that the options
+ * overload, `() => 'item.addd'` would be typed `() => string` and then pass as "any kind".
  */
 export interface BusComposables<E extends EventMap = AnyEventMap> {
   /** The handle given by the plugin or `provideBus`. */
@@ -37,6 +41,11 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * @example
    * const added = useEvents('cart', 'item.added', { limit: 10, replay: 'all' })
    */
+  useEvents<P extends string, K extends string | undefined>(
+    pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
+    kind: () => KindArg<E, P, K>,
+    options?: UseEventsOptions,
+  ): Readonly<Ref<readonly EventsMatching<E, P, K>[]>>
   useEvents<P extends string>(pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>, options?: UseEventsOptions): Readonly<Ref<readonly EventsMatching<E, P>[]>>
   useEvents<P extends string, K extends string | undefined = undefined>(
     pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
@@ -50,6 +59,11 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * @example
    * const listing = useLatestEvent('inventory', 'catalog.listed', { replay: 1 })
    */
+  useLatestEvent<P extends string, K extends string | undefined>(
+    pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,
+    kind: () => KindArg<E, P, K>,
+    options?: UseLatestEventOptions,
+  ): Readonly<Ref<EventsMatching<E, P, K> | undefined>>
   useLatestEvent<P extends string>(pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>, options?: UseLatestEventOptions): Readonly<Ref<EventsMatching<E, P> | undefined>>
   useLatestEvent<P extends string, K extends string | undefined = undefined>(
     pattern: MaybeRefOrGetter<SystemPatternArg<E, P>>,

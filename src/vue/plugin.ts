@@ -36,7 +36,7 @@ export function provideBus<E extends EventMap>(bus: BusHandle<E>, options: Provi
 
 /**
  * The handle given by `createBusPlugin` or `provideBus`. Call it where `inject` works (`setup`,
- * or `app.runWithContext`); throws a `BusError` (`NO_BUS_PROVIDER`) when there is none.
+ * or `app.runWithContext`); throws a `BusError` (`HOOKS_NO_BUS_PROVIDER`) when there is none.
  *
  * @example
  * const bus = useBus<ShopEvents>()

@@ -5,7 +5,7 @@ import { renderToString } from 'vue/server-renderer'
 import { describe, expect, it } from 'vitest'
 import { createBus, type Bus } from '../index'
 import { BusError } from '../core/index'
-import { createBusComposables, createBusPlugin, useEvent, useEvents, useLatestEvent, useSend } from './index'
+import { HOOKS_ERROR_CODES, createBusComposables, createBusPlugin, useEvent, useEvents, useLatestEvent, useSend } from './index'
 
 interface ShopEvents {
   cart: { 'item.added': { sku: string; price: number } }
@@ -52,7 +52,8 @@ describe('crossbus/vue on the server', () => {
     app.config.warnHandler = () => {}
     await renderToString(app)
     expect(thrown).toBeInstanceOf(BusError)
-    expect((thrown as BusError).code).toBe('NO_BUS_PROVIDER')
+    expect((thrown as BusError).code).toBe('HOOKS_NO_BUS_PROVIDER')
+    expect((thrown as BusError).kind).toBe(HOOKS_ERROR_CODES.HOOKS_NO_BUS_PROVIDER.kind)
   })
 })
 
