@@ -83,26 +83,26 @@ if (failed.length) console.log(`Suites that failed to run: ${failed.join(', ')}`
 console.log(missed.length ? `Goals MISSED (${missed.length}):\n  ${missed.join('\n  ')}` : 'Every goal met.')
 if (wanted.length === 0 && failed.length === 0) {
   await writeReadmeTable(summary, browser.version())
-  console.log('README.md: the Benchmarks table now holds these figures.')
+  console.log('docs/benchmarks.md: its table now holds these figures.')
 } else {
-  console.log('README.md not updated: only a full run of every suite rewrites its Benchmarks table.')
+  console.log('docs/benchmarks.md not updated: only a full run of every suite rewrites its table.')
 }
 clearTimeout(watchdog)
 process.exit(0)
 
 /**
- * The README holds one table of figures, between markers, rewritten by each full run, so that no
+ * docs/benchmarks.md holds one table of figures, between markers, rewritten by each full run, so that no
  * section quotes figures of its own that drift from the last measurement.
  */
 async function writeReadmeTable(results, chromiumVersion) {
-  const file = join(root, 'README.md')
+  const file = join(root, 'docs', 'benchmarks.md')
   const readme = await readFile(file, 'utf8')
   const start = '<!-- bench:start -->'
   const end = '<!-- bench:end -->'
   const from = readme.indexOf(start)
   const to = readme.indexOf(end)
   if (from < 0 || to < from) {
-    console.warn(`README.md has no ${start} ... ${end} markers; not updated`)
+    console.warn(`docs/benchmarks.md has no ${start} ... ${end} markers; not updated`)
     return
   }
   const cores = (await import('node:os')).availableParallelism()
