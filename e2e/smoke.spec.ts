@@ -1,5 +1,7 @@
-// Smoke tests for the browser harness: the dev server, the system Chromium, dependency
-// pre-bundling and module workers. If these fail, every other e2e test will too.
+// Smoke tests for the browser harness and the package as built: the dev server, the system
+// Chromium, dependency pre-bundling, module workers, and the built entry (dist/, which `npm test`
+// builds before the browser tests) working across two tabs. If these fail, most other e2e tests
+// will too.
 //
 // How a test uses the library in a real page:
 //
@@ -16,7 +18,14 @@
 // and a non-literal specifier keeps tsc from resolving '/src/...' on disk. Code that needs
 // `import.meta.url` (e.g. `new Worker(new URL('./w.ts', import.meta.url), { type: 'module' })`)
 // goes in a module under e2e/fixtures/ that the page imports, as workers.ts does here.
+import { existsSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import { uniqueName } from './support/tabs'
+
+type Lib = typeof import('../src/index')
+type SmokeWindow = Window & { smokeBus?: ReturnType<Lib['createBus']>; smokeReceived?: unknown[] }
+
+const BUILT_ENTRY = '/dist/index.js'
 
 /** Fails the test on any page error, console error, or reload (a reload means a dependency was missed). */
 function watchPage(page: Page): () => void {
@@ -35,19 +44,41 @@ function watchPage(page: Page): () => void {
   }
 }
 
-test('the library entry loads from source and creates a bus', async ({ page }) => {
-  const checkPage = watchPage(page)
-  await page.goto('/e2e/fixtures/blank.html')
+test('the built entry, imported in two tabs, sends and receives across them', async ({ context }) => {
+  expect(existsSync(new URL('../dist/index.js', import.meta.url)), 'dist/index.js is missing: run `npm run build` first').toBe(true)
+  const name = uniqueName('smoke')
+  const [a, b] = [await context.newPage(), await context.newPage()]
+  const checks = [watchPage(a), watchPage(b)]
+  await Promise.all([a.goto('/e2e/fixtures/blank.html'), b.goto('/e2e/fixtures/blank.html')])
 
-  const result = await page.evaluate(async (url) => {
-    const { createBus }: { createBus: (options?: { name?: string }) => { close(): void } } = await import(url)
-    const bus = createBus({ name: 'smoke' })
-    bus.close()
-    return typeof createBus
-  }, '/src/index.ts')
+  // Each tab keeps what it receives from the other system; `here` sends, `there` is the other tab.
+  const start = (page: Page, here: string, there: string) =>
+    page.evaluate(
+      async ([url, busName, own, other]) => {
+        const { createBus }: Lib = await import(url)
+        const scope = window as SmokeWindow
+        scope.smokeReceived = []
+        scope.smokeBus = createBus({ name: busName })
+        scope.smokeBus.subscribe(other).subscribe((event) => scope.smokeReceived!.push({ system: event.system, kind: event.kind, data: event.data }))
+        return own
+      },
+      [BUILT_ENTRY, name, here, there] as const,
+    )
+  const send = (page: Page, system: string, kind: string, data: unknown) =>
+    page.evaluate(([s, k, d]) => void (window as SmokeWindow).smokeBus!.send(s, k, `/${s}`, d), [system, kind, data] as const)
+  const received = (page: Page) => page.evaluate(() => (window as SmokeWindow).smokeReceived)
 
-  expect(result).toBe('function')
-  checkPage()
+  // A listens before B exists, so B's hello reaches it; B listens before it says hello, so A's
+  // answer (sent only once the hello arrived) reaches B. No step waits on time.
+  await start(a, 'a', 'b')
+  await start(b, 'b', 'a')
+  await send(b, 'b', 'hello', { from: 'b' })
+  await expect.poll(() => received(a)).toEqual([{ system: 'b', kind: 'hello', data: { from: 'b' } }])
+  await send(a, 'a', 'welcome', { to: 'b', items: [1, 2, 3] })
+  await expect.poll(() => received(b)).toEqual([{ system: 'a', kind: 'welcome', data: { to: 'b', items: [1, 2, 3] } }])
+
+  await Promise.all([a, b].map((page) => page.evaluate(() => (window as SmokeWindow).smokeBus!.close())))
+  for (const check of checks) check()
 })
 
 test('every runtime dependency loads in the browser and works', async ({ page }) => {
