@@ -1,34 +1,26 @@
-import { BehaviorSubject, distinctUntilChanged, Subject, switchMap, type Observable } from 'rxjs'
-import { BusError, busError } from './errors'
+import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } from 'rxjs'
+import { Admission } from './admission'
 import type { Bus, BusHandle, CoreBusOptions } from './bus-api'
+import { BusState } from './bus-state'
+import { EventClock } from './clock'
 import { currentContextKind } from './context'
+import { busError } from './errors'
 import type { AnyEventMap, BusEvent, EventMap } from './event'
 import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from './history-query'
 import { newOriginId } from './ids'
-import { identityOf, SeenEvents } from './identity'
-import { checkInjected } from './injected'
 import { checkOptions } from './options'
 import { compilePattern } from './pattern'
 import type { AttachedPlugin, BusPlugin, Peer, PluginHost, Provenance } from './plugin'
-import { PluginSet } from './plugin-set'
-import { compilePolicy, intersect, type Policy, type PolicyAction, type PolicyCheck } from './policy'
+import { compilePolicy, ensureAllowed, intersect, type Policy, type PolicyCheck } from './policy'
 import { reportUnhandled } from './report-unhandled'
 import { Router } from './router'
 import { RoutedSubscription, type SubscriptionHost } from './subscription'
 import { systemRangesOf } from './system-range'
-import { checkKind, checkPath, checkSystem } from './validate'
 
 export type { Bus, BusHandle, BusStats, CoreBusOptions } from './bus-api'
 
-// Validated names are remembered so a hot send pays one Set lookup; bounded for long sessions.
-const KNOWN_NAMES_LIMIT = 4096
 /** The options `createBus` of `crossbus/core` takes. */
 export const CORE_OPTIONS = ['name', 'policy', 'plugins'] as const
-/**
- * How far ahead of this context's clock another context's event time is still believed. Times
- * within it are adopted (see `observeTime`); a clock further ahead is taken for a wrong one.
- */
-const MAX_CLOCK_LEAD_MS = 24 * 60 * 60 * 1000
 /** The job `bus.leader$` leads. */
 const BUS_JOB = 'bus'
 
@@ -49,27 +41,16 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   const plugins = options.plugins ?? []
   if (!Array.isArray(plugins)) throw busError('INVALID_ARGUMENT', 'createBus: `plugins` must be an array of plugins.')
   const origin = newOriginId()
+  const state = new BusState(name, origin)
+  const { counters, errors, report, plugins: set } = state
   const router = new Router<RoutedSubscription>()
   const open = new Set<RoutedSubscription>()
-  const errors = new Subject<BusError>()
-  const knownNames = new Set<string>()
-  const seen = new SeenEvents()
-  const counters = { sent: 0, delivered: 0, dropped: 0, errors: 0, gaps: 0 }
-  const sentHere: Provenance = { arrival: 'sent', from: origin, bridge: undefined }
+  const clock = new EventClock()
   const alone = new BehaviorSubject<readonly Peer[]>([{ origin, kind: currentContextKind() ?? 'other', since: Date.now(), self: true }])
   const leadingAlone = new BehaviorSubject(true)
-  let seq = 0
-  let lastTime = 0
   let serial = 0
-  let closed = false
   let closing: Promise<void> | undefined
 
-  const report = (error: BusError) => {
-    counters.errors++
-    errors.next(error)
-    set.error(error)
-  }
-  const set = new PluginSet(report)
   const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, report)
 
   const host: SubscriptionHost = {
@@ -98,85 +79,8 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     counters.delivered += delivered
   }
 
-  function checkNames(system: unknown, kind: unknown): void {
-    if (knownNames.has(system as string) && knownNames.has(kind as string)) return
-    checkSystem(system)
-    checkKind(kind)
-    if (knownNames.size >= KNOWN_NAMES_LIMIT) knownNames.clear()
-    knownNames.add(system).add(kind)
-  }
-
-  function ensureOpen(): void {
-    if (closed) throw busError('BUS_CLOSED', `The bus "${name}" is closed: create a new bus to send or subscribe again.`)
-  }
-
-  function ensureAllowed(policy: PolicyCheck | undefined, action: PolicyAction, system: string): void {
-    if (policy && !policy(action, system)) {
-      const verb = action === 'events.send' ? 'send to' : 'subscribe to'
-      throw busError('POLICY_DENIED', `The policy does not allow this handle to ${verb} the system "${system}" (${action}).`)
-    }
-  }
-
-  function send(policy: PolicyCheck | undefined, system: string, kind: string, path: string, data: unknown): BusEvent {
-    ensureOpen()
-    checkNames(system, kind)
-    checkPath(path)
-    ensureAllowed(policy, 'events.send', system)
-    // The seq is taken once every check passed: a refused send leaves no gap for receivers to report.
-    const next = seq + 1
-    // Never backwards within an origin (clocks get adjusted), so history ordered by time keeps seq order.
-    const now = Date.now()
-    if (now > lastTime) lastTime = now
-    const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time: lastTime, origin, seq: next }
-    set.check(event)
-    seq = next
-    counters.sent++
-    if (seen.active) seen.add(event)
-    dispatch(event)
-    set.event(event, sentHere)
-    return event
-  }
-
-  /**
-   * A hybrid clock: an event this context sends after seeing another's is stamped no earlier than
-   * it, so a clock set back (by an hour, say) cannot make history replay a later event first.
-   */
-  function observeTime(time: number): void {
-    if (time > lastTime && time - Date.now() <= MAX_CLOCK_LEAD_MS) lastTime = time
-  }
-
-  function inject(raw: BusEvent, bridge: string): boolean {
-    ensureOpen()
-    const event = checkInjected(raw)
-    ensureAllowed(rootPolicy, 'events.send', event.system)
-    seen.start()
-    const identity = identityOf(event)
-    // An event this instance sent can only come back as an echo.
-    if (event.origin === origin || seen.has(identity)) return false
-    set.check(event)
-    seen.add(identity)
-    dispatch(event)
-    set.event(event, { arrival: 'injected', from: origin, bridge })
-    return true
-  }
-
-  function receive(event: BusEvent, from: string, bridge?: string): boolean {
-    if (closed) return false
-    if (bridge === undefined) {
-      // A context's own event: its transport already ordered it and refused repeats by seq. It is
-      // remembered (so an echo through a bridge is known) but never refused by identity, or one
-      // forged injection naming its future ids could silence it.
-      if (seen.active) seen.add(event)
-      // Only a context of the origin moves this one's clock; events from outside never do.
-      observeTime(event.time)
-    } else {
-      seen.start()
-      if (!seen.add(event)) return false
-    }
-    dispatch(event)
-    set.event(event, { arrival: 'received', from, bridge })
-    return true
-  }
+  const admission = new Admission(state, clock, rootPolicy, dispatch)
+  const ensureOpen = () => state.ensureOpen()
 
   /** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
   function select(policy: PolicyCheck | undefined, pattern: string, kind: string | undefined) {
@@ -228,7 +132,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
 
   function handle(policy: PolicyCheck | undefined): BusHandle<E> {
     return {
-      send: (system: string, kind: string, path: string, data?: unknown) => send(policy, system, kind, path, data),
+      send: (system: string, kind: string, path: string, data?: unknown) => admission.send(policy, system, kind, path, data),
       subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
       history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => history(policy, pattern, kind, query),
       flush: () => set.flush(),
@@ -245,25 +149,20 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   }
 
   function hostFor(plugin: BusPlugin): PluginHost {
+    const injectedHere: Provenance = { arrival: 'injected', from: origin, bridge: plugin.name }
     return {
       name,
       origin,
       get closed() {
-        return closed
+        return state.closed
       },
-      inject: (event) => inject(event, plugin.name),
-      receive,
+      inject: (event) => admission.inject(event, injectedHere),
+      receive: (event, from, bridge) => admission.receive(event, from, bridge),
       report,
-      drop: (error) => {
-        counters.dropped++
-        report(error)
-      },
-      missed: (error) => {
-        counters.gaps++
-        report(error)
-      },
+      drop: state.drop,
+      missed: state.missed,
       leads,
-      observeTime,
+      observeTime: (time) => clock.observe(time),
       subscriptions: () => [...open].map((subscription) => subscription.info),
     }
   }
@@ -292,7 +191,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     peers$: set.presence$.pipe(switchMap((presence) => presence?.peers$ ?? alone)),
     leader$: leads(BUS_JOB),
     get closed() {
-      return closed
+      return state.closed
     },
     stats: () => {
       let buffered = 0
@@ -302,7 +201,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     use,
     close: () => {
       if (closing) return closing
-      closed = true
+      state.closed = true
       for (const subscription of [...open]) subscription.close()
       closing = set.closeAll().then(() => {
         set.presence$.complete()

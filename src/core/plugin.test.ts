@@ -212,6 +212,41 @@ describe('injecting', () => {
   })
 })
 
+describe('receiving', () => {
+  it("checks what another context's bridge brought in: a malformed one is dropped and counted, an echo of this instance's event refused", () => {
+    const transport = recorder('transport')
+    const bus = newBus([transport.plugin])
+    const got: BusEvent[] = []
+    bus.subscribe('**').subscribe((e) => got.push(e))
+    const errors: string[] = []
+    bus.errors$.subscribe((e) => errors.push(e.code))
+    expect(transport.host.receive({ ...external('1'), system: 'a/b' }, 'peer', 'nats')).toBe(false)
+    expect(transport.host.receive({ ...external('2'), origin: 'o'.repeat(513) }, 'peer', 'nats')).toBe(false)
+    expect(bus.stats().dropped).toBe(2)
+    expect(errors).toEqual(['INVALID_SYSTEM', 'INVALID_ARGUMENT'])
+    const mine = bus.send('orders', 'order.created', '/orders/1')
+    expect(transport.host.receive({ ...mine }, 'peer', 'nats')).toBe(false)
+    expect(transport.host.receive(external('3'), 'peer', 'nats')).toBe(true)
+    expect(transport.host.receive(external('3'), 'peer', 'nats')).toBe(false)
+    expect(got.map((e) => e.id)).toEqual([mine.id, '3'])
+  })
+
+  it('takes events a context of the origin sent as they are, and ignores them once the bus is closed', async () => {
+    const transport = recorder('transport')
+    const bus = newBus([transport.plugin])
+    const got: BusEvent[] = []
+    bus.subscribe('orders').subscribe((e) => got.push(e))
+    const theirs: BusEvent = { ...external('x'), id: 'peer-1', origin: 'peer', seq: 1 }
+    expect(transport.host.receive(theirs, 'peer')).toBe(true)
+    // Never refused by identity: its transport already refused repeats by seq.
+    expect(transport.host.receive(theirs, 'peer')).toBe(true)
+    expect(got).toEqual([theirs, theirs])
+    await bus.close()
+    expect(transport.host.receive({ ...theirs, id: 'peer-2', seq: 2 }, 'peer')).toBe(false)
+    expect(bus.stats().dropped).toBe(0)
+  })
+})
+
 describe('leading', () => {
   it('a bus without a presence plugin leads every job alone', async () => {
     const rec = recorder()

@@ -116,9 +116,11 @@ export interface PluginHost {
    */
   inject(event: BusEvent): boolean
   /**
-   * Delivers an event another context of the origin sent (transport plugins only): no checks, no
-   * policy, never handed back to the transport. `bridge` is the provenance it had where it entered.
-   * Returns `false` for an injected event already seen here.
+   * Delivers an event another context of the origin sent (transport plugins only): no policy, no
+   * plugin checks, never handed back to the transport. `bridge` is the provenance it had where it
+   * entered; such an event is checked as an injection is (a malformed one is dropped: counted in
+   * `stats().dropped` and reported). Returns `false` for an event a bridge brought in that was
+   * already seen here, or for any event once the bus is closed.
    */
   receive(event: BusEvent, from: string, bridge?: string): boolean
   /** Reports a failure on `errors$` without stopping anything. */

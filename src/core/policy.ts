@@ -55,6 +55,14 @@ export function compilePolicy(policy: Policy, failed?: (error: BusError) => void
   }
 }
 
+/** Throws `POLICY_DENIED` unless `policy` (none allows everything) allows `action` on `system`. */
+export function ensureAllowed(policy: PolicyCheck | undefined, action: PolicyAction, system: string): void {
+  if (policy && !policy(action, system)) {
+    const verb = action === 'events.send' ? 'send to' : 'subscribe to'
+    throw busError('POLICY_DENIED', `The policy does not allow this handle to ${verb} the system "${system}" (${action}).`)
+  }
+}
+
 /** A check that passes only where both pass: a scope of a scope never widens its parent. */
 export function intersect(outer: PolicyCheck | undefined, inner: PolicyCheck): PolicyCheck {
   return outer ? (action, system) => outer(action, system) && inner(action, system) : inner
