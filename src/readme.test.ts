@@ -4,7 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createBus, type BusPlugin } from './index'
+import { createBus, type Bus, type BusError, type BusEvent, type BusPlugin, type PluginHost } from './index'
+import { identityOf, type ModuleHandle } from './core/index'
 
 const root = resolve(import.meta.dirname, '..')
 const read = (file: string) => readFileSync(join(root, file), 'utf8')
@@ -104,6 +105,90 @@ describe('docs/plugins.md: the complete plugin', () => {
     expect(log.failures()).toBe(1)
     await attached.detach()
     expect(log.entries).toEqual([])
+    await bus.close()
+  })
+})
+
+interface ForwardModule {
+  FORWARD_ERROR_CODES: Record<string, unknown>
+  forwardEvents: (
+    bus: Bus,
+    options: { filter?: unknown; to: (event: BusEvent, key: string) => Promise<void> | void; maxQueuedEvents?: number },
+  ) => ModuleHandle<string, { forwarded: number; failed: number; dropped: number }>
+}
+
+describe('docs/plugins.md: the module built from the kit alone', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  async function load(): Promise<ForwardModule> {
+    const document = read('docs/plugins.md')
+    const dir = writeExample(document, 'kit-example', ['forward-events.ts', 'forward-main.ts'])
+    expect(blockOf(document, 'forward-events.ts'), 'it imports the core through crossbus/core only').not.toMatch(/from '(?!crossbus\/core'|rxjs')/)
+    return (await import(/* @vite-ignore */ join(dir, 'forward-events.ts'))) as ForwardModule
+  }
+
+  it('runs as written: a system glob and a kind filter select what is forwarded', async () => {
+    await load()
+    const logged: unknown[][] = []
+    vi.spyOn(console, 'log').mockImplementation((...args) => void logged.push(args))
+    await import(/* @vite-ignore */ join(root, '.readme-check', 'kit-example', 'forward-main.ts'))
+    expect(logged.at(-1)).toEqual([['orders.eu order.created', 'orders order.created'], { forwarded: 2, failed: 0, dropped: 0 }])
+  })
+
+  it('forwards what was sent or injected here, in order, with its identity, and never what another context sent', async () => {
+    const { forwardEvents } = await load()
+    const bus = createBus({ name: 'kit-forward', crossTab: false })
+    let host: PluginHost | undefined
+    bus.use({ name: 'fake-transport', setup: (given) => void (host = given) })
+    const seen: string[] = []
+    const forwarder = forwardEvents(bus, { filter: [{ system: 'orders.*', kind: 'order.*' }], to: (event, key) => void seen.push(`${event.id} ${key}`) })
+    const statuses: string[] = []
+    forwarder.status$.subscribe((status) => statuses.push(status))
+    await forwarder.ready
+    const sent = bus.send('orders.eu', 'order.created', '/orders/1')
+    host!.receive({ ...sent, id: 'other-1', origin: 'other', seq: 1 }, 'other')
+    const injected = { id: 'remote-7', system: 'orders.us', kind: 'order.paid', path: '/orders/7', data: undefined, time: Date.now(), origin: 'remote', seq: 7 }
+    host!.inject(injected)
+    bus.send('orders', 'order.created', '/orders/2') // `orders.*` wants one more segment
+    await bus.flush()
+    expect(seen).toEqual([`${sent.id} ${identityOf(sent)}`, `remote-7 ${identityOf(injected)}`])
+    expect(forwarder.stats()).toEqual({ forwarded: 2, failed: 0, dropped: 0 })
+    await forwarder.close()
+    expect(statuses).toEqual(['idle', 'forwarding', 'idle', 'closed'])
+    bus.send('orders.eu', 'order.created', '/orders/3')
+    await bus.flush()
+    expect(seen).toHaveLength(2)
+    await bus.close()
+  })
+
+  it('reports a failed forward and a full queue with its own codes, and goes on', async () => {
+    const { forwardEvents, FORWARD_ERROR_CODES } = await load()
+    const bus = createBus({ name: 'kit-forward-errors', crossTab: false })
+    const errors: BusError[] = []
+    bus.errors$.subscribe((error) => errors.push(error))
+    const forwarder = forwardEvents(bus, {
+      maxQueuedEvents: 2,
+      to: (event) => (event.kind === 'bad' ? Promise.reject(new Error('receiver down')) : undefined),
+    })
+    bus.send('a', 'bad', '/1')
+    bus.send('a', 'good', '/2')
+    bus.send('a', 'good', '/3') // the queue holds two: dropped
+    await bus.flush()
+    expect(forwarder.stats()).toEqual({ forwarded: 1, failed: 1, dropped: 1 })
+    expect(errors.map((error) => [error.code, error.kind, error.retryable])).toEqual([
+      ['FORWARD_QUEUE_FULL', 'UNAVAILABLE', false],
+      ['FORWARD_FAILED', 'UNAVAILABLE', true],
+    ])
+    expect(Object.keys(FORWARD_ERROR_CODES)).toEqual(['FORWARD_FAILED', 'FORWARD_QUEUE_FULL'])
+    await bus.close()
+  })
+
+  it('refuses a misspelt option and a malformed filter when started', async () => {
+    const { forwardEvents } = await load()
+    const bus = createBus({ name: 'kit-forward-options', crossTab: false })
+    expect(() => forwardEvents(bus, { to: () => {}, maxQueued: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"maxQueued"') }))
+    expect(() => forwardEvents(bus, { to: () => {}, filter: { system: 'orders.(eu)' } })).toThrow(expect.objectContaining({ code: 'MALFORMED_PATTERN' }))
+    expect(() => forwardEvents(bus, { to: () => {}, filter: { systems: 'orders' } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
     await bus.close()
   })
 })
