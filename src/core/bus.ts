@@ -1,21 +1,16 @@
-import { BehaviorSubject, distinctUntilChanged, switchMap, type Observable } from 'rxjs'
 import { Admission } from './admission'
 import type { Bus, BusHandle, CoreBusOptions } from './bus-api'
 import { BusState } from './bus-state'
 import { EventClock } from './clock'
-import { currentContextKind } from './context'
 import { busError } from './errors'
-import type { AnyEventMap, BusEvent, EventMap } from './event'
-import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from './history-query'
+import type { AnyEventMap, EventMap } from './event'
+import type { HistoryQuery, SubscribeOptions } from './history-query'
 import { newOriginId } from './ids'
+import { Leadership } from './leadership'
 import { checkOptions } from './options'
-import { compilePattern } from './pattern'
-import type { AttachedPlugin, BusPlugin, Peer, PluginHost, Provenance } from './plugin'
-import { compilePolicy, ensureAllowed, intersect, type Policy, type PolicyCheck } from './policy'
-import { reportUnhandled } from './report-unhandled'
-import { Router } from './router'
-import { RoutedSubscription, type SubscriptionHost } from './subscription'
-import { systemRangesOf } from './system-range'
+import { attachPlugin, type PluginHostParts } from './plugin-host'
+import { compilePolicy, intersect, type Policy, type PolicyCheck } from './policy'
+import { Subscriptions } from './subscriptions'
 
 export type { Bus, BusHandle, BusStats, CoreBusOptions } from './bus-api'
 
@@ -40,186 +35,52 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   if (typeof name !== 'string' || name === '') throw busError('INVALID_ARGUMENT', 'The bus name must be a non-empty string.')
   const plugins = options.plugins ?? []
   if (!Array.isArray(plugins)) throw busError('INVALID_ARGUMENT', 'createBus: `plugins` must be an array of plugins.')
-  const origin = newOriginId()
-  const state = new BusState(name, origin)
-  const { counters, errors, report, plugins: set } = state
-  const router = new Router<RoutedSubscription>()
-  const open = new Set<RoutedSubscription>()
+  // One concept per part: shared state, clock, subscriptions (selection and delivery), admission
+  // (the one way in), leadership, and the plugin hosts built from them.
+  const state = new BusState(name, newOriginId())
+  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, state.report)
   const clock = new EventClock()
-  const alone = new BehaviorSubject<readonly Peer[]>([{ origin, kind: currentContextKind() ?? 'other', since: Date.now(), self: true }])
-  const leadingAlone = new BehaviorSubject(true)
-  let serial = 0
-  let closing: Promise<void> | undefined
-
-  const rootPolicy = options.policy === undefined ? undefined : compilePolicy(options.policy, report)
-
-  const host: SubscriptionHost = {
-    release: (subscription) => {
-      router.remove(subscription)
-      open.delete(subscription)
-      set.unsubscribed(subscription.info)
-    },
-    historyFailed: (cause, subscription) =>
-      report(
-        busError('REPLAY_UNAVAILABLE', `The history for the subscription to "${subscription.systemPattern}" could not be read (${cause instanceof Error ? cause.message : String(cause)}); it receives live events only.`, cause),
-      ),
-    handlerFailed: (cause, subscription) => {
-      const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
-      // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.
-      if (!errors.observed) reportUnhandled(cause)
-      report(error)
-    },
-  }
-
-  function dispatch(event: BusEvent): void {
-    const routes = router.match(event.system)
-    let delivered = 0
-    // No try/catch here: subscriptions guard user code themselves (see RoutedSubscription.deliver).
-    for (let i = 0; i < routes.length; i++) if (routes[i]!.deliver(event)) delivered++
-    counters.delivered += delivered
-  }
-
-  const admission = new Admission(state, clock, rootPolicy, dispatch)
-  const ensureOpen = () => state.ensureOpen()
-
-  /** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
-  function select(policy: PolicyCheck | undefined, pattern: string, kind: string | undefined) {
-    const compiled = compilePattern(pattern, 'system pattern')
-    const kindFilter = kind === undefined ? undefined : compilePattern(kind, 'kind filter')
-    // An exact system can be refused now; a glob is filtered per system, so `**` under a scope
-    // still never yields a system the policy does not allow.
-    if (compiled.type === 'exact') ensureAllowed(policy, 'events.subscribe', compiled.source)
-    const admits = policy ? (system: string) => policy('events.subscribe', system) : always
-    const matches = (event: BusEvent) => compiled.test(event.system) && (kindFilter === undefined || kindFilter.test(event.kind)) && admits(event.system)
-    return { compiled, kindFilter, admits, matches }
-  }
-
-  function readHistory(selection: ReturnType<typeof select>, query: HistoryQuery): Promise<BusEvent[]> {
-    const history = set.history$.value
-    if (!history) throw busError('REPLAY_NOT_ENABLED', `The bus "${name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
-    return history.read({ matches: selection.matches, systems: systemRangesOf(selection.compiled), since: query.since, limit: query.limit })
-  }
-
-  function history(policy: PolicyCheck | undefined, pattern: string, kindOrQuery?: string | HistoryQuery, query?: HistoryQuery): Promise<BusEvent[]> {
-    try {
-      ensureOpen()
-      const [kind, given] = splitOptional(kindOrQuery, query)
-      return readHistory(select(policy, pattern, kind), checkQuery(given ?? {}))
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
-
-  function subscribe(policy: PolicyCheck | undefined, pattern: string, kindOrOptions?: string | SubscribeOptions, options?: SubscribeOptions): RoutedSubscription {
-    ensureOpen()
-    const [kind, given] = splitOptional(kindOrOptions, options)
-    if (given !== undefined) checkOptions(given, ['replay'], 'subscribe')
-    const selection = select(policy, pattern, kind)
-    const replay = given?.replay
-    const subscription = new RoutedSubscription({
-      info: { id: ++serial, pattern, kind, replay: replay !== undefined },
-      pattern: selection.compiled,
-      kind: selection.kindFilter,
-      admits: selection.admits,
-      host,
-      history: replay === undefined ? undefined : readHistory(selection, queryOf(replay)),
-    })
-    router.add(subscription)
-    open.add(subscription)
-    set.subscribed(subscription.info)
-    return subscription
-  }
-
-  function handle(policy: PolicyCheck | undefined): BusHandle<E> {
-    return {
-      send: (system: string, kind: string, path: string, data?: unknown) => admission.send(policy, system, kind, path, data),
-      subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscribe(policy, pattern, kind, options),
-      history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => history(policy, pattern, kind, query),
-      flush: () => set.flush(),
-      scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner, report))),
-    } as unknown as BusHandle<E>
-  }
-
-  function leads(job: string): Observable<boolean> {
-    if (typeof job !== 'string' || job === '') throw busError('INVALID_ARGUMENT', 'A leadership job is a non-empty string, e.g. "destinations".')
-    return set.presence$.pipe(
-      switchMap((presence) => (presence ? presence.leads(job) : leadingAlone)),
-      distinctUntilChanged(),
-    )
-  }
-
-  function hostFor(plugin: BusPlugin): PluginHost {
-    const injectedHere: Provenance = { arrival: 'injected', from: origin, bridge: plugin.name }
-    return {
-      name,
-      origin,
-      get closed() {
-        return state.closed
-      },
-      inject: (event) => admission.inject(event, injectedHere),
-      receive: (event, from, bridge) => admission.receive(event, from, bridge),
-      report,
-      drop: state.drop,
-      missed: state.missed,
-      leads,
-      observeTime: (time) => clock.observe(time),
-      subscriptions: () => [...open].map((subscription) => subscription.info),
-    }
-  }
-
-  function use(plugin: BusPlugin): AttachedPlugin {
-    ensureOpen()
-    set.attach(plugin, hostFor)
-    let detaching: Promise<void> | undefined
-    return {
-      name: plugin.name,
-      detach: () =>
-        (detaching ??= (async () => {
-          const hooks = set.detach(plugin)
-          if (hooks?.close) await set.settle(plugin, 'close', () => hooks.close!())
-        })()),
-    }
-  }
-
+  const subscriptions = new Subscriptions(state)
+  const admission = new Admission(state, clock, rootPolicy, subscriptions.deliver)
+  const leadership = new Leadership(state.plugins, state.origin)
+  const parts: PluginHostParts = { state, admission, clock, subscriptions, leadership }
+  const use = (plugin: Parameters<Bus['use']>[0]) => attachPlugin(plugin, parts)
   for (const plugin of plugins) use(plugin)
 
+  /** A handle ruled by `policy` (none: the bus itself, with its own policy). */
+  const handle = (policy: PolicyCheck | undefined): BusHandle<E> =>
+    ({
+      send: (system: string, kind: string, path: string, data?: unknown) => admission.send(policy, system, kind, path, data),
+      subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscriptions.subscribe(policy, pattern, kind, options),
+      history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => subscriptions.history(policy, pattern, kind, query),
+      flush: () => state.plugins.flush(),
+      scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner, state.report))),
+    }) as unknown as BusHandle<E>
+
+  let closing: Promise<void> | undefined
   return {
     ...handle(rootPolicy),
     name,
-    origin,
-    errors$: errors.asObservable(),
-    peers$: set.presence$.pipe(switchMap((presence) => presence?.peers$ ?? alone)),
-    leader$: leads(BUS_JOB),
+    origin: state.origin,
+    errors$: state.errors.asObservable(),
+    peers$: leadership.peers$,
+    leader$: leadership.leads(BUS_JOB),
     get closed() {
       return state.closed
     },
-    stats: () => {
-      let buffered = 0
-      for (const subscription of open) buffered += subscription.backlog
-      return { subscriptions: open.size, buffered, ...counters }
-    },
+    stats: () => ({ subscriptions: subscriptions.size, buffered: subscriptions.buffered, ...state.counters }),
     use,
-    close: () => {
-      if (closing) return closing
-      state.closed = true
-      for (const subscription of [...open]) subscription.close()
-      closing = set.closeAll().then(() => {
-        set.presence$.complete()
-        set.history$.complete()
-        alone.complete()
-        leadingAlone.complete()
-        errors.complete()
-      })
-      return closing
-    },
+    close: () => (closing ??= closeBus(state, subscriptions, leadership)),
   }
 }
 
-/** `(pattern, kind?, options?)` or `(pattern, options)`: an object in second place is the options. */
-function splitOptional<O extends object>(second: string | O | undefined, third: O | undefined): [string | undefined, O | undefined] {
-  return typeof second === 'object' && second !== null ? [undefined, second] : [second, third]
-}
-
-function always(): boolean {
-  return true
+/** Ends every subscription, then closes the plugins (last attached first), then every stream. */
+async function closeBus(state: BusState, subscriptions: Subscriptions, leadership: Leadership): Promise<void> {
+  state.closed = true
+  subscriptions.closeAll()
+  await state.plugins.closeAll()
+  state.plugins.presence$.complete()
+  state.plugins.history$.complete()
+  leadership.complete()
+  state.errors.complete()
 }

@@ -1,0 +1,139 @@
+import type { BusState } from './bus-state'
+import { busError } from './errors'
+import type { BusEvent } from './event'
+import { checkQuery, queryOf, type HistoryQuery, type SubscribeOptions } from './history-query'
+import { checkOptions } from './options'
+import { compilePattern, type Pattern } from './pattern'
+import type { SubscriptionInfo } from './plugin'
+import { ensureAllowed, type PolicyCheck } from './policy'
+import { reportUnhandled } from './report-unhandled'
+import { Router } from './router'
+import { RoutedSubscription, type SubscriptionHost } from './subscription'
+import { systemRangesOf } from './system-range'
+import { describeError } from './validate'
+
+/** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
+interface Selection {
+  readonly pattern: Pattern
+  readonly kind: Pattern | undefined
+  /** The policy's say on each system a glob matches. */
+  readonly admits: (system: string) => boolean
+  /** Pattern, kind filter and policy together, for a history read. */
+  readonly matches: (event: BusEvent) => boolean
+}
+
+/**
+ * The open subscriptions of one bus: opening them (with history when asked), routing an event to
+ * the matching ones, and reading history for `bus.history`.
+ */
+export class Subscriptions implements SubscriptionHost {
+  private readonly router = new Router<RoutedSubscription>()
+  private readonly open = new Set<RoutedSubscription>()
+  private serial = 0
+
+  constructor(private readonly state: BusState) {}
+
+  get size(): number {
+    return this.open.size
+  }
+
+  /** Events waiting in the subscriptions' channels. */
+  get buffered(): number {
+    let buffered = 0
+    for (const subscription of this.open) buffered += subscription.backlog
+    return buffered
+  }
+
+  /** The subscriptions open now, as plugins see them. */
+  infos(): SubscriptionInfo[] {
+    return [...this.open].map((subscription) => subscription.info)
+  }
+
+  /** Hands an admitted event to every matching subscription. */
+  readonly deliver = (event: BusEvent): void => {
+    const routes = this.router.match(event.system)
+    let delivered = 0
+    // No try/catch here: subscriptions guard user code themselves (see RoutedSubscription.deliver).
+    for (let i = 0; i < routes.length; i++) if (routes[i]!.deliver(event)) delivered++
+    this.state.counters.delivered += delivered
+  }
+
+  subscribe(policy: PolicyCheck | undefined, pattern: string, kindOrOptions?: string | SubscribeOptions, options?: SubscribeOptions): RoutedSubscription {
+    this.state.ensureOpen()
+    const [kind, given] = splitOptional(kindOrOptions, options)
+    if (given !== undefined) checkOptions(given, ['replay'], 'subscribe')
+    const selection = select(policy, pattern, kind)
+    const replay = given?.replay
+    const subscription = new RoutedSubscription({
+      info: { id: ++this.serial, pattern, kind, replay: replay !== undefined },
+      pattern: selection.pattern,
+      kind: selection.kind,
+      admits: selection.admits,
+      host: this,
+      history: replay === undefined ? undefined : this.readHistory(selection, queryOf(replay)),
+    })
+    this.router.add(subscription)
+    this.open.add(subscription)
+    this.state.plugins.subscribed(subscription.info)
+    return subscription
+  }
+
+  history(policy: PolicyCheck | undefined, pattern: string, kindOrQuery?: string | HistoryQuery, query?: HistoryQuery): Promise<BusEvent[]> {
+    try {
+      this.state.ensureOpen()
+      const [kind, given] = splitOptional(kindOrQuery, query)
+      return this.readHistory(select(policy, pattern, kind), checkQuery(given ?? {}))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Closes every subscription (the bus is closing). */
+  closeAll(): void {
+    for (const subscription of [...this.open]) subscription.close()
+  }
+
+  release(subscription: RoutedSubscription): void {
+    this.router.remove(subscription)
+    this.open.delete(subscription)
+    this.state.plugins.unsubscribed(subscription.info)
+  }
+
+  historyFailed(cause: unknown, subscription: RoutedSubscription): void {
+    const why = `The history for the subscription to "${subscription.systemPattern}" could not be read (${describeError(cause)}); it receives live events only.`
+    this.state.report(busError('REPLAY_UNAVAILABLE', why, cause))
+  }
+
+  handlerFailed(cause: unknown, subscription: RoutedSubscription): void {
+    const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
+    // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.
+    if (!this.state.errors.observed) reportUnhandled(cause)
+    this.state.report(error)
+  }
+
+  private readHistory(selection: Selection, query: HistoryQuery): Promise<BusEvent[]> {
+    const history = this.state.plugins.history$.value
+    if (!history) throw busError('REPLAY_NOT_ENABLED', `The bus "${this.state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+    return history.read({ matches: selection.matches, systems: systemRangesOf(selection.pattern), since: query.since, limit: query.limit })
+  }
+}
+
+function select(policy: PolicyCheck | undefined, source: string, kindSource: string | undefined): Selection {
+  const pattern = compilePattern(source, 'system pattern')
+  const kind = kindSource === undefined ? undefined : compilePattern(kindSource, 'kind filter')
+  // An exact system can be refused now; a glob is filtered per system, so `**` under a scope
+  // still never yields a system the policy does not allow.
+  if (pattern.type === 'exact') ensureAllowed(policy, 'events.subscribe', pattern.source)
+  const admits = policy ? (system: string) => policy('events.subscribe', system) : always
+  const matches = (event: BusEvent) => pattern.test(event.system) && (kind === undefined || kind.test(event.kind)) && admits(event.system)
+  return { pattern, kind, admits, matches }
+}
+
+/** `(pattern, kind?, options?)` or `(pattern, options)`: an object in second place is the options. */
+function splitOptional<O extends object>(second: string | O | undefined, third: O | undefined): [string | undefined, O | undefined] {
+  return typeof second === 'object' && second !== null ? [undefined, second] : [second, third]
+}
+
+function always(): boolean {
+  return true
+}
