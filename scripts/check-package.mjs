@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // After `npm run build`: every subpath export resolves from the package itself, by `import` and,
-// on Node 20.19+ (require of ES modules), by `require`, and has its type declarations; and an
+// on the Node versions package.json names (require of ES modules), by `require`, and has its
+// type declarations (one rolled-up file per entry); `npm pack` ships them all; and an
 // app's code type-checks against the published declarations (not the sources), strictly, with
 // skipLibCheck off, as a user's project would see them.
 import { execFileSync } from 'node:child_process'
@@ -25,6 +26,17 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
     console.error(`${specifier}: ${error.message}`)
   }
 }
+// What `npm pack` ships holds every file "exports" names (and none of dist/types, which the
+// rolled-up declarations replace): a package can build fine and still ship without a file.
+const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }))[0].files.map((file) => file.path)
+const named = Object.values(pkg.exports).flatMap((target) => (typeof target === 'object' ? Object.values(target) : [target])).map((path) => path.replace(/^\.\//, ''))
+const unpacked = named.filter((path) => !packed.includes(path))
+for (const path of unpacked) console.error(`npm pack: ${path}, named by "exports", is not in the package`)
+const stray = packed.filter((path) => path.startsWith('dist/types/') || path.startsWith('dist/api/'))
+if (stray.length > 0) console.error(`npm pack: the package ships ${stray[0]} (and ${stray.length - 1} more) of the build's intermediate files`)
+if (unpacked.length > 0 || stray.length > 0) failed = true
+else console.log(`npm pack: the package holds every file "exports" names, and no intermediate file (${packed.length} files)`)
+
 // A consumer in the package's own folder imports it by name, through "exports" and "types".
 const consumerDir = '.package-check'
 rmSync(consumerDir, { recursive: true, force: true })
