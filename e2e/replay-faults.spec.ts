@@ -49,7 +49,7 @@ test('one event that cannot be stored is refused alone; history keeps working in
   expect(await history(page)).toEqual(['/before', '/beside', '/after'])
   const errors = await page.evaluate(() => window.errorCodes!)
   expect(errors).toHaveLength(1)
-  expect(errors[0]).toMatch(/^NOT_CLONABLE: .*\/deep|^NOT_CLONABLE: .*was delivered but not stored/)
+  expect(errors[0]).toMatch(/^REPLAY_NOT_STORABLE: .*was delivered but not stored/)
   // Not a fallback to memory: a tab opened now reads the same history from IndexedDB.
   const later = await openTab(context)
   await startBus(later.page, name, { crossTab: false })
@@ -216,7 +216,7 @@ test('records a hostile script writes into the history database neither break re
   expect(await history(late.page)).toEqual(['/real/1', '/forged', '/real/2', '/real/3'])
   const reported = await late.page.evaluate(() => window.errorCodes!)
   expect(reported.length).toBeGreaterThan(0)
-  expect(reported.every((line) => line.startsWith('MALFORMED_RECORD: Left out 2 record(s)'))).toBe(true)
+  expect(reported.every((line) => line.startsWith('REPLAY_MALFORMED_RECORD: Left out 2 record(s)'))).toBe(true)
   victim.check()
   hostile.check()
   late.check()

@@ -1,5 +1,6 @@
-import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
+import { unwrap, wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import { disjointRanges, type BusEvent, type SystemRange } from '../core/index'
+import { openWithReopen } from '../indexeddb/reopen'
 import { requested, transactionDone } from '../indexeddb/requests'
 import { createRecordCheck } from './stored-record'
 import type { Retention } from './options'
@@ -19,15 +20,14 @@ export const SCHEMA_VERSION = 2
 /** What the IndexedDB store tells its owner. */
 export interface IndexedDbHooks {
   /**
-   * The store cannot be used any more: another tab wants to upgrade (`versionchange`, and we
-   * closed our connection so it is not blocked), our own upgrade is blocked by an older tab, or
-   * the browser closed the connection.
+   * The store cannot be used (any more): see `onFallback` of `openWithReopen`. With `reopening`
+   * (another context deleted the database) a new store follows through `reopened`.
    */
-  lost(reason: string, cause?: unknown): void
+  fallBack(reason: string, cause: unknown, reopening: boolean): void
+  /** A new store, opened after another context deleted the database. */
+  reopened?(store: IndexedDbReplayStore): void
   /** An event was not stored (its data cannot be cloned, or is nested too deep); the others were. */
   refused(event: BusEvent, cause: unknown): void
-  /** Another context deleted the database: this connection closed; a new one may be opened. */
-  deleted?(): void
   /** A read left out records that are no events (something else wrote them into the database). */
   malformed?(count: number): void
 }
@@ -37,30 +37,31 @@ export function databaseName(busName: string): string {
   return historyDatabaseName(busName)
 }
 
-/**
- * Opens the history of a bus. Rejects when IndexedDB is missing or refuses (private mode, policy);
- * stays pending while an older tab blocks the upgrade (after calling `hooks.lost`).
- */
-export async function openIndexedDbStore(busName: string, hooks: IndexedDbHooks): Promise<IndexedDbReplayStore> {
-  let store: IndexedDbReplayStore | undefined
-  const db = await openDB(databaseName(busName), SCHEMA_VERSION, {
-    upgrade(database, oldVersion, _newVersion, transaction) {
-      const raw = unwrap(database)
-      if (!raw.objectStoreNames.contains(STORE)) createEventStore(raw)
-      else if (oldVersion < 2) rebuildVersion1(raw, unwrap(transaction))
-    },
-    blocked: () => hooks.lost('an older tab holds the history database open and blocks its upgrade; close or reload the other tabs'),
-    blocking: (_current, blockedVersion) => {
-      // Give way at once so neither tab waits on the other.
-      store?.close()
-      // A deletion asks for no version: the database can be opened (and created) again.
-      if (blockedVersion === null && hooks.deleted) hooks.deleted()
-      else hooks.lost('a newer version of the app opened the history database in another tab; reload this tab to share history again')
-    },
-    terminated: () => hooks.lost('the browser closed the history database (storage cleared or failed)'),
+/** A bus's history database, kept open across deletions by other contexts. */
+export interface HistoryConnection {
+  /** The first store, or `undefined` when IndexedDB cannot be used (`fallBack` said why). */
+  readonly opened: Promise<IndexedDbReplayStore | undefined>
+  /** Stops reopening and closes the database once started transactions are done. */
+  close(): void
+}
+
+/** Opens the history of a bus (see `openWithReopen` for what happens on deletion and upgrades). */
+export function connectIndexedDbHistory(busName: string, hooks: IndexedDbHooks): HistoryConnection {
+  const storeOf = (db: IDBDatabase) => new IndexedDbReplayStore(wrap(db), hooks)
+  const connection = openWithReopen(databaseName(busName), SCHEMA_VERSION, upgrade, {
+    what: 'history database',
+    onFallback: (reason, cause, reopening) => hooks.fallBack(reason, cause, reopening),
+    onReopen: (db) => hooks.reopened?.(storeOf(db)),
   })
-  store = new IndexedDbReplayStore(db, hooks)
-  return store
+  return {
+    opened: connection.opened.then((db) => db && storeOf(db)),
+    close: () => connection.close(),
+  }
+}
+
+function upgrade(db: IDBDatabase, oldVersion: number, transaction: IDBTransaction): void {
+  if (!db.objectStoreNames.contains(STORE)) createEventStore(db)
+  else if (oldVersion < 2) rebuildVersion1(db, transaction)
 }
 
 /**

@@ -18,6 +18,11 @@ export class MemoryReplayStore implements ReplayStore {
     return this.events.length
   }
 
+  /** Every event held, in store order (a copy). */
+  all(): BusEvent[] {
+    return this.events.slice()
+  }
+
   write(events: readonly BusEvent[]): Promise<void> {
     for (const event of events) this.add(event)
     return Promise.resolve()
