@@ -129,9 +129,9 @@ test('503 with Retry-After is retried no sooner than asked, then everything arri
     const { lastError, ...rest } = window.destTab!.status()[0]!
     return { ...rest, lastError: lastError && { code: lastError.code, retryable: lastError.retryable } }
   })
-  expect(status).toMatchObject({ delivered: 20, failed: 0, pending: 0, lastError: { code: 'DELIVERY_FAILED', retryable: true } })
+  expect(status).toMatchObject({ delivered: 20, failed: 0, pending: 0, lastError: { code: 'DESTINATION_DELIVERY_FAILED', retryable: true } })
   // Reported once per run of failures, not per attempt.
-  expect(await tab.page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DELIVERY_FAILED'])
+  expect(await tab.page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DESTINATION_DELIVERY_FAILED'])
   tab.check()
 })
 
@@ -144,13 +144,13 @@ test('400 for one event of a batch: that event is dead-lettered, the rest of the
     await window.destTab!.add({ id: 'strict', type: 'http', url: `${origin}/events`, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 0 } })
     window.destTab!.send(10, 'b')
   }, receiverOf().origin)
-  await expect.poll(() => tab.page.evaluate(() => window.destTab!.deadLetters('strict')), SLOW).toEqual([{ path: '/b/6', code: 'DELIVERY_REJECTED' }])
+  await expect.poll(() => tab.page.evaluate(() => window.destTab!.deadLetters('strict')), SLOW).toEqual([{ path: '/b/6', code: 'DESTINATION_DELIVERY_REJECTED' }])
   await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(9)
   expect([...acceptedCounts().entries()].sort()).toEqual(paths('b', 10).filter((path) => path !== '/b/6').sort().map((path) => [path, 1]))
   // Never retried blindly: the refused event was sent alone exactly once.
   expect(receiverOf().requests.filter((request) => request.events.length === 1 && request.events[0]!.subject === '/b/6')).toHaveLength(1)
   await expect.poll(() => tab.page.evaluate(() => window.destTab!.status()[0]), SLOW).toMatchObject({ delivered: 9, failed: 1, pending: 0 })
-  expect(await tab.page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DELIVERY_REJECTED'])
+  expect(await tab.page.evaluate(() => window.destTab!.errors.map((error) => error.code))).toEqual(['DESTINATION_DELIVERY_REJECTED'])
 
   // Retried by hand once the receiver takes it: delivered, and the dead letters are empty.
   receiverOf().answer = undefined
@@ -365,7 +365,7 @@ test('forged messages on the destinations channel are dropped and counted, never
   }, name)
   for (const [i, tab] of [a, b].entries()) {
     await expect.poll(() => tab.page.evaluate(() => window.destTab!.bus.stats().dropped), SLOW).toBe(droppedBefore[i]! + forged)
-    expect((await errorCodes(tab.page)).filter((code) => code === 'MALFORMED_MESSAGE')).toHaveLength(forged)
+    expect((await errorCodes(tab.page)).filter((code) => code === 'DESTINATION_MALFORMED_MESSAGE')).toHaveLength(forged)
   }
 
   // Nothing broke: events still go out once, and both tabs see the leader's real status.
@@ -392,8 +392,8 @@ test('a url rewritten in IndexedDB outside allowedUrls is never delivered to, an
       const updated = await outcome(window.destTab!.outbound.update('audit', { url: `${goodOrigin}/events/../admin` }))
       return { added, updated, list: await window.destTab!.outbound.list() }
     }, [good, evil.origin] as const)
-    expect(refusals.added).toMatch(/^INVALID_DESTINATION: .*"stray".*allowedUrls/)
-    expect(refusals.updated).toMatch(/^INVALID_DESTINATION: .*\/admin.*allowedUrls/)
+    expect(refusals.added).toMatch(/^DESTINATION_INVALID: .*"stray".*allowedUrls/)
+    expect(refusals.updated).toMatch(/^DESTINATION_INVALID: .*\/admin.*allowedUrls/)
     expect(refusals.list).toEqual([{ id: 'audit', type: 'http', url: `${good}/events` }])
     await tab.page.evaluate(() => window.destTab!.send(2, 'before'))
     await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(2)
@@ -468,9 +468,9 @@ test('a request carrying getHeaders does not follow a redirect: the token stays,
     const { lastError, ...rest } = window.destTab!.status()[0]!
     return { ...rest, lastError: lastError && { code: lastError.code, message: lastError.message } }
   })
-  expect(status).toMatchObject({ delivered: 0, pending: 2, lastError: { code: 'DELIVERY_FAILED' } })
+  expect(status).toMatchObject({ delivered: 0, pending: 2, lastError: { code: 'DESTINATION_DELIVERY_FAILED' } })
   expect(status.lastError?.message).toMatch(/redirect/)
-  expect(await errorCodes(tab.page)).toEqual(['DELIVERY_FAILED'])
+  expect(await errorCodes(tab.page)).toEqual(['DESTINATION_DELIVERY_FAILED'])
 
   redirecting = false
   await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(2)

@@ -1,6 +1,7 @@
 import { describeError, type BusEvent, type PluginHost } from '../core/index'
 import { destinationError } from './errors'
 import type { Registry } from './registry'
+import type { Counters } from './stats'
 import type { OutboxEntry } from './store'
 import type { StoreConnection } from './store-connection'
 
@@ -29,7 +30,7 @@ export interface Capture {
  * page closed right after sending has already asked for the write. Past `maxOutbox` entries of a
  * destination, the write drops the oldest and capture reports them (`OUTBOX_FULL`).
  */
-export function createCapture(host: PluginHost, registry: Registry, connection: StoreConnection, maxOutbox: number, listener: CaptureListener): Capture {
+export function createCapture(host: PluginHost, registry: Registry, connection: StoreConnection, maxOutbox: number, listener: CaptureListener, counters: Pick<Counters, 'count'>): Capture {
   const writes = new Set<Promise<unknown>>()
   let early: BusEvent[] | undefined = []
   let queued: OutboxEntry[] = []
@@ -50,6 +51,7 @@ export function createCapture(host: PluginHost, registry: Registry, connection: 
     writeScheduled = false
     const entries = queued
     queued = []
+    counters.count('captured', entries.length)
     const written = connection.store.enqueue(entries, maxOutbox)
     const taken = listener.writing(entries, written)
     const done = written.then(
@@ -57,27 +59,30 @@ export function createCapture(host: PluginHost, registry: Registry, connection: 
         reportTrimmed(trimmed)
         listener.written([...new Set(entries.map((entry) => entry.destination))], taken, trimmed)
       },
-      (cause: unknown) =>
+      (cause: unknown) => {
+        counters.count('dropped', entries.length)
         host.report(
           destinationError(
-            'OUTBOX_UNAVAILABLE',
+            'DESTINATION_OUTBOX_UNAVAILABLE',
             `${entries.length} events could not be written to the outbox of the bus "${host.name}" (${describeError(cause)}); those not delivered already will not be forwarded.`,
             cause,
           ),
-        ),
+        )
+      },
     )
     writes.add(done)
     void done.finally(() => writes.delete(done))
   }
 
   function reportTrimmed(trimmed: readonly OutboxEntry[]): void {
+    counters.count('dropped', trimmed.length)
     const byDestination = new Map<string, OutboxEntry[]>()
     for (const entry of trimmed) byDestination.set(entry.destination, [...(byDestination.get(entry.destination) ?? []), entry])
     for (const [id, entries] of byDestination) {
       const ids = entries.map((entry) => entry.event.id)
       const named = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ')
       host.report(
-        destinationError('OUTBOX_FULL', `Destination "${id}": its outbox holds at most ${maxOutbox} events, so the oldest ${entries.length} were dropped undelivered (${named}); the error's cause lists them.`, entries.map((entry) => entry.event)),
+        destinationError('DESTINATION_OUTBOX_FULL', `Destination "${id}": its outbox holds at most ${maxOutbox} events, so the oldest ${entries.length} were dropped undelivered (${named}); the error's cause lists them.`, entries.map((entry) => entry.event)),
       )
     }
   }

@@ -1,4 +1,4 @@
-import { BusError, compilePattern, describeValue, type BusEvent } from '../core/index'
+import { BusError, compileEventFilter, describeError, describeValue, type EventFilter, type EventTest } from '../core/index'
 import { destinationError } from './errors'
 import type { DestinationConfig, DestinationPatch, DestinationProvider } from './types'
 
@@ -22,7 +22,7 @@ export interface StoredDestination {
 export interface Destination {
   readonly config: DestinationConfig
   readonly needsHeaders: boolean
-  readonly matches: (event: BusEvent) => boolean
+  readonly matches: EventTest
   /** Events per request: `batch.maxEvents` in batch mode, 1 otherwise. */
   readonly perRequest: number
   /** How long a batch may wait to fill, 0 outside batch mode. */
@@ -35,12 +35,12 @@ export interface Destination {
  */
 export function checkDestination(config: unknown, providers: ReadonlyMap<string, DestinationProvider>): Destination {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw destinationError('INVALID_DESTINATION', `A destination is an object such as { id: 'audit', type: 'http', url: '/events' }, got ${describeValue(config)}.`)
+    throw destinationError('DESTINATION_INVALID', `A destination is an object such as { id: 'audit', type: 'http', url: '/events' }, got ${describeValue(config)}.`)
   }
   const given = config as Record<string, unknown>
   const id = given['id']
-  if (typeof id !== 'string' || id === '') throw destinationError('INVALID_DESTINATION', `A destination needs a non-empty string id, got ${describeValue(id)}.`)
-  const fail = (detail: string, cause?: unknown) => destinationError('INVALID_DESTINATION', `Destination "${id}": ${detail}.`, cause)
+  if (typeof id !== 'string' || id === '') throw destinationError('DESTINATION_INVALID', `A destination needs a non-empty string id, got ${describeValue(id)}.`)
+  const fail = (detail: string, cause?: unknown) => destinationError('DESTINATION_INVALID', `Destination "${id}": ${detail}.`, cause)
   for (const key of Object.keys(given)) {
     if (!(KEYS as readonly string[]).includes(key)) throw fail(`unknown field "${key}"; the fields are ${KEYS.join(', ')}`)
   }
@@ -65,7 +65,7 @@ export function checkDestination(config: unknown, providers: ReadonlyMap<string,
     provider.check?.(checked)
   } catch (cause) {
     if (cause instanceof BusError) throw cause
-    throw fail(`the "${provider.type}" provider refused it (${cause instanceof Error ? cause.message : String(cause)})`, cause)
+    throw fail(`the "${provider.type}" provider refused it (${describeError(cause)})`, cause)
   }
   return { config: checked, needsHeaders: typeof given['getHeaders'] === 'function', matches, perRequest, maxDelayMs }
 }
@@ -73,11 +73,11 @@ export function checkDestination(config: unknown, providers: ReadonlyMap<string,
 /** `current` with `patch` applied; `id` and `type` cannot change. */
 export function patched(current: DestinationConfig, patch: DestinationPatch): DestinationConfig {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": a patch is an object of the fields to change, got ${describeValue(patch)}.`)
+    throw destinationError('DESTINATION_INVALID', `Destination "${current.id}": a patch is an object of the fields to change, got ${describeValue(patch)}.`)
   }
   for (const key of ['id', 'type']) {
     if (Object.hasOwn(patch, key) && (patch as Record<string, unknown>)[key] !== (current as unknown as Record<string, unknown>)[key]) {
-      throw destinationError('INVALID_DESTINATION', `Destination "${current.id}": its ${key} cannot change; remove it and add another.`)
+      throw destinationError('DESTINATION_INVALID', `Destination "${current.id}": its ${key} cannot change; remove it and add another.`)
     }
   }
   const next: Record<string, unknown> = { ...current, ...patch }
@@ -104,23 +104,15 @@ function checkBatch(batch: unknown, batchMode: boolean, fail: (detail: string) =
   return batchMode ? { perRequest: maxEvents as number, maxDelayMs } : { perRequest: 1, maxDelayMs: 0 }
 }
 
-function compileFilter(filter: unknown, fail: (detail: string, cause?: unknown) => BusError): (event: BusEvent) => boolean {
-  if (filter === undefined) return () => true
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw fail('filter must be { system?, kind? }')
-  const { system, kind, ...unknown } = filter as Record<string, unknown>
-  const extra = Object.keys(unknown)[0]
-  if (extra !== undefined) throw fail(`unknown filter field "${extra}"; the fields are system, kind`)
-  const compile = (source: unknown, what: string) => {
-    if (source === undefined) return undefined
-    try {
-      return compilePattern(source, `filter.${what}`)
-    } catch (cause) {
-      throw fail(cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause), cause)
-    }
+/** The filter compiled with the bus's own pattern rules (the kit's one compiler); its problems named for this destination. */
+function compileFilter(filter: unknown, fail: (detail: string, cause?: unknown) => BusError): EventTest {
+  // One filter per destination: a list is the kit's too, but the stored configuration and the panel show one.
+  if (Array.isArray(filter)) throw fail('filter must be { system?, kind? }, not a list')
+  try {
+    return compileEventFilter(filter as EventFilter | undefined, 'filter')
+  } catch (cause) {
+    throw fail(cause instanceof Error ? cause.message.replace(/\.$/, '') : String(cause), cause)
   }
-  const systems = compile(system, 'system')
-  const kinds = compile(kind, 'kind')
-  return (event) => (systems === undefined || systems.test(event.system)) && (kinds === undefined || kinds.test(event.kind))
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

@@ -1,5 +1,5 @@
 import type { BusError, PluginHost } from '../core/index'
-import { Courier } from './courier'
+import { Courier, type CourierCount } from './courier/courier'
 import type { Registry } from './registry'
 import type { Settings } from './settings'
 import type { OutboxEntry } from './store'
@@ -20,6 +20,8 @@ export interface CouriersDeps {
   readonly changed: () => void
   /** The last status the previous leader shared, so counting goes on. */
   readonly previous: (id: string) => DestinationStatus | undefined
+  /** Counts what this context's couriers did (`stats()`). */
+  readonly count: (what: CourierCount, entries: number) => void
 }
 
 /**
@@ -97,7 +99,7 @@ export class Couriers {
   }
 
   private hire(destination: ConstructorParameters<typeof Courier>[0]): Courier {
-    const { host, settings, connection, changed } = this.deps
+    const { host, settings, connection, changed, count } = this.deps
     const id = destination.config.id
     const courier = new Courier(destination, {
       get store() {
@@ -109,6 +111,7 @@ export class Couriers {
       clearance: (config) => clearance(config, settings.allowedUrls, settings.getHeaders.get(id)),
       report: (error: BusError) => host.report(error),
       changed,
+      count,
       online: () => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false,
       now: Date.now,
     })

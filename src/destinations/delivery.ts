@@ -56,7 +56,7 @@ export function createDelivery(deps: CouriersDeps): Delivery {
       couriers = new Couriers(deps)
       couriers.lead(leading)
     } catch (cause) {
-      host.report(destinationError('DELIVERY_FAILED', `This context leads delivery for the bus "${host.name}" but could not load the delivery code (${describeError(cause)}).`, cause))
+      host.report(destinationError('DESTINATION_DELIVERY_FAILED', `This context leads delivery for the bus "${host.name}" but could not load the delivery code (${describeError(cause)}).`, cause))
     }
   }
 

@@ -2,6 +2,7 @@ import { firstValueFrom, filter } from 'rxjs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BusError, createBus, type Bus, type BusEvent, type BusPlugin, type PluginHost } from '../core/index'
 import { destinations } from './destinations'
+import { MemoryDestinationStore } from './memory-store'
 import { MAX_TIMER_MS } from './retry'
 import type { DeliveryResult, DestinationProvider, DestinationsOptions } from './types'
 
@@ -44,8 +45,8 @@ async function setup(answer?: Parameters<typeof fakeProvider>[0], options: Desti
 
 const fail = (status: number, retryAfterMs?: number): DeliveryResult =>
   status >= 500
-    ? { outcome: 'retry', error: new BusError({ kind: 'UNAVAILABLE', code: 'DELIVERY_FAILED', message: `${status}`, retryable: true }), retryAfterMs }
-    : { outcome: 'rejected', error: new BusError({ kind: 'INVALID', code: 'DELIVERY_REJECTED', message: `${status}`, retryable: false }) }
+    ? { outcome: 'retry', error: new BusError({ kind: 'UNAVAILABLE', code: 'DESTINATION_DELIVERY_FAILED', message: `${status}`, retryable: true }), retryAfterMs }
+    : { outcome: 'rejected', error: new BusError({ kind: 'INVALID', code: 'DESTINATION_DELIVERY_REJECTED', message: `${status}`, retryable: false }) }
 
 describe('configuration', () => {
   it('refuses bad configuration with a clear BusError, and keeps what was there', async () => {
@@ -66,12 +67,12 @@ describe('configuration', () => {
     for (const [config, message] of cases) {
       const error = await outbound.add(config as never).then(() => undefined, (caught: unknown) => caught)
       expect(error, JSON.stringify(config)).toBeInstanceOf(BusError)
-      expect(error).toMatchObject({ kind: 'INVALID', code: 'INVALID_DESTINATION', retryable: false })
+      expect(error).toMatchObject({ kind: 'INVALID', code: 'DESTINATION_INVALID', retryable: false })
       expect((error as BusError).message).toMatch(message)
     }
     await expect(outbound.add({ id: 'ok', type: 'fake' })).rejects.toMatchObject({ kind: 'ALREADY_EXISTS', code: 'DESTINATION_EXISTS' })
     await expect(outbound.update('missing', { mode: 'batch' })).rejects.toMatchObject({ code: 'DESTINATION_NOT_FOUND' })
-    await expect(outbound.update('ok', { type: 'http' } as never)).rejects.toMatchObject({ code: 'INVALID_DESTINATION' })
+    await expect(outbound.update('ok', { type: 'http' } as never)).rejects.toMatchObject({ code: 'DESTINATION_INVALID' })
     await expect(outbound.remove('missing')).rejects.toMatchObject({ code: 'DESTINATION_NOT_FOUND' })
     expect(await outbound.list()).toEqual([{ id: 'ok', type: 'fake' }])
   })
@@ -102,11 +103,29 @@ describe('delivery', () => {
     bus.send('orders', 'order.created', '/orders/3')
     await vi.waitFor(() => expect(delivered()).toHaveLength(2))
     await bus.flush()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Only what matched was written to the outbox: nothing else can ever be delivered.
+    expect(outbound.stats()).toMatchObject({ captured: 2, dropped: 0 })
     // Received events take no seq here: the fourth send is seq 4.
     expect(delivered()).toEqual([`${bus.origin}-1`, `${bus.origin}-4`])
     const [status] = await firstValueFrom(outbound.status$.pipe(filter((all) => all[0]?.delivered === 2)))
     expect(status).toMatchObject({ id: 'orders', delivered: 2, failed: 0, pending: 0 })
+  })
+
+  it('Retry-After: 0 waits initialDelayMs at least: a receiver cannot turn backoff off', async () => {
+    const startedAt: number[] = []
+    const { bus, outbound, requests } = await setup(
+      () => {
+        startedAt.push(Date.now())
+        return startedAt.length <= 2 ? fail(503, 0) : { outcome: 'accepted' }
+      },
+      { retry: { initialDelayMs: 150, maxDelayMs: 1000 } },
+    )
+    await outbound.add({ id: 'z', type: 'fake' })
+    bus.send('s', 'k', '/1')
+    await vi.waitFor(() => expect(requests).toHaveLength(3), { timeout: 5000 })
+    expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(145)
+    expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(145)
+    expect(outbound.stats()).toMatchObject({ retried: 2, delivered: 1 })
   })
 
   it('batch mode sends up to maxEvents per request', async () => {
@@ -129,7 +148,7 @@ describe('delivery', () => {
     await vi.waitFor(() => expect(requests).toHaveLength(3))
     expect(startedAt[2]! - startedAt[1]!).toBeGreaterThanOrEqual(55)
     expect(requests.flat()).toEqual([`${bus.origin}-1`, `${bus.origin}-1`, `${bus.origin}-1`])
-    expect(errors.map((error) => error.code)).toEqual(['DELIVERY_FAILED'])
+    expect(errors.map((error) => error.code)).toEqual(['DESTINATION_DELIVERY_FAILED'])
     expect(await outbound.deadLetters('r')).toEqual([])
   })
 
@@ -142,8 +161,8 @@ describe('delivery', () => {
     expect(accepted.sort()).toEqual([1, 2, 3, 4, 5, 7, 8].map((seq) => `${bus.origin}-${seq}`).sort())
     const [letter] = await outbound.deadLetters('d')
     expect(letter!.event.path).toBe('/bad')
-    expect(letter!.error).toMatchObject({ code: 'DELIVERY_REJECTED', retryable: false })
-    expect(errors.map((error) => error.code)).toEqual(['DELIVERY_REJECTED'])
+    expect(letter!.error).toMatchObject({ code: 'DESTINATION_DELIVERY_REJECTED', retryable: false })
+    expect(errors.map((error) => error.code)).toEqual(['DESTINATION_DELIVERY_REJECTED'])
   })
 
   it('dead letters can be retried (back into the outbox) or discarded', async () => {
@@ -175,7 +194,7 @@ describe('delivery', () => {
     await outbound.add({ id: 'f', type: 'fake' })
     for (let i = 1; i <= 5; i++) bus.send('s', 'k', `/${i}`)
     await bus.flush()
-    const full = errors.find((error) => error.code === 'OUTBOX_FULL')
+    const full = errors.find((error) => error.code === 'DESTINATION_OUTBOX_FULL')
     expect(full).toMatchObject({ kind: 'UNAVAILABLE', retryable: false })
     expect(full?.message).toMatch(/at most 3 events, so the oldest 2 were dropped undelivered \(\S+-1, \S+-2\)/)
     expect((full?.cause as BusEvent[]).map((event) => event.path)).toEqual(['/1', '/2'])
@@ -210,6 +229,41 @@ describe('delivery', () => {
   })
 })
 
+describe('the handle', () => {
+  it('stats() counts what this context captured, delivered, retried, dead-lettered and dropped; pending is what status$ shows', async () => {
+    const { bus, outbound } = await setup((events) => (events[0]!.path === '/refused' ? fail(400) : { outcome: 'accepted' }), { maxOutboxEvents: 10 })
+    expect(outbound.stats()).toEqual({ captured: 0, delivered: 0, retried: 0, failed: 0, dropped: 0, malformed: 0, pending: 0 })
+    await outbound.add({ id: 'a', type: 'fake' })
+    bus.send('s', 'k', '/1')
+    bus.send('s', 'k', '/refused')
+    bus.send('s', 'k', '/3')
+    await vi.waitFor(() => expect(outbound.stats()).toMatchObject({ captured: 3, delivered: 2, failed: 1, pending: 0 }))
+    expect(outbound.stats()).toMatchObject({ retried: 0, dropped: 0, malformed: 0 })
+  })
+
+  it('close() detaches once: calling it again returns the same promise', async () => {
+    const { outbound } = await setup()
+    const closing = outbound.close()
+    expect(outbound.close()).toBe(closing)
+    await closing
+  })
+
+  it("an outbox write that fails names the error's message, and its events count as dropped", async () => {
+    const enqueue = vi.spyOn(MemoryDestinationStore.prototype, 'enqueue').mockRejectedValue(new DOMException('The disk is full.', 'QuotaExceededError'))
+    try {
+      const { bus, outbound, errors } = await setup()
+      await outbound.add({ id: 'w', type: 'fake' })
+      bus.send('s', 'k', '/1')
+      await bus.flush()
+      const error = errors.find((each) => each.code === 'DESTINATION_OUTBOX_UNAVAILABLE')
+      expect(error?.message).toMatch(/1 events could not be written to the outbox of the bus "dest" \(QuotaExceededError: The disk is full\.\)/)
+      expect(outbound.stats()).toMatchObject({ captured: 1, dropped: 1 })
+    } finally {
+      enqueue.mockRestore()
+    }
+  })
+})
+
 describe('options', () => {
   it('refuses bad options with a clear BusError naming the option', () => {
     const bus = createBus({ name: 'dest-options' })
@@ -223,10 +277,10 @@ describe('options', () => {
       [{ allowedUrls: ['ftp://ingest.example/'] }, /allowedUrls\[0\] "ftp:\/\/ingest\.example\/" must be http: or https:/],
       [{ allowedUrls: ['/events'] }, /allowedUrls\[0\] "\/events" is not a URL/],
       [{ allowedUrls: ['https://ingest.example/events?tenant=1'] }, /allowedUrls\[0\] .* no query or fragment/],
-      [{ getHeaders: { audit: 5 } }, /getHeaders\.audit must be a function or \{ origin, headers \}/],
-      [{ getHeaders: { audit: { origin: 'https://ingest.example' } } }, /getHeaders\.audit\.headers must be a function/],
-      [{ getHeaders: { audit: { origin: 'https://ingest.example/events', headers } } }, /getHeaders\.audit\.origin must be an origin such as "https:\/\/ingest\.example"/],
-      [{ getHeaders: { audit: { origin: 'ingest.example', headers } } }, /getHeaders\.audit\.origin must be an origin/],
+      [{ getHeaders: { audit: 5 } }, /getHeaders\.audit must be a function or \{ webOrigin, headers \}/],
+      [{ getHeaders: { audit: { webOrigin: 'https://ingest.example' } } }, /getHeaders\.audit\.headers must be a function/],
+      [{ getHeaders: { audit: { webOrigin: 'https://ingest.example/events', headers } } }, /getHeaders\.audit\.webOrigin must be a web origin such as "https:\/\/ingest\.example"/],
+      [{ getHeaders: { audit: { webOrigin: 'ingest.example', headers } } }, /getHeaders\.audit\.webOrigin must be a web origin/],
     ]
     for (const [options, message] of cases) {
       let caught: unknown
@@ -236,7 +290,7 @@ describe('options', () => {
         caught = error
       }
       expect(caught, JSON.stringify(options)).toBeInstanceOf(BusError)
-      expect(caught).toMatchObject({ kind: 'INVALID', code: 'INVALID_DESTINATION' })
+      expect(caught).toMatchObject({ kind: 'INVALID', code: 'DESTINATION_INVALID' })
       expect((caught as BusError).message).toMatch(message)
     }
   })
@@ -264,11 +318,10 @@ describe('retry waits', () => {
       await outbound.add({ id: 'patient', type: 'fake', filter: { system: 'patient' }, mode: 'batch', batch: { maxEvents: 10, maxDelayMs: 1e12 } })
       bus.send('patient', 'k', '/2')
       await bus.flush()
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      const delays = () => timeouts.mock.calls.map((call) => Number(call[1] ?? 0))
+      await vi.waitFor(() => expect(delays()).toContain(MAX_TIMER_MS))
       expect(requests).toHaveLength(2)
-      const delays = timeouts.mock.calls.map((call) => Number(call[1] ?? 0))
-      expect(delays).toContain(MAX_TIMER_MS)
-      expect(Math.max(...delays)).toBe(MAX_TIMER_MS)
+      expect(Math.max(...delays())).toBe(MAX_TIMER_MS)
     } finally {
       timeouts.mockRestore()
     }
@@ -289,7 +342,7 @@ describe('where events and getHeaders may go', () => {
     return { provider, seen }
   }
   const headers = () => ({ authorization: 'Bearer t' })
-  const refusal = (pattern: RegExp) => ({ kind: 'INVALID', code: 'INVALID_DESTINATION', message: expect.stringMatching(pattern) })
+  const refusal = (pattern: RegExp) => ({ kind: 'INVALID', code: 'DESTINATION_INVALID', message: expect.stringMatching(pattern) })
 
   it('allowedUrls: add and update refuse any url outside them, and nothing changes', async () => {
     const { outbound } = await setup(undefined, { allowedUrls: ['https://ingest.example/events', 'https://relay.example/'] })
@@ -314,7 +367,7 @@ describe('where events and getHeaders may go', () => {
 
   it('getHeaders with an origin: add and update refuse a url elsewhere; getHeaders given to add or update is bound to its url', async () => {
     const recorder = recordingHttp()
-    const { bus, outbound } = await setup(undefined, { providers: [recorder.provider], getHeaders: { audit: { origin: 'https://ingest.example', headers } } })
+    const { bus, outbound } = await setup(undefined, { providers: [recorder.provider], getHeaders: { audit: { webOrigin: 'https://ingest.example', headers } } })
     await expect(outbound.add({ id: 'audit', type: 'http', url: 'https://evil.example/events' })).rejects.toMatchObject(refusal(/getHeaders .*"https:\/\/ingest\.example"/))
     await outbound.add({ id: 'audit', type: 'http', url: 'https://ingest.example/events' })
     await expect(outbound.update('audit', { url: 'https://evil.example/events' })).rejects.toMatchObject(refusal(/getHeaders/))

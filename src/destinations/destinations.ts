@@ -1,4 +1,4 @@
-import { busError, checkOptions, currentContextKind, describeError, type AttachedPlugin, type BusPlugin, type PluginHooks, type PluginHost } from '../core/index'
+import { checkOptions, currentContextKind, describeError, type AttachedPlugin, type BusPlugin, type PluginHooks, type PluginHost } from '../core/index'
 import { createCapture } from './capture'
 import { createDelivery } from './delivery'
 import { destinationError } from './errors'
@@ -7,6 +7,7 @@ import { createRegistry } from './registry'
 import { checkSettings, type Settings } from './settings'
 import { openShare, type Share, type ShareMessage } from './share'
 import { createStatusBoard } from './status-board'
+import { createCounters } from './stats'
 import { connectStore } from './store-connection'
 import type { Destinations, DestinationsOptions } from './types'
 
@@ -54,11 +55,12 @@ export function destinations(bus: PluginTarget, options: DestinationsOptions = {
  */
 function attach(host: PluginHost, settings: Settings, detach: () => Promise<void>): { api: Destinations; hooks: PluginHooks } {
   let closed = false
+  const counters = createCounters()
   const inBrowser = currentContextKind() !== undefined
   const share: Share = inBrowser ? openShare(host.name, receive, refuse) : { post() {}, close() {} }
-  const connection = connectStore(host, settings.store)
+  const connection = connectStore(host, settings.store, counters)
   const registry = createRegistry(host, settings, connection)
-  const delivery = createDelivery({ host, settings, registry, connection, changed: () => board.changed(), previous: (id) => board.previous(id) })
+  const delivery = createDelivery({ host, settings, registry, connection, changed: () => board.changed(), previous: (id) => board.previous(id), count: counters.count })
   const board = createStatusBoard({
     ids: () => registry.configured.keys(),
     leading: () => delivery.leading,
@@ -73,7 +75,7 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
       delivery.dropped(trimmed)
       delivery.wake(ids.filter((id) => !taken.has(id)))
     },
-  })
+  }, counters)
 
   /** Reads the configuration and brings delivery and the status in line with it. */
   async function reload(): Promise<void> {
@@ -88,7 +90,7 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
     if (!closed) delivery.start()
   })
   // `ready` is for callers; a failure here is reported, never left unhandled.
-  ready.catch((cause: unknown) => host.report(destinationError('OUTBOX_UNAVAILABLE', `Destinations of the bus "${host.name}" could not start: ${describeError(cause)}.`, cause)))
+  ready.catch((cause: unknown) => host.report(destinationError('DESTINATION_OUTBOX_UNAVAILABLE', `Destinations of the bus "${host.name}" could not start: ${describeError(cause)}.`, cause)))
 
   function receive(message: ShareMessage): void {
     if (closed) return
@@ -100,15 +102,16 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
       } else if (message.type === 'ask-status' && delivery.leading) board.share()
     } catch (cause) {
       // Checked messages cannot throw here; should one still, it is reported, never left uncaught.
-      refuse(`handling it threw (${cause instanceof Error ? cause.message : String(cause)})`)
+      refuse(`handling it threw (${describeError(cause)})`)
     }
   }
 
   /** Any script of the origin can post on the channel: what is malformed is counted as dropped and said. */
   function refuse(why: string): void {
-    if (!closed) host.drop(busError('MALFORMED_MESSAGE', `Dropped a message on the destinations channel of the bus "${host.name}": ${why}.`))
+    if (!closed) host.drop(destinationError('DESTINATION_MALFORMED_MESSAGE', `Dropped a message on the destinations channel of the bus "${host.name}": ${why}.`))
   }
 
+  let closing: Promise<void> | undefined
   const api = createHandle({
     host,
     settings,
@@ -125,7 +128,8 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
       share.post({ type: 'queued', ids: [id] })
       delivery.wake([id])
     },
-    close: detach,
+    stats: () => counters.read(board.current().reduce((sum, status) => sum + status.pending, 0)),
+    close: () => (closing ??= detach()),
   })
 
   const hooks: PluginHooks = {

@@ -6,7 +6,7 @@ import type { Registry } from './registry'
 import type { Settings } from './settings'
 import type { StoreConnection } from './store-connection'
 import type { DeadLetter, DestinationConfig, DestinationPatch, Destinations, DestinationStatus } from './types'
-import { grantProblem, originOf, urlProblem, type HeaderGrant } from './url-policy'
+import { grantProblem, urlProblem, webOriginOf, type HeaderGrant } from './url-policy'
 
 /** What the handle works with. */
 export interface HandleDeps {
@@ -22,6 +22,7 @@ export interface HandleDeps {
   readonly removed: (id: string) => void
   /** Entries were put back into a destination's outbox (a dead letter retried). */
   readonly requeued: (id: string) => void
+  readonly stats: Destinations['stats']
   readonly close: () => Promise<void>
 }
 
@@ -33,9 +34,9 @@ export function createHandle(deps: HandleDeps): Destinations {
   /** Refuses a url outside `allowedUrls`, or on another origin than the getHeaders that would go with it. */
   function checkReach(config: DestinationConfig, grant: HeaderGrant | undefined, hint: string): void {
     const url = urlProblem(config, allowedUrls)
-    if (url !== undefined) throw destinationError('INVALID_DESTINATION', `Destination "${config.id}": ${url}.`)
+    if (url !== undefined) throw destinationError('DESTINATION_INVALID', `Destination "${config.id}": ${url}.`)
     const headers = grantProblem(config, grant)
-    if (headers !== undefined) throw destinationError('INVALID_DESTINATION', `Destination "${config.id}": ${headers}; ${hint}.`)
+    if (headers !== undefined) throw destinationError('DESTINATION_INVALID', `Destination "${config.id}": ${headers}; ${hint}.`)
   }
 
   async function storedOrFail(id: string): Promise<StoredDestination> {
@@ -52,7 +53,7 @@ export function createHandle(deps: HandleDeps): Destinations {
       const checked = checkDestination(config, providers)
       const { id } = checked.config
       // getHeaders given with the destination may go to the origin of its url, and nowhere else.
-      const grant = checked.config.getHeaders ? { getHeaders: checked.config.getHeaders, origin: originOf(checked.config.url) } : getHeaders.get(id)
+      const grant = checked.config.getHeaders ? { getHeaders: checked.config.getHeaders, webOrigin: webOriginOf(checked.config.url) } : getHeaders.get(id)
       checkReach(checked.config, grant, `add it with a url there, or give it its own getHeaders`)
       const exists = () => destinationError('DESTINATION_EXISTS', `The bus "${host.name}" already has a destination "${id}"; update(id, patch) changes it.`)
       if (registry.configured.has(id)) throw exists()
@@ -60,7 +61,7 @@ export function createHandle(deps: HandleDeps): Destinations {
         await connection.store.putDestination({ config: storable(checked.config), needsHeaders: checked.needsHeaders, addedAt: Date.now() }, 'add')
       } catch (cause) {
         if (nameOf(cause) === 'ConstraintError') throw exists()
-        if (nameOf(cause) === 'DataCloneError') throw destinationError('INVALID_DESTINATION', `Destination "${id}": its configuration is not structured-clonable, so it cannot be stored (${describeError(cause)}).`, cause)
+        if (nameOf(cause) === 'DataCloneError') throw destinationError('DESTINATION_INVALID', `Destination "${id}": its configuration is not structured-clonable, so it cannot be stored (${describeError(cause)}).`, cause)
         throw cause
       }
       if (checked.config.getHeaders) getHeaders.set(id, grant!)
@@ -73,7 +74,7 @@ export function createHandle(deps: HandleDeps): Destinations {
       // getHeaders given again (or cleared) moves with the url it comes with; otherwise the url must stay on its origin.
       const givesHeaders = Object.hasOwn(patch, 'getHeaders')
       const fn = checked.config.getHeaders
-      const grant = givesHeaders ? fn && { getHeaders: fn, origin: originOf(checked.config.url) } : getHeaders.get(id)
+      const grant = givesHeaders ? fn && { getHeaders: fn, webOrigin: webOriginOf(checked.config.url) } : getHeaders.get(id)
       checkReach(checked.config, grant, `to send them there, give getHeaders again with the url: update("${id}", { url, getHeaders })`)
       const needsHeaders = givesHeaders ? checked.needsHeaders : current.needsHeaders
       await connection.store.putDestination({ config: storable(checked.config), needsHeaders, addedAt: current.addedAt }, 'replace')
@@ -107,6 +108,7 @@ export function createHandle(deps: HandleDeps): Destinations {
         }),
       )
     },
+    stats: deps.stats,
     close: deps.close,
   }
 }

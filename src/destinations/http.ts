@@ -9,7 +9,7 @@ import type { DestinationProvider } from './types'
 export const httpProvider: DestinationProvider = {
   type: 'http',
   check(destination) {
-    const fail = (detail: string) => destinationError('INVALID_DESTINATION', `Destination "${destination.id}": ${detail}.`)
+    const fail = (detail: string) => destinationError('DESTINATION_INVALID', `Destination "${destination.id}": ${detail}.`)
     if (typeof destination.url !== 'string' || destination.url === '') throw fail('an http destination needs a url, e.g. "/events" or "https://relay.example.com/events"')
     let url: URL
     try {

@@ -1,6 +1,7 @@
 import type { BusEvent } from '../core/index'
 import { requested, transactionDone } from '../indexeddb/requests'
 import type { StoredDestination } from './config'
+import { adjustCount, byDestination, chunkKey, countOf, entriesOf, noneMalformed, nonces, rangeOf, recountChunks, trimOldest, type ChunkKey, type Malformed } from './outbox-chunks'
 import type { DestinationStore, OutboxCursor, OutboxEntry, OutboxRead, StoredDeadLetter, StoredError } from './store'
 import { outboxDatabaseName } from '../shared/names'
 
@@ -31,22 +32,19 @@ interface DeadRecord extends StoredDeadLetter {
   readonly system: string
 }
 
-/**
- * A chunk's key: its destination, then its first event's `(time, id, system)`, so that one
- * destination's chunks are one range in the order they were sent, and a nonce, so that two chunks
- * never share a key. It stays the same while the chunk's delivered entries are taken out.
- */
-type ChunkKey = [destination: string, time: number, id: string, system: string, nonce: string]
-
 interface IdbCursor extends OutboxCursor {
   readonly key: ChunkKey
 }
 
+/** Outbox records of the wrong shape were skipped: how many, in how many chunks, of which destination. */
+export type MalformedReport = (destination: string, entries: number, chunks: number) => void
+
 /**
  * Opens the destinations database of a bus. `lost` is called when the store can no longer be used
- * (a newer version wants the database, or the browser closed it).
+ * (a newer version wants the database, or the browser closed it); `malformed` when records of the
+ * wrong shape were skipped.
  */
-export function openIndexedDbDestinationStore(busName: string, lost: (reason: string) => void): Promise<DestinationStore> {
+export function openIndexedDbDestinationStore(busName: string, lost: (reason: string) => void, malformed: MalformedReport): Promise<DestinationStore> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(databaseName(busName), SCHEMA_VERSION)
     request.onupgradeneeded = (change) => upgrade(request.result, request.transaction!, change.oldVersion)
@@ -60,7 +58,7 @@ export function openIndexedDbDestinationStore(busName: string, lost: (reason: st
         lost('a newer version of the app opened the destinations database in another tab; reload this tab')
       }
       db.onclose = () => lost('the browser closed the destinations database (storage cleared or failed)')
-      resolve(new IndexedDbDestinationStore(db))
+      resolve(new IndexedDbDestinationStore(db, malformed))
     }
   })
 }
@@ -92,7 +90,13 @@ class IndexedDbDestinationStore implements DestinationStore {
   private readonly chunkOf = new WeakMap<OutboxEntry, ChunkKey>()
   private readonly nonce = nonces()
 
-  constructor(private readonly db: IDBDatabase) {}
+  /** Malformed chunks already reported by this store: each is said once. */
+  private readonly reported = new Set<string>()
+
+  constructor(
+    private readonly db: IDBDatabase,
+    private readonly malformed: MalformedReport,
+  ) {}
 
   async destinations(): Promise<StoredDestination[]> {
     const records = await requested<Array<StoredDestination & { id: string }>>(this.tx(DESTINATIONS, 'readonly').objectStore(DESTINATIONS).getAll())
@@ -125,7 +129,9 @@ class IndexedDbDestinationStore implements DestinationStore {
     const chunks = tx.objectStore(CHUNKS)
     const counts = tx.objectStore(COUNTS)
     const trimmed: OutboxEntry[] = []
-    for (const [destination, list] of byDestination(entries)) {
+    const grouped = byDestination(entries)
+    const malformed = new Map([...grouped.keys()].map((destination) => [destination, noneMalformed()]))
+    for (const [destination, list] of grouped) {
       // Raw requests without a promise each, a few per write however many events it has.
       for (let i = 0; i < list.length; i += CHUNK_ENTRIES) {
         const chunk = list.slice(i, i + CHUNK_ENTRIES)
@@ -135,20 +141,33 @@ class IndexedDbDestinationStore implements DestinationStore {
       }
       const counted = counts.get(destination)
       counted.onsuccess = () => {
-        const total = ((counted.result as number | undefined) ?? 0) + list.length
-        counts.put(Math.min(total, max), destination)
-        if (total > max) trimOldest(chunks, destination, total - max, trimmed)
+        const stored = countOf(counted.result)
+        const trim = (total: number) => {
+          counts.put(Math.min(total, max), destination)
+          if (total > max) trimOldest(chunks, destination, total - max, trimmed, malformed.get(destination)!)
+        }
+        // crossbus never stores a count over the bound: one that is (or one that is no count) was
+        // written outside it, and would drop real events, so the chunks are counted first.
+        if (stored !== undefined && stored <= max) trim(stored + list.length)
+        else recountChunks(chunks, counts, destination, malformed.get(destination)!, trim)
       }
     }
     // No early commit(): the count and trimming need the transaction open. The puts are issued in
     // the task that sent, which is what lets the transaction survive the page closing right after.
-    return done(tx).then(() => trimmed)
+    await done(tx)
+    for (const [destination, found] of malformed) this.reportMalformed(destination, found)
+    return trimmed
+  }
+
+  async count(destination: string): Promise<number> {
+    return (await requested<number | undefined>(this.tx(COUNTS, 'readonly').objectStore(COUNTS).get(destination))) ?? 0
   }
 
   async read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead> {
     const tx = this.tx([CHUNKS, COUNTS], 'readonly')
     const range = after ? IDBKeyRange.bound((after as IdbCursor).key, [destination, []], true) : rangeOf(destination)
     const entries: OutboxEntry[] = []
+    const malformed = noneMalformed()
     let next: IdbCursor | undefined
     let last: ChunkKey | undefined
     const cursor = tx.objectStore(CHUNKS).openCursor(range)
@@ -156,18 +175,44 @@ class IndexedDbDestinationStore implements DestinationStore {
       const at = cursor.result
       if (!at) return
       // Another chunk after the limit: the next read continues from here.
-      if (entries.length >= limit) return void (next = { outboxCursor: true, key: last! })
+      if (entries.length > 0 && entries.length >= limit) return void (next = { outboxCursor: true, key: last! })
       const key = at.primaryKey as ChunkKey
-      for (const entry of at.value as OutboxEntry[]) {
+      for (const entry of entriesOf(at.value, destination, key, malformed)) {
         entries.push(entry)
         this.chunkOf.set(entry, key)
       }
       last = key
       at.continue()
     }
-    const pending = requested<number | undefined>(tx.objectStore(COUNTS).get(destination))
+    const counted = requested<unknown>(tx.objectStore(COUNTS).get(destination))
     await done(tx)
-    return { entries, next, pending: (await pending) ?? 0 }
+    const stored = countOf(await counted)
+    // A read of the whole outbox knows its count: a stored one that differs was written outside crossbus.
+    const whole = after === undefined && next === undefined
+    if (malformed.count > 0 || stored === undefined || (whole && stored !== entries.length)) {
+      this.reportMalformed(destination, malformed)
+      if (malformed.count > 0 || stored !== undefined || entries.length > 0) return { entries, next, pending: await this.repair(destination) }
+    }
+    return { entries, next, pending: stored ?? 0 }
+  }
+
+  /** Deletes the malformed records of a destination's outbox and stores its real count, which it resolves with. */
+  private async repair(destination: string): Promise<number> {
+    const tx = this.tx([CHUNKS, COUNTS], 'readwrite')
+    const malformed = noneMalformed()
+    let total = 0
+    recountChunks(tx.objectStore(CHUNKS), tx.objectStore(COUNTS), destination, malformed, (real) => (total = real))
+    await done(tx)
+    this.reportMalformed(destination, malformed)
+    return total
+  }
+
+  /** Says once per chunk what was skipped. */
+  private reportMalformed(destination: string, malformed: Malformed): void {
+    const fresh = [...malformed.keys].filter((key) => !this.reported.has(key))
+    if (fresh.length === 0) return
+    for (const key of fresh) this.reported.add(key)
+    this.malformed(destination, malformed.count, fresh.length)
   }
 
   async remove(destination: string, entries: readonly OutboxEntry[]): Promise<void> {
@@ -217,6 +262,7 @@ class IndexedDbDestinationStore implements DestinationStore {
   /** Takes entries out of their chunks (rewriting or deleting each) and the count down by as many as were there. */
   private takeOut(tx: IDBTransaction, destination: string, entries: readonly OutboxEntry[]): void {
     const chunks = tx.objectStore(CHUNKS)
+    const malformed = noneMalformed()
     const byChunk = new Map<string, { key: ChunkKey; gone: Set<string> }>()
     for (const entry of entries) {
       const key = this.chunkOf.get(entry)
@@ -232,7 +278,7 @@ class IndexedDbDestinationStore implements DestinationStore {
     for (const { key, gone } of byChunk.values()) {
       const got = chunks.get(key)
       got.onsuccess = () => {
-        const list = got.result as OutboxEntry[] | undefined
+        const list = got.result === undefined ? undefined : entriesOf(got.result, destination, key, malformed)
         if (list) {
           const rest = list.filter((entry) => !gone.has(identity(entry.event)))
           removed += list.length - rest.length
@@ -249,60 +295,8 @@ class IndexedDbDestinationStore implements DestinationStore {
   }
 }
 
-/** Drops the oldest `over` entries of a destination (in the enqueue transaction), collecting them in `trimmed`. */
-function trimOldest(chunks: IDBObjectStore, destination: string, over: number, trimmed: OutboxEntry[]): void {
-  let left = over
-  const cursor = chunks.openCursor(rangeOf(destination))
-  cursor.onsuccess = () => {
-    const at = cursor.result
-    if (!at || left <= 0) return
-    const list = at.value as OutboxEntry[]
-    if (list.length <= left) {
-      at.delete()
-      trimmed.push(...list)
-      left -= list.length
-      at.continue()
-    } else {
-      trimmed.push(...list.slice(0, left))
-      at.update(list.slice(left))
-      left = 0
-    }
-  }
-}
-
-function adjustCount(counts: IDBObjectStore, destination: string, delta: number): void {
-  const counted = counts.get(destination)
-  counted.onsuccess = () => counts.put(Math.max(0, ((counted.result as number | undefined) ?? 0) + delta), destination)
-}
-
-function byDestination(entries: readonly OutboxEntry[]): Map<string, OutboxEntry[]> {
-  const grouped = new Map<string, OutboxEntry[]>()
-  for (const entry of entries) {
-    const list = grouped.get(entry.destination)
-    if (list) list.push(entry)
-    else grouped.set(entry.destination, [entry])
-  }
-  return grouped
-}
-
-function chunkKey(destination: string, first: BusEvent, nonce: string): ChunkKey {
-  return [destination, first.time, first.id, first.system, nonce]
-}
-
-/** Unique chunk nonces: this context's own prefix, then a counter. */
-function nonces(): () => string {
-  const prefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
-  let seq = 0
-  return () => `${prefix}-${++seq}`
-}
-
 function identity(event: BusEvent): string {
   return `${event.time}\u0000${event.id}\u0000${event.system}`
-}
-
-/** Every key of one destination: an array sorts after every number, so `[id, []]` is above them all. */
-function rangeOf(destination: string): IDBKeyRange {
-  return IDBKeyRange.bound([destination], [destination, []])
 }
 
 /** Resolves when `tx` commits. */

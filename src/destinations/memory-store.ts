@@ -40,6 +40,10 @@ export class MemoryDestinationStore implements DestinationStore {
     return trimmed
   }
 
+  async count(destination: string): Promise<number> {
+    return this.outboxes.get(destination)?.length ?? 0
+  }
+
   async read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead> {
     const outbox = this.outboxes.get(destination) ?? []
     const from = (after as MemoryCursor | undefined)?.after

@@ -35,6 +35,15 @@ describe('retry rules', () => {
     expect(retryDelay(3, policy, undefined, () => 1)).toBe(4_000)
   })
 
+  it('never retries sooner than initialDelayMs, whatever Retry-After says (0, or a date in the past)', () => {
+    const policy = { initialDelayMs: 200, maxDelayMs: 3000, maxAttempts: Infinity }
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0)
+    expect(retryDelay(1, policy, parseRetryAfter('0', now))).toBe(200)
+    expect(retryDelay(5, policy, parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now))).toBe(200)
+    expect(retryDelay(1, policy, 50)).toBe(200)
+    expect(retryDelay(1, policy, -1)).toBe(200)
+  })
+
   it('never asks setTimeout for more than 2^31-1 ms, which browsers treat as 0 (a tight loop)', () => {
     expect(MAX_TIMER_MS).toBe(2 ** 31 - 1)
     expect(timerDelay(2 ** 31)).toBe(MAX_TIMER_MS)

@@ -48,10 +48,12 @@ export function timerDelay(ms: number): number {
 
 /**
  * The wait before attempt `attempt + 1`: the receiver's `Retry-After` when it gave a readable one,
- * but never more than `maxDelayMs` (a receiver asking for years would otherwise stall the
- * destination until reload); the backoff otherwise.
+ * kept between `initialDelayMs` and `maxDelayMs`; the backoff otherwise. The floor: `Retry-After: 0`
+ * or a date in the past would otherwise turn backoff off, and every tab of every user of an app
+ * would hammer a failing receiver. The ceiling: a receiver asking for years would stall the
+ * destination until reload.
  */
 export function retryDelay(attempt: number, policy: Backoff, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   if (retryAfterMs === undefined || Number.isNaN(retryAfterMs)) return backoffDelay(attempt, policy, random)
-  return Math.min(Math.max(0, retryAfterMs), policy.maxDelayMs)
+  return Math.min(Math.max(policy.initialDelayMs, retryAfterMs), policy.maxDelayMs)
 }

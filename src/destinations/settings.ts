@@ -3,7 +3,7 @@ import { destinationError } from './errors'
 import { httpProvider } from './http'
 import { MAX_TIMER_MS, type RetryPolicy } from './retry'
 import type { DestinationProvider, DestinationsOptions } from './types'
-import { checkOrigin, compileAllowedUrls, pageOrigin, type AllowedUrls, type HeaderGrant } from './url-policy'
+import { checkWebOrigin, compileAllowedUrls, pageWebOrigin, type AllowedUrls, type HeaderGrant } from './url-policy'
 
 const DEFAULT_MAX_OUTBOX = 10_000
 
@@ -11,7 +11,7 @@ const DEFAULT_MAX_OUTBOX = 10_000
 export interface Settings {
   /** By type: `http`, then the options' providers (one of type `http` replaces it). */
   readonly providers: ReadonlyMap<string, DestinationProvider>
-  /** `getHeaders` by destination id with the origin it may go to, for this context; `add` and `update` keep it current. */
+  /** `getHeaders` by destination id with the web origin it may go to, for this context; `add` and `update` keep it current. */
   readonly getHeaders: Map<string, HeaderGrant>
   /** The URLs destinations may have; `undefined`: any. */
   readonly allowedUrls: AllowedUrls | undefined
@@ -22,7 +22,7 @@ export interface Settings {
 
 /** Checks the options of `destinations(bus, options)`: each problem is an `INVALID_DESTINATION` naming the option. */
 export function checkSettings(options: DestinationsOptions): Settings {
-  const invalid = (detail: string) => destinationError('INVALID_DESTINATION', `destinations: ${detail}.`)
+  const invalid = (detail: string) => destinationError('DESTINATION_INVALID', `destinations: ${detail}.`)
   const providers = new Map<string, DestinationProvider>([[httpProvider.type, httpProvider]])
   for (const provider of options.providers ?? []) {
     if (typeof provider?.type !== 'string' || provider.type === '' || typeof provider.deliver !== 'function') {
@@ -34,15 +34,15 @@ export function checkSettings(options: DestinationsOptions): Settings {
   for (const [id, given] of Object.entries(options.getHeaders ?? {})) {
     if (typeof given === 'function') {
       // The plain form: the headers may go to the page's own origin (a same-origin relay) only.
-      getHeaders.set(id, { getHeaders: given, origin: pageOrigin() })
+      getHeaders.set(id, { getHeaders: given, webOrigin: pageWebOrigin() })
       continue
     }
-    if (typeof given !== 'object' || given === null) throw invalid(`getHeaders.${id} must be a function or { origin, headers }, got ${describeValue(given)}`)
-    const { origin, headers } = given as { origin?: unknown; headers?: unknown }
+    if (typeof given !== 'object' || given === null) throw invalid(`getHeaders.${id} must be a function or { webOrigin, headers }, got ${describeValue(given)}`)
+    const { webOrigin, headers } = given as { webOrigin?: unknown; headers?: unknown }
     if (typeof headers !== 'function') throw invalid(`getHeaders.${id}.headers must be a function, got ${describeValue(headers)}`)
-    const checked = checkOrigin(origin)
-    if (checked === undefined) throw invalid(`getHeaders.${id}.origin must be an origin such as "https://ingest.example" (scheme, host and port, no path), got ${typeof origin === 'string' ? JSON.stringify(origin) : describeValue(origin)}`)
-    getHeaders.set(id, { getHeaders: headers as HeaderGrant['getHeaders'], origin: checked })
+    const checked = checkWebOrigin(webOrigin)
+    if (checked === undefined) throw invalid(`getHeaders.${id}.webOrigin must be a web origin such as "https://ingest.example" (scheme, host and port, no path), got ${typeof webOrigin === 'string' ? JSON.stringify(webOrigin) : describeValue(webOrigin)}`)
+    getHeaders.set(id, { getHeaders: headers as HeaderGrant['getHeaders'], webOrigin: checked })
   }
   const allowedUrls = compileAllowedUrls(options.allowedUrls, invalid)
   const maxOutbox = options.maxOutboxEvents ?? DEFAULT_MAX_OUTBOX

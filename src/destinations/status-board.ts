@@ -8,6 +8,8 @@ const SHARE_STATUS_MS = 100
 /** `status$` in every context: the leader's own view there, the view it shared elsewhere. */
 export interface StatusBoard {
   readonly status$: Observable<readonly DestinationStatus[]>
+  /** What `status$` shows now. */
+  current(): readonly DestinationStatus[]
   /** What the leader last shared about a destination. */
   previous(id: string): DestinationStatus | undefined
   /** Something changed: one emission for a burst of changes (a batch delivered per request). */
@@ -54,6 +56,7 @@ export function createStatusBoard(sources: StatusSources): StatusBoard {
 
   return {
     status$: status$.asObservable(),
+    current: () => status$.getValue(),
     previous: (id) => shared.get(id),
     changed() {
       if (scheduled) return

@@ -50,6 +50,8 @@ export interface DestinationStore {
    * `max` entries, oldest first, and resolves with the entries trimmed.
    */
   enqueue(entries: readonly OutboxEntry[], max: number): Promise<OutboxEntry[]>
+  /** The destination's entries in the outbox, every tab's. */
+  count(destination: string): Promise<number>
   /** The oldest entries of a destination, `limit` or a few more; with `after`, those after the read that returned it. */
   read(destination: string, limit: number, after?: OutboxCursor): Promise<OutboxRead>
   /**

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs'
-import type { BusError, BusEvent } from '../core/index'
+import type { BusError, BusEvent, EventFilter, ModuleHandle } from '../core/index'
 
 /**
  * How events travel to an HTTP destination, per the CloudEvents HTTP binding: one event per
@@ -9,12 +9,6 @@ import type { BusError, BusEvent } from '../core/index'
  */
 export type DeliveryMode = 'structured' | 'binary' | 'batch'
 
-/** Which events a destination gets: globs, as in `bus.subscribe(system, kind)`. Absent: all. */
-export interface DestinationFilter {
-  readonly system?: string
-  readonly kind?: string
-}
-
 /** Headers for a request: a record, a `Headers`, or name/value pairs, as `fetch` takes them. */
 export type HeadersLike = Record<string, string> | Headers | readonly (readonly [string, string])[]
 
@@ -22,15 +16,15 @@ export type HeadersLike = Record<string, string> | Headers | readonly (readonly 
 export type GetHeaders = (destination: DestinationConfig) => HeadersLike | Promise<HeadersLike>
 
 /**
- * `getHeaders` with the one origin its headers may be sent to, given in code: a destination whose
- * url is on another origin (its configuration rewritten in IndexedDB, say) never gets them.
+ * `getHeaders` with the one web origin its headers may be sent to, given in code: a destination
+ * whose url is on another origin (its configuration rewritten in IndexedDB, say) never gets them.
  *
  * @example
- * destinations(bus, { getHeaders: { audit: { origin: 'https://ingest.example', headers: async () => ({ authorization: `Bearer ${await token()}` }) } } })
+ * destinations(bus, { getHeaders: { audit: { webOrigin: 'https://ingest.example', headers: async () => ({ authorization: `Bearer ${await token()}` }) } } })
  */
 export interface BoundGetHeaders {
   /** `https://host[:port]`, no path. */
-  readonly origin: string
+  readonly webOrigin: string
   readonly headers: GetHeaders
 }
 
@@ -45,10 +39,15 @@ export interface DestinationConfig {
   readonly type: string
   /** Where to send (http: an `http:` or `https:` URL, absolute or relative to the page). */
   readonly url?: string
-  readonly filter?: DestinationFilter
+  /** Which events it gets: globs, as in `bus.subscribe(system, kind)` (the kit's `EventFilter`). Absent: all. */
+  readonly filter?: EventFilter
   /** Default `'structured'`. */
   readonly mode?: DeliveryMode
-  /** Sent with every request. Keep secrets out: browsers must not hold a provider's keys. */
+  /**
+   * Sent with every request. Keep secrets out: browsers must not hold a provider's keys. A request
+   * with headers of its own (these or `getHeaders`) follows no redirect, so they never reach
+   * another origin.
+   */
   readonly headers?: Readonly<Record<string, string>>
   /**
    * Headers computed before each request. A function cannot be persisted or shared: it lives in
@@ -143,7 +142,7 @@ export interface DestinationsOptions {
   readonly providers?: readonly DestinationProvider[]
   /**
    * `getHeaders` per destination id, for this context (see {@link DestinationConfig.getHeaders}):
-   * `{ origin, headers }` sends the headers to that origin only; a plain function, to the page's
+   * `{ webOrigin, headers }` sends the headers to that web origin only; a plain function, to the page's
    * own origin only (a same-origin relay). A destination whose url is elsewhere waits
    * (`paused: 'no-headers'`, `DESTINATION_URL_REFUSED` once); `add` and `update` refuse such a url.
    */
@@ -160,16 +159,41 @@ export interface DestinationsOptions {
   readonly maxOutboxEvents?: number
   /**
    * Backoff for retryable failures: doubling from `initialDelayMs` (1 s) up to `maxDelayMs` (60 s,
-   * at most 2^31-1), with jitter; a receiver's `Retry-After` is honoured up to `maxDelayMs`;
-   * `maxAttempts` (default unlimited) then dead-letters.
+   * at most 2^31-1), with jitter; a receiver's `Retry-After` is honoured from `initialDelayMs` up
+   * to `maxDelayMs` (`Retry-After: 0` or a past date waits `initialDelayMs`, so no receiver turns
+   * backoff off); `maxAttempts` (default unlimited) then dead-letters.
    */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly maxAttempts?: number }
   /** `'indexeddb'` in a browser, `'memory'` elsewhere (Node, SSR, tests): nothing persists then. */
   readonly store?: 'indexeddb' | 'memory'
 }
 
-/** What `destinations(bus)` returns. */
-export interface Destinations {
+/**
+ * What `stats()` counts in this context since `destinations(bus)` was called (each context counts
+ * its own work; `pending` is the origin's, as `status$` shows it).
+ */
+export interface DestinationsStats {
+  /** Outbox entries written here: one per event and destination it matched. */
+  readonly captured: number
+  /** Entries this context delivered while leading (the receiver accepted them). */
+  readonly delivered: number
+  /** Requests this context sent again after a retryable failure. */
+  readonly retried: number
+  /** Entries this context moved to dead letters (refused, or out of attempts). */
+  readonly failed: number
+  /** Entries dropped undelivered: pushed out of a full outbox, or not written (`DESTINATION_OUTBOX_FULL`, `DESTINATION_OUTBOX_UNAVAILABLE`). */
+  readonly dropped: number
+  /** Outbox records of the wrong shape skipped here (`DESTINATION_MALFORMED_RECORD`). */
+  readonly malformed: number
+  /** Entries waiting in every destination's outbox, every tab's captures included (the sum of `status$`'s `pending`). */
+  readonly pending: number
+}
+
+/**
+ * What `destinations(bus, options)` returns: the module's handle (`ready`, `status$`, `stats()`,
+ * `close()`, as every crossbus module's), with the configuration and dead letters.
+ */
+export interface Destinations extends ModuleHandle<readonly DestinationStatus[], DestinationsStats> {
   /** Resolves once the outbox is open and the configuration loaded: events sent from then on are captured at once. */
   readonly ready: Promise<void>
   /** Adds a destination for the whole origin (persisted). Rejects with a `BusError` for bad configuration or a duplicate id. */
@@ -182,8 +206,13 @@ export interface Destinations {
   list(): Promise<DestinationConfig[]>
   /** The events a destination refused, oldest first. */
   deadLetters(id: string): Promise<DeadLetter[]>
-  /** Every destination's status, in `list()` order; the latest value first. */
+  /** Every destination's status, in `list()` order, as the leading context sees it; the latest value first. */
   readonly status$: Observable<readonly DestinationStatus[]>
-  /** Detaches from the bus: finishes writing the outbox, stops delivering (what is left goes out from another context or the next session). */
+  /** Counters of this context's work (see {@link DestinationsStats}). */
+  stats(): DestinationsStats
+  /**
+   * Detaches from the bus: finishes writing the outbox, stops delivering (what is left goes out
+   * from another context or the next session). Calling it again returns the same promise.
+   */
   close(): Promise<void>
 }

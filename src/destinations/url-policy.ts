@@ -14,12 +14,12 @@ export interface AllowedUrls {
 }
 
 /**
- * `getHeaders` for one destination id with the origin its headers may go to. `origin` is
+ * `getHeaders` for one destination id with the web origin its headers may go to. `webOrigin` is
  * `undefined` when the destination had no `url` where the app gave it: it then may not get one.
  */
 export interface HeaderGrant {
   readonly getHeaders: GetHeaders
-  readonly origin: string | undefined
+  readonly webOrigin: string | undefined
 }
 
 /** What a courier may do with a destination right now. */
@@ -60,9 +60,9 @@ export function urlProblem(config: DestinationConfig, allowed: AllowedUrls | und
 /** Why `grant`'s headers may not go to `config`'s url, or `undefined` if they may. */
 export function grantProblem(config: DestinationConfig, grant: HeaderGrant | undefined): string | undefined {
   if (!grant || config.url === undefined) return undefined
-  const origin = originOf(config.url)
-  if (origin !== undefined && origin === grant.origin) return undefined
-  const boundTo = grant.origin === undefined ? 'a destination without a url' : `"${grant.origin}"`
+  const origin = webOriginOf(config.url)
+  if (origin !== undefined && origin === grant.webOrigin) return undefined
+  const boundTo = grant.webOrigin === undefined ? 'a destination without a url' : `"${grant.webOrigin}"`
   return `its getHeaders was given for ${boundTo}, and its url "${config.url}" is ${origin === undefined ? 'not a URL' : `on "${origin}"`}`
 }
 
@@ -73,7 +73,7 @@ export function clearance(config: DestinationConfig, allowed: AllowedUrls | unde
 }
 
 /** The origin a request to `url` goes to, resolved as the `http` provider does; `undefined` if it is not a URL. */
-export function originOf(url: string | undefined): string | undefined {
+export function webOriginOf(url: string | undefined): string | undefined {
   const parsed = url === undefined ? undefined : parse(url)
   // A custom provider's URL of another scheme has an opaque origin ("null"): bound to the exact URL then.
   return parsed && (parsed.origin === 'null' ? parsed.href : parsed.origin)
@@ -83,7 +83,7 @@ export function originOf(url: string | undefined): string | undefined {
  * An origin given in code for `getHeaders` (`{ origin, headers }`): `https://host[:port]`, nothing
  * more, so that no one reads a path restriction into it. `undefined` if it is not one.
  */
-export function checkOrigin(given: unknown): string | undefined {
+export function checkWebOrigin(given: unknown): string | undefined {
   if (typeof given !== 'string') return undefined
   let url: URL
   try {
@@ -96,7 +96,7 @@ export function checkOrigin(given: unknown): string | undefined {
 }
 
 /** The page's (or worker's) origin: where a plain `getHeaders` function may send; `undefined` outside a browser. */
-export function pageOrigin(): string | undefined {
+export function pageWebOrigin(): string | undefined {
   const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin
   return typeof origin === 'string' && origin !== 'null' ? origin : undefined
 }

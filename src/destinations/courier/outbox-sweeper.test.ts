@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { OutboxSweeper } from './outbox-sweeper'
-import type { OutboxEntry } from './store'
+import type { OutboxEntry } from '../store'
+
+/** Lets every promise reaction that is ready run: the sweeper waits on nothing else. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}
 
 const entry = (n: number): OutboxEntry => ({ destination: 'd', queuedAt: 0, event: { id: `o-${n}`, system: 's', kind: 'k', path: `/${n}`, data: undefined, time: n, origin: 'o', seq: n } })
 
@@ -18,13 +23,13 @@ describe('OutboxSweeper', () => {
     expect(transactions).toEqual([['o-1', 'o-2']])
     const second = sweeper.sweep([entry(3)])
     const alsoSecond = sweeper.sweep([entry(4), entry(5)])
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settle()
     expect(transactions).toHaveLength(1) // waits for the first transaction
     let secondDone = false
     void second.then(() => (secondDone = true))
     finish()
     await Promise.all([first, alsoFirst])
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await vi.waitFor(() => expect(transactions).toHaveLength(2))
     expect(transactions).toEqual([['o-1', 'o-2'], ['o-3', 'o-4', 'o-5']])
     expect(secondDone).toBe(false)
     finish()

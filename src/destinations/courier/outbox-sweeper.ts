@@ -1,4 +1,4 @@
-import type { OutboxEntry } from './store'
+import type { OutboxEntry } from '../store'
 
 /**
  * Takes delivered entries out of one destination's outbox, one transaction at a time: removals

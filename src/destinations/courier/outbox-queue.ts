@@ -1,0 +1,143 @@
+import type { OutboxCursor, OutboxEntry, OutboxRead } from '../store'
+
+/** How many requests' worth of entries one outbox read takes: one read per ten requests, at least 200 entries. */
+const READ_AHEAD_REQUESTS = 10
+const READ_AHEAD_MIN = 200
+
+/** Where the queue reads from, and what it tells about what it read. */
+export interface QueueSource {
+  read(limit: number, after: OutboxCursor | undefined): Promise<OutboxRead>
+  /** Settles once the courier's writes and removals in flight have: a read from the oldest waits for them. */
+  settled(): Promise<void>
+  /** A read counted the destination's outbox. */
+  counted(pending: number): void
+}
+
+/**
+ * What one courier is about to send, oldest first: entries read from the outbox or offered from
+ * memory (`queue`), and batches to send before reading on (`held`: one to retry, or the halves
+ * of a refused one). Entries still in flight or being removed must not be read again, so a read
+ * either continues after the last entry of the previous full read (`after`), or, once a read came
+ * back short, starts over from the oldest after the removals have settled: that also picks up
+ * entries that landed before the point a continuation read from (a retried dead letter).
+ */
+export class OutboxQueue {
+  private queue: OutboxEntry[] = []
+  private held: OutboxEntry[][] = []
+  /** A read is under way: an offer now could be read back too. */
+  private reading = false
+  /** The read under way for after the queue, if any. */
+  private prefetch: Promise<OutboxEntry[]> | undefined
+  /** Where the latest read stopped short of the end of the outbox: the next read continues there. */
+  private after: OutboxCursor | undefined
+  /** Counts `clear()`s: a read that began before one is dropped. */
+  private generation = 0
+
+  constructor(private readonly source: QueueSource) {}
+
+  get length(): number {
+    return this.queue.length
+  }
+
+  /** When the oldest queued entry was queued (a batch waits for it to be old enough). */
+  get oldestQueuedAt(): number | undefined {
+    return this.queue[0]?.queuedAt
+  }
+
+  /** Whether entries offered from memory can go at the end: no read under way or continuing could hand them back again. */
+  get takesOffers(): boolean {
+    return !this.reading && this.after === undefined && this.prefetch === undefined
+  }
+
+  append(entries: readonly OutboxEntry[]): void {
+    this.queue = this.queue.concat(entries)
+  }
+
+  /** Batches to send first, in order. */
+  hold(...batches: OutboxEntry[][]): void {
+    this.held.unshift(...batches)
+  }
+
+  nextHeld(): OutboxEntry[] | undefined {
+    return this.held.shift()
+  }
+
+  /** Reads on when fewer than `perRequest` are queued and more are in the outbox (or none are queued). */
+  async fill(perRequest: number): Promise<void> {
+    if (this.queue.length >= perRequest || (this.queue.length > 0 && !this.prefetch && this.after === undefined)) return
+    this.reading = true
+    const generation = this.generation
+    try {
+      const entries = this.queue.length === 0 ? await this.readFromOldest(perRequest) : await this.readOn(perRequest)
+      // Cleared meanwhile (the courier stopped): what was read is the next leader's to send.
+      if (generation === this.generation) this.queue = this.queue.concat(entries)
+    } finally {
+      this.reading = false
+    }
+  }
+
+  /** Up to `count` batches of `perRequest` (only full ones after the first); reads on meanwhile if the queue runs short. */
+  take(perRequest: number, count: number): OutboxEntry[][] {
+    const batches = [this.queue.splice(0, perRequest)]
+    while (perRequest > 1 && batches.length < count && this.queue.length >= perRequest) batches.push(this.queue.splice(0, perRequest))
+    // Read on while these are out, so the next request need not wait for the outbox.
+    if (this.queue.length < perRequest && this.after && !this.prefetch) this.prefetch = this.peek(this.after, perRequest)
+    return batches
+  }
+
+  /** Takes `perRequest` queued entries for a last request (the page is going away). */
+  takeNow(perRequest: number): OutboxEntry[] {
+    return this.queue.splice(0, perRequest)
+  }
+
+  /** Forgets what was read (and not held): the next read starts over from the oldest, taking what came meanwhile. */
+  rewind(): void {
+    this.queue = []
+    this.prefetch = undefined
+    this.after = undefined
+  }
+
+  /** Forgets everything: the courier stopped. */
+  clear(): void {
+    this.generation++
+    this.rewind()
+    this.held = []
+  }
+
+  /** Takes unsent entries out of the queue and the held batches; returns how many. */
+  forget(gone: (entry: OutboxEntry) => boolean): number {
+    const before = this.size()
+    this.queue = this.queue.filter((entry) => !gone(entry))
+    this.held = this.held.map((batch) => batch.filter((entry) => !gone(entry))).filter((batch) => batch.length > 0)
+    return before - this.size()
+  }
+
+  private size(): number {
+    return this.queue.length + this.held.reduce((sum, batch) => sum + batch.length, 0)
+  }
+
+  private async readFromOldest(perRequest: number): Promise<OutboxEntry[]> {
+    const pending = this.prefetch
+    this.prefetch = undefined
+    if (pending) {
+      const entries = await pending
+      if (entries.length > 0) return entries
+    }
+    await this.source.settled()
+    return this.peek(undefined, perRequest)
+  }
+
+  /** The entries after the queue: the read under way for them, or one continuing where the last stopped. */
+  private readOn(perRequest: number): Promise<OutboxEntry[]> {
+    const pending = this.prefetch ?? this.peek(this.after, perRequest)
+    this.prefetch = undefined
+    return pending
+  }
+
+  private async peek(after: OutboxCursor | undefined, perRequest: number): Promise<OutboxEntry[]> {
+    const { entries, next, pending } = await this.source.read(Math.max(READ_AHEAD_MIN, perRequest * READ_AHEAD_REQUESTS), after)
+    this.after = next
+    this.source.counted(pending)
+    return entries
+  }
+}
