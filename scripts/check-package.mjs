@@ -43,28 +43,36 @@ rmSync(consumerDir, { recursive: true, force: true })
 mkdirSync(consumerDir)
 writeFileSync(
   join(consumerDir, 'app.ts'),
-  `import { createBus, toCloudEvent, type BusEvent } from 'crossbus'
-import { createBus as createCoreBus } from 'crossbus/core'
+  `import { createBus, toCloudEvent, type Bus, type BusEvent, type BusHandle, type EventsMatching } from 'crossbus'
+import { createBus as createCoreBus, compileEventFilter, type ModuleHandle } from 'crossbus/core'
 import { sync } from 'crossbus/sync'
 import { replay } from 'crossbus/replay'
 import { destinations } from 'crossbus/destinations'
 import { bridgeNats } from 'crossbus/nats'
 import { mountDevtools } from 'crossbus/devtools'
 import { crossbusDevtools } from 'crossbus/vite'
+import { createBusHooks } from 'crossbus/react'
+import { createBusComposables } from 'crossbus/vue'
 
 interface ShopEvents { orders: { 'order.created': { total: number } } }
 const shop = createBus<ShopEvents>({ name: 'shop', replay: {} })
 const untyped = createBus()
-const core = createCoreBus({ name: 'core', plugins: [sync(), replay()] })
+const core = createCoreBus<ShopEvents>({ name: 'core', plugins: [sync(), replay()] })
 shop.subscribe('orders', { replay: 'all' }).subscribe((event) => event.data.total.toFixed())
 // @ts-expect-error the map has no such kind
 shop.subscribe('orders', 'order.creatd')
 const event: BusEvent = shop.send('orders', 'order.created', '/orders/1', { total: 1 })
 toCloudEvent(event)
-mountDevtools({ bus: shop })
-mountDevtools({ bus: untyped, destinations: destinations(untyped) })
-bridgeNats(core, { servers: 'ws://127.0.0.1:8080' })
+// The types of a signature are nameable, and a bus of one entry is the bus of every other entry.
+const handle: BusHandle<ShopEvents> = shop.scope({ subscribe: ['orders'] })
+const same: Bus<ShopEvents> = core
+const created: EventsMatching<ShopEvents, 'orders'>[] = []
+const handles: ModuleHandle<unknown, unknown>[] = [mountDevtools(shop), mountDevtools(untyped, { destinations: destinations(untyped) }), bridgeNats(core, { servers: 'ws://127.0.0.1:8080' }), bridgeNats(shop, { servers: 'ws://127.0.0.1:8080' }), destinations(core)]
+compileEventFilter({ system: 'orders.*' })({ system: 'orders.eu', kind: 'order.created' })
+createBusHooks<ShopEvents>()
+createBusComposables<ShopEvents>()
 crossbusDevtools()
+export { handle, same, created, handles }
 `,
 )
 writeFileSync(
