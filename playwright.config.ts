@@ -9,20 +9,29 @@ const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
   testDir: 'e2e',
-  // One worker, in order: the machine has 2 cores and many tests open several tabs.
+  // Playwright empties its output directory when a run starts: one per port, so that a run beside
+  // this one (another E2E_PORT in the same work tree) never deletes this run's traces.
+  outputDir: `test-results/e2e-${port}`,
+  // Two workers, each with its own browser, take spec files in turn; a file's tests run in order
+  // in one worker, so its beforeAll servers (receiver, NATS, demo and devtools dev servers) are
+  // shared by its tests only. Specs are isolated from each other: a bus name of their own
+  // (uniqueName), a browser context per test (its own storage, channels and locks), servers on
+  // free ports. E2E_WORKERS overrides (1 to run in order, as before).
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
-  timeout: 30_000,
-  expect: { timeout: 5_000 },
+  // Bounds, not waits: a passing test never reaches them. Wide enough for a machine with a CPU hog
+  // beside the suite (scripts/cpu-hog.mjs), where a page of modules from source takes seconds.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   use: {
     baseURL,
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions,
-    actionTimeout: 10_000,
-    navigationTimeout: 15_000,
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
     trace: 'retain-on-failure',
   },
   webServer: {

@@ -14,6 +14,8 @@ let shopUrl: string
 test.beforeAll(async () => {
   demo = await createServer({
     configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
+    // A cache of its own per run's port, so `npm run demo` or another run never races with it.
+    cacheDir: fileURLToPath(new URL(`../node_modules/.vite/demo-e2e-${process.env.E2E_PORT || 5179}`, import.meta.url)),
     logLevel: 'warn',
     clearScreen: false,
     // Any free port; no HMR, so an edit elsewhere during the run never reloads a test page.

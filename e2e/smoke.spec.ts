@@ -23,7 +23,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { uniqueName } from './support/tabs'
 
 type Lib = typeof import('../src/index')
-type SmokeWindow = Window & { smokeBus?: ReturnType<Lib['createBus']>; smokeReceived?: unknown[] }
+type SmokeWindow = Window & { smokeBus?: import('../src/index').Bus; smokeReceived?: unknown[] }
 
 const BUILT_ENTRY = '/dist/index.js'
 

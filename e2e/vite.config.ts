@@ -18,8 +18,9 @@ const e2ePort = Number(process.env.E2E_PORT || 5179)
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
-  // Own cache so the demo's or vitest's Vite never invalidates ours (or races with it).
-  cacheDir: 'node_modules/.vite/e2e',
+  // Own cache so the demo's or vitest's Vite never invalidates ours (or races with it); one per
+  // port, so two runs in one work tree (E2E_PORT apart) never pre-bundle into the same directory.
+  cacheDir: `node_modules/.vite/e2e-${e2ePort}`,
   // No index.html fallback: a mistyped fixture URL should 404, not serve something else.
   appType: 'mpa',
   publicDir: false,
