@@ -89,7 +89,8 @@ export class Admission {
   send(policy: PolicyCheck | undefined, system: string, kind: string, path: string, data: unknown): BusEvent {
     const { origin } = this.state
     const next = this.seq + 1
-    const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time: this.clock.stamp(), origin, seq: next }
+    const time = this.clock.stamp()
+    const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time, origin, seq: next }
     this.admit(ADMISSION.sent, event, policy, this.sentHere)
     return event
   }
@@ -107,13 +108,20 @@ export class Admission {
 
   /** Admits one event by its row's rule: the admitted event, or `undefined` when it was refused. */
   private admit(rule: AdmissionRule, input: BusEvent, policy: PolicyCheck | undefined, provenance: Provenance): BusEvent | undefined {
-    const { state } = this
+    const state = this.state
     if (state.closed) {
       if (rule.refusal === 'throw') state.ensureOpen()
       return undefined
     }
-    const event = rule.validate === 'none' ? input : this.validated(rule, input)
-    if (event === undefined) return undefined
+    let event: BusEvent | undefined = input
+    if (rule.validate === 'names') {
+      // Names once valid are remembered: a hot send pays two Set lookups.
+      if (!this.knownNames.has(input.system) || !this.knownNames.has(input.kind)) this.learnNames(input)
+      checkPath(input.path)
+    } else if (rule.validate === 'event') {
+      event = this.validated(rule, input)
+      if (event === undefined) return undefined
+    }
     if (rule.policy) ensureAllowed(policy, 'events.send', event.system)
     let key: string | undefined
     if (rule.dedupe === 'refuse') {
@@ -135,10 +143,11 @@ export class Admission {
     return event
   }
 
+  /** The event checked whole (a fresh copy); for a transport's delivery, a refusal is dropped. */
   private validated(rule: AdmissionRule, input: BusEvent): BusEvent | undefined {
-    if (rule.refusal === 'throw') return this.validate(rule, input)
+    if (rule.refusal === 'throw') return checkInjected(input)
     try {
-      return this.validate(rule, input)
+      return checkInjected(input)
     } catch (error) {
       if (!(error instanceof BusError)) throw error
       this.state.drop(error)
@@ -146,16 +155,10 @@ export class Admission {
     }
   }
 
-  private validate(rule: AdmissionRule, input: BusEvent): BusEvent {
-    if (rule.validate === 'event') return checkInjected(input)
-    const { system, kind } = input
-    if (!this.knownNames.has(system) || !this.knownNames.has(kind)) {
-      checkSystem(system)
-      checkKind(kind)
-      if (this.knownNames.size >= KNOWN_NAMES_LIMIT) this.knownNames.clear()
-      this.knownNames.add(system).add(kind)
-    }
-    checkPath(input.path)
-    return input
+  private learnNames(event: BusEvent): void {
+    checkSystem(event.system)
+    checkKind(event.kind)
+    if (this.knownNames.size >= KNOWN_NAMES_LIMIT) this.knownNames.clear()
+    this.knownNames.add(event.system).add(event.kind)
   }
 }
