@@ -47,7 +47,12 @@ export interface Receiver {
   close(): Promise<void>
 }
 
-export async function startReceiver(): Promise<Receiver> {
+export interface ReceiverOptions {
+  /** Answer CORS preflights and allow any origin (default); `false`: a receiver that knows nothing of CORS. */
+  readonly cors?: boolean
+}
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const receiver: Receiver = {
     origin: '',
     accepted: [],
@@ -62,7 +67,8 @@ export async function startReceiver(): Promise<Receiver> {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
-  const server = createServer((request, response) => void handle(receiver, request, response))
+  const cors = options.cors ?? true
+  const server = createServer((request, response) => void handle(receiver, request, response, cors))
   // Keep-alive sockets would hold close() open; the browser reconnects as needed.
   server.keepAliveTimeout = 1000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -84,7 +90,13 @@ const CORS = {
   'access-control-expose-headers': 'Retry-After',
 }
 
-async function handle(receiver: Receiver, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(receiver: Receiver, request: IncomingMessage, response: ServerResponse, cors: boolean): Promise<void> {
+  if (!cors) {
+    // No CORS at all: a preflight gets a plain 405, as from a server that only takes POST.
+    receiver.requests.push({ path: new URL(request.url ?? '/', 'http://x').pathname, events: [], at: Date.now(), status: 405 })
+    response.writeHead(405).end()
+    return
+  }
   if (request.method === 'OPTIONS') {
     response.writeHead(204, { ...CORS, 'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*' })
     response.end()

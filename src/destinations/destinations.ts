@@ -58,7 +58,7 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
   const counters = createCounters()
   const inBrowser = currentContextKind() !== undefined
   const share: Share = inBrowser ? openShare(host.name, receive, refuse) : { post() {}, close() {} }
-  const connection = connectStore(host, settings.store, counters)
+  const connection = connectStore(host, settings.store, { counters, configuration: () => registry.stored, maxOutbox: settings.maxOutbox })
   const registry = createRegistry(host, settings, connection)
   const delivery = createDelivery({ host, settings, registry, connection, changed: () => board.changed(), previous: (id) => board.previous(id), count: counters.count })
   const board = createStatusBoard({
@@ -150,7 +150,7 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
       closed = true
       delivery.close()
       share.close()
-      connection.store?.close()
+      connection.close()
       board.close()
     },
   }

@@ -1,4 +1,5 @@
 import type { BusEvent } from '../core/index'
+import { openWithReopen } from '../indexeddb/reopen'
 import { requested, transactionDone } from '../indexeddb/requests'
 import type { StoredDestination } from './config'
 import { adjustCount, byDestination, chunkKey, countOf, entriesOf, noneMalformed, nonces, rangeOf, recountChunks, trimOldest, type ChunkKey, type Malformed } from './outbox-chunks'
@@ -39,39 +40,45 @@ interface IdbCursor extends OutboxCursor {
 /** Outbox records of the wrong shape were skipped: how many, in how many chunks, of which destination. */
 export type MalformedReport = (destination: string, entries: number, chunks: number) => void
 
-/**
- * Opens the destinations database of a bus. `lost` is called when the store can no longer be used
- * (a newer version wants the database, or the browser closed it); `malformed` when records of the
- * wrong shape were skipped.
- */
-export function openIndexedDbDestinationStore(busName: string, lost: (reason: string) => void, malformed: MalformedReport): Promise<DestinationStore> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(databaseName(busName), SCHEMA_VERSION)
-    request.onupgradeneeded = (change) => upgrade(request.result, request.transaction!, change.oldVersion)
-    request.onblocked = () => lost('an older tab holds the destinations database open and blocks its upgrade')
-    request.onerror = () => reject(request.error)
-    request.onsuccess = () => {
-      const db = request.result
-      db.onversionchange = () => {
-        // Give way at once so a newer version of the app in another tab is not blocked.
-        db.close()
-        lost('a newer version of the app opened the destinations database in another tab; reload this tab')
-      }
-      db.onclose = () => lost('the browser closed the destinations database (storage cleared or failed)')
-      resolve(new IndexedDbDestinationStore(db, malformed))
-    }
-  })
+/** What the outbox database tells the store connection. */
+export interface DatabaseHandlers {
+  /** This context cannot use the database (any more); with `reopening`, a new store comes through `onReopen`. */
+  onFallback(reason: string, cause: unknown, reopening: boolean): void
+  /** The database is back after another context deleted it (empty: created again). */
+  onReopen(store: DestinationStore): void
+  /** Records of the wrong shape were skipped. */
+  malformed: MalformedReport
 }
 
-function upgrade(db: IDBDatabase, tx: IDBTransaction, from: number): void {
-  if (from < 1) {
-    db.createObjectStore(DESTINATIONS, { keyPath: 'id' })
-    db.createObjectStore(DEAD, { keyPath: ['destination', 'time', 'id', 'system'] })
-  }
+/** The outbox database of a bus, open: the store (`undefined` when it cannot be used), and `close` to stop reopening. */
+export interface OpenedDatabase {
+  readonly store: DestinationStore | undefined
+  close(): void
+}
+
+/**
+ * Opens the destinations database of a bus with the shared IndexedDB helper: it gives way at once
+ * to another context (a newer version, a deletion), and comes back after a deletion.
+ */
+export async function openIndexedDbDestinationStore(busName: string, handlers: DatabaseHandlers): Promise<OpenedDatabase> {
+  const connection = openWithReopen(databaseName(busName), SCHEMA_VERSION, upgrade, {
+    what: 'destinations database',
+    onFallback: (reason, cause, reopening) => handlers.onFallback(reason, cause, reopening),
+    onReopen: (db) => handlers.onReopen(new IndexedDbDestinationStore(db, handlers.malformed)),
+  })
+  const db = await connection.opened
+  return { store: db && new IndexedDbDestinationStore(db, handlers.malformed), close: () => connection.close() }
+}
+
+function upgrade(db: IDBDatabase, from: number, tx: IDBTransaction): void {
+  // Each store only if missing: a database some other script opened without a version is an empty version 1.
+  const has = (name: string) => db.objectStoreNames.contains(name)
+  if (!has(DESTINATIONS)) db.createObjectStore(DESTINATIONS, { keyPath: 'id' })
+  if (!has(DEAD)) db.createObjectStore(DEAD, { keyPath: ['destination', 'time', 'id', 'system'] })
   // Schema 2: the outbox keeps entries in chunks (keys given with each put), and counts them.
-  const chunks = db.createObjectStore(CHUNKS)
-  const counts = db.createObjectStore(COUNTS)
-  if (from !== 1) return
+  const chunks = has(CHUNKS) ? tx.objectStore(CHUNKS) : db.createObjectStore(CHUNKS)
+  const counts = has(COUNTS) ? tx.objectStore(COUNTS) : db.createObjectStore(COUNTS)
+  if (from !== 1 || !has(ENTRIES_V1)) return
   const old = tx.objectStore(ENTRIES_V1).getAll()
   old.onsuccess = () => {
     const records = old.result as Array<OutboxEntry & { time: number; id: string; system: string }>

@@ -9,6 +9,8 @@ import { urlProblem } from './url-policy'
 export interface Registry {
   /** By id, in `list()` order: those this context captures for and, leading, delivers. */
   readonly configured: ReadonlyMap<string, Destination>
+  /** The configuration as last read from the store, this context's usable or not. */
+  readonly stored: readonly StoredDestination[]
   /** Reads the stored configuration again (it is shared: any context may have changed it). */
   load(): Promise<void>
 }
@@ -22,6 +24,7 @@ export function createRegistry(host: PluginHost, settings: Settings, connection:
   const { providers, allowedUrls } = settings
   const refusedHere = new Set<string>()
   let configured = new Map<string, Destination>()
+  let stored: readonly StoredDestination[] = []
 
   function refuse(id: string, error: BusError): undefined {
     if (refusedHere.has(id)) return undefined
@@ -50,9 +53,13 @@ export function createRegistry(host: PluginHost, settings: Settings, connection:
     get configured() {
       return configured
     },
+    get stored() {
+      return stored
+    },
     async load() {
       const next = new Map<string, Destination>()
-      for (const entry of await connection.store.destinations()) {
+      stored = await connection.store.destinations()
+      for (const entry of stored) {
         const destination = resolve(entry)
         if (destination) next.set(entry.config.id, destination)
       }

@@ -1,5 +1,7 @@
 import { describeError, type PluginHost } from '../core/index'
+import type { StoredDestination } from './config'
 import { destinationError } from './errors'
+import type { DatabaseHandlers } from './indexeddb-store'
 import { MemoryDestinationStore } from './memory-store'
 import type { Counters } from './stats'
 import type { DestinationStore } from './store'
@@ -8,42 +10,86 @@ import type { DestinationStore } from './store'
 export interface StoreConnection {
   /** Resolves once a store is open: IndexedDB, or memory when asked for or when IndexedDB fails. */
   readonly opened: Promise<DestinationStore>
-  /** The store in use, once `opened` resolved; memory from the moment the database is lost. */
+  /** The store in use, once `opened` resolved: memory while the database cannot be used, IndexedDB again once it is back. */
   readonly store: DestinationStore
+  /** Closes the store and stops reopening the database. */
+  close(): void
+}
+
+/** What the connection needs besides the host. */
+export interface ConnectionDeps {
+  readonly counters: Pick<Counters, 'count'>
+  /** The configuration this context last read: it goes on in memory, and back into a database created again. */
+  readonly configuration: () => readonly StoredDestination[]
+  /** The most entries an outbox holds (entries handed over to a database created again are bounded too). */
+  readonly maxOutbox: number
 }
 
 /**
  * Opens the outbox of a bus: the IndexedDB store (a lazy chunk, so a bus without destinations
- * never loads it), or memory, reported as `OUTBOX_UNAVAILABLE`, when IndexedDB cannot be used.
+ * never loads it), or memory, reported as `DESTINATION_OUTBOX_UNAVAILABLE`, when IndexedDB cannot be
+ * used. When another context deletes the database (the app or the user clearing storage), the
+ * outbox goes on in memory with the configuration this context knew, and moves back into the
+ * database, created again, as soon as it can be opened: configuration and undelivered events alike.
  */
-export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory', counters: Pick<Counters, 'count'>): StoreConnection {
+export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory', deps: ConnectionDeps): StoreConnection {
   let store: DestinationStore | undefined
+  let closeDatabase = () => {}
+  let closed = false
 
-  function fallBack(reason: string, cause?: unknown): DestinationStore {
+  function report(code: 'DESTINATION_OUTBOX_UNAVAILABLE' | 'DESTINATION_MALFORMED_RECORD', message: string, cause?: unknown): void {
+    if (!closed) host.report(destinationError(code, message, cause))
+  }
+
+  function fallBack(reason: string, cause: unknown, reopening: boolean): DestinationStore {
     if (store?.kind !== 'memory') {
-      host.report(destinationError('DESTINATION_OUTBOX_UNAVAILABLE', `The outbox of the bus "${host.name}" is kept in memory in this context only, and is lost with it: ${reason}.`, cause))
-      store = new MemoryDestinationStore()
+      const until = reopening ? 'until the database is back' : 'and is lost with it'
+      report('DESTINATION_OUTBOX_UNAVAILABLE', `The outbox of the bus "${host.name}" is kept in memory in this context only, ${until}: ${reason}.`, cause)
+      const memory = new MemoryDestinationStore()
+      for (const destination of deps.configuration()) void memory.putDestination(destination, 'replace')
+      store = memory
     }
     return store
   }
 
-  function malformed(destination: string, entries: number, chunks: number): void {
-    counters.count('malformed', entries)
-    host.report(
-      destinationError(
+  /** The database is back: used at once, then given what memory kept meanwhile. */
+  function reopened(next: DestinationStore): void {
+    if (closed) return next.close()
+    const memory = store
+    store = next
+    if (memory?.kind === 'memory') void handOver(memory, next).catch((cause: unknown) => report('DESTINATION_OUTBOX_UNAVAILABLE', `What the outbox of the bus "${host.name}" kept in memory could not be moved back into the database (${describeError(cause)}).`, cause))
+  }
+
+  async function handOver(memory: DestinationStore, next: DestinationStore): Promise<void> {
+    for (const destination of await memory.destinations()) {
+      await next.putDestination(destination, 'replace')
+      const { entries } = await memory.read(destination.config.id, Number.MAX_SAFE_INTEGER)
+      if (entries.length > 0) await next.enqueue(entries, deps.maxOutbox)
+    }
+  }
+
+  const handlers: DatabaseHandlers = {
+    onFallback: (reason, cause, reopening) => void fallBack(reason, cause, reopening),
+    onReopen: reopened,
+    malformed(destination, entries, chunks) {
+      deps.counters.count('malformed', entries)
+      report(
         'DESTINATION_MALFORMED_RECORD',
         `Destination "${destination}": ${entries} outbox record(s) in ${chunks} chunk(s) of the bus "${host.name}" were not of the shape crossbus writes (written outside it?); they were skipped and deleted, and the outbox count recomputed from the records.`,
-      ),
-    )
+      )
+    },
   }
 
   async function open(): Promise<DestinationStore> {
     if (kind === 'memory') return new MemoryDestinationStore()
     try {
       const { openIndexedDbDestinationStore } = await import('./indexeddb-store')
-      return await openIndexedDbDestinationStore(host.name, (reason) => fallBack(reason), malformed)
+      const database = await openIndexedDbDestinationStore(host.name, handlers)
+      closeDatabase = database.close
+      // Without a store, onFallback has said why (and set the memory store).
+      return database.store ?? fallBack('IndexedDB cannot be used', undefined, false)
     } catch (cause) {
-      return fallBack(`IndexedDB cannot be opened (${describeError(cause)})`, cause)
+      return fallBack(`IndexedDB cannot be opened (${describeError(cause)})`, cause, false)
     }
   }
 
@@ -52,6 +98,11 @@ export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory', cou
     opened,
     get store() {
       return store!
+    },
+    close() {
+      closed = true
+      closeDatabase()
+      store?.close()
     },
   }
 }
