@@ -46,6 +46,7 @@ export type {
 } from './core/index'
 export { BusError, ERROR_CODES, errorMaker } from './core/index'
 export {
+  CLOUDEVENT_ERROR_CODES,
   CLOUDEVENTS_BATCH_CONTENT_TYPE,
   CLOUDEVENTS_CONTENT_TYPE,
   EXTERNAL_ORIGIN,
@@ -54,7 +55,7 @@ export {
   toCloudEvent,
   toCloudEventBatch,
 } from './cloudevents/index'
-export type { CloudEventJson } from './cloudevents/index'
+export type { CloudEventErrorCode, CloudEventJson } from './cloudevents/index'
 export { sync } from './sync/index'
 export type { SyncOptions } from './sync/index'
 export { replay } from './replay/index'

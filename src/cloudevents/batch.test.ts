@@ -16,7 +16,7 @@ function batchError(run: () => unknown): BusError {
     expect(err).toBeInstanceOf(BusError)
     const error = err as BusError
     expect(error.kind).toBe('INVALID')
-    expect(error.code).toBe('INVALID_CLOUDEVENT')
+    expect(error.code).toBe('CLOUDEVENT_INVALID')
     expect(error.retryable).toBe(false)
     return error
   }

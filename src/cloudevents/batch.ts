@@ -1,4 +1,5 @@
-import { BusError, busError, describeValue, type BusEvent } from '../core/index'
+import { BusError, describeValue, type BusEvent } from '../core/index'
+import { cloudEventError } from './errors'
 import { fromCloudEvent, toCloudEvent, type CloudEventJson } from './event'
 
 /** Media type of a JSON array of CloudEvents in the JSON batch format. */
@@ -7,7 +8,7 @@ export const CLOUDEVENTS_BATCH_CONTENT_TYPE = 'application/cloudevents-batch+jso
 /**
  * Bus events as a CloudEvents JSON batch, in order; see {@link toCloudEvent}.
  *
- * @throws {BusError} `INVALID_CLOUDEVENT` naming the index of the first event that cannot be encoded.
+ * @throws {BusError} `CLOUDEVENT_INVALID` naming the index of the first event that cannot be encoded.
  *
  * @example
  * const body = JSON.stringify(toCloudEventBatch(events))
@@ -21,7 +22,7 @@ export function toCloudEventBatch<Data>(events: readonly BusEvent<Data>[]): Clou
  * Bus events from a parsed CloudEvents JSON batch, in order; see {@link fromCloudEvent}. An empty
  * array is a valid, empty batch. One bad event fails the whole batch, so none is half-delivered.
  *
- * @throws {BusError} `INVALID_CLOUDEVENT` when the input is not an array, or naming the index of
+ * @throws {BusError} `CLOUDEVENT_INVALID` when the input is not an array, or naming the index of
  * the first event that is invalid.
  *
  * @example
@@ -29,7 +30,7 @@ export function toCloudEventBatch<Data>(events: readonly BusEvent<Data>[]): Clou
  */
 export function fromCloudEventBatch(json: unknown): BusEvent[] {
   if (!Array.isArray(json)) {
-    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvents batch: expected a JSON array, got ${describeValue(json)}.`)
+    throw cloudEventError('CLOUDEVENT_INVALID', `Invalid CloudEvents batch: expected a JSON array, got ${describeValue(json)}.`)
   }
   // Array.from, unlike map, visits holes of a sparse array, so they are refused rather than skipped.
   return Array.from(json, (item: unknown, index) => atIndex(index, () => fromCloudEvent(item)))

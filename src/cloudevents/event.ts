@@ -1,4 +1,5 @@
-import { busError, describeValue, type BusError, type BusEvent } from '../core/index'
+import { describeValue, isRecord, isSeq, type BusError, type BusEvent } from '../core/index'
+import { cloudEventError } from './errors'
 import { decodeSource, encodeSource } from './source'
 import { formatRfc3339, parseRfc3339 } from './time'
 
@@ -31,13 +32,13 @@ export type CloudEventJson<Data = unknown> = {
   /** The event's `time`: RFC 3339 in UTC with millisecond precision. */
   readonly time: string
   readonly datacontenttype: 'application/json'
-  /** The event's `origin`. */
-  readonly crossbusorigin: string
+  /** The event's `origin`; absent for an event no bus sequenced (seq 0). */
+  readonly crossbusorigin?: string
   /**
    * The event's `seq`: a JSON integer, or a decimal string once it passes 2^31 - 1, because the
-   * CloudEvents Integer type is 32-bit.
+   * CloudEvents Integer type is 32-bit. Absent for an event no bus sequenced (seq 0).
    */
-  readonly crossbusseq: number | string
+  readonly crossbusseq?: number | string
   /** The event's `data`; absent when the event has none, so that `null` stays a real payload. */
   readonly data?: Data
 }
@@ -53,9 +54,11 @@ const DECIMAL = /^(?:0|[1-9]\d*)$/
  * `заказы.eu`, `a:b`), so the system is percent-encoded as UTF-8 in it: every character but
  * `A-Z a-z 0-9 - . _ ~ $ & , =`, `%` included, becomes `%XX` per byte (`заказы.eu` is
  * `%D0%B7%D0%B0%D0%BA%D0%B0%D0%B7%D1%8B.eu`). `type` and `subject` carry the kind and path
- * verbatim: CloudEvents asks only that they be non-empty strings.
+ * verbatim: CloudEvents asks only that they be non-empty strings. An event no bus sequenced (seq 0,
+ * one that came from another producer) carries neither `crossbusorigin` nor `crossbusseq`, so it
+ * reads back as it first came in: with origin {@link EXTERNAL_ORIGIN} and seq 0.
  *
- * @throws {BusError} `INVALID_CLOUDEVENT` when the event cannot make a valid CloudEvent: an empty
+ * @throws {BusError} `CLOUDEVENT_INVALID` when the event cannot make a valid CloudEvent: an empty
  * `id`, `system`, `kind` or `path`, a `time` that is not whole epoch milliseconds in years
  * 0000–9999, or a `seq` that is not a non-negative safe integer.
  *
@@ -65,13 +68,13 @@ const DECIMAL = /^(?:0|[1-9]\d*)$/
  */
 export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
   const fail = (detail: string): BusError =>
-    busError('INVALID_CLOUDEVENT', `Cannot encode event "${evt.id}" as a CloudEvent: ${detail}.`)
+    cloudEventError('CLOUDEVENT_INVALID', `Cannot encode event "${evt.id}" as a CloudEvent: ${detail}.`)
   for (const [field, attribute] of [['id', 'id'], ['system', 'source'], ['kind', 'type'], ['path', 'subject']] as const) {
     if (evt[field] === '') throw fail(`its ${field} is empty, and CloudEvents forbids an empty ${attribute}`)
   }
   const time = formatRfc3339(evt.time)
   if (time === undefined) throw fail(`its time ${evt.time} is not whole epoch milliseconds in years 0000–9999`)
-  if (!isSeq(evt.seq)) throw fail(`its seq ${evt.seq} is not a non-negative integer`)
+  if (evt.seq !== 0 && !isSeq(evt.seq)) throw fail(`its seq ${evt.seq} is not a non-negative integer`)
 
   const json: CloudEventJson<Data> = {
     specversion: '1.0',
@@ -81,10 +84,9 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
     subject: evt.path,
     time,
     datacontenttype: 'application/json',
-    crossbusorigin: evt.origin,
-    crossbusseq: evt.seq <= INT32_MAX ? evt.seq : String(evt.seq),
   }
-  return evt.data === undefined ? json : { ...json, data: evt.data }
+  const sequenced: CloudEventJson<Data> = evt.seq === 0 ? json : { ...json, crossbusorigin: evt.origin, crossbusseq: evt.seq <= INT32_MAX ? evt.seq : String(evt.seq) }
+  return evt.data === undefined ? sequenced : { ...sequenced, data: evt.data }
 }
 
 /**
@@ -97,7 +99,8 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
  * - without `crossbusorigin` and `crossbusseq`, `origin` is {@link EXTERNAL_ORIGIN} and `seq` is
  *   `0`. Bus sequences start at 1, so `0` marks an event no bus sequenced: ordering and dedupe
  *   by `(origin, seq)` must skip it and use the CloudEvents identity `(source, id)` instead.
- *   Having only one of the two extensions is refused, as it means a damaged crossbus event.
+ *   Having only one of the two extensions is refused, as it means a damaged crossbus event, and
+ *   so is a `crossbusseq` of 0: a bus's sequences start at 1.
  * - without `time` (it is OPTIONAL), `time` is the moment of decoding, as the official SDK does.
  * - `subject` is required, because every bus event names the resource it is about.
  * - `source` is percent-decoded into `system`: each valid UTF-8 escape sequence (either hex case)
@@ -114,7 +117,7 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
  * Only the known attributes are read, as own properties, into a fresh object, so keys such as
  * `__proto__` in the input can neither pollute prototypes nor reach the result.
  *
- * @throws {BusError} `INVALID_CLOUDEVENT`, whose message names the attribute at fault.
+ * @throws {BusError} `CLOUDEVENT_INVALID`, whose message names the attribute at fault.
  *
  * @example
  * const evt = fromCloudEvent(await response.json())
@@ -122,12 +125,12 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
 export function fromCloudEvent(json: unknown): BusEvent {
   if (!isRecord(json)) {
     const hint = typeof json === 'string' ? ' (parse JSON text with JSON.parse first)' : ''
-    throw busError('INVALID_CLOUDEVENT', `Invalid CloudEvent: expected a JSON object, got ${describeValue(json)}${hint}.`)
+    throw cloudEventError('CLOUDEVENT_INVALID', `Invalid CloudEvent: expected a JSON object, got ${describeValue(json)}${hint}.`)
   }
   const idValue = attribute(json, 'id')
   const fail = (detail: string): BusError => {
     const which = typeof idValue === 'string' && idValue !== '' ? ` ${quote(idValue)}` : ''
-    return busError('INVALID_CLOUDEVENT', `Invalid CloudEvent${which}: ${detail}.`)
+    return cloudEventError('CLOUDEVENT_INVALID', `Invalid CloudEvent${which}: ${detail}.`)
   }
   const text = (name: string, why = ''): string => {
     const value = attribute(json, name)
@@ -184,19 +187,12 @@ function readOriginAndSeq(json: Readonly<Record<string, unknown>>, fail: Fail): 
   if (seq === undefined) throw fail('crossbusseq is missing while crossbusorigin is set; crossbus events carry both')
   // HTTP binary mode and some SDKs turn every extension into a string, so a decimal string counts.
   const number = typeof seq === 'string' && DECIMAL.test(seq) ? Number(seq) : seq
+  // Sequences start at 1: seq 0 means "no bus sequenced it", which is said by leaving both out.
   if (!isSeq(number)) {
     const got = typeof seq === 'number' || typeof seq === 'string' ? quote(String(seq)) : describeValue(seq)
-    throw fail(`crossbusseq must be a non-negative integer, got ${got}`)
+    throw fail(`crossbusseq must be a positive integer, got ${got}`)
   }
   return { origin, seq: number }
-}
-
-function isSeq(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0
-}
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 // Own properties only, so nothing inherited (a polluted Object.prototype included) is read as an

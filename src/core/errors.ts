@@ -16,8 +16,10 @@ export type BusErrorKind =
   | 'RATE_LIMITED'
 
 /**
- * Every condition crossbus throws or reports, with its kind and whether retrying can help: the
- * one source of truth for `BusErrorCode`, `busError()` and the README's error table.
+ * Every condition the bus itself (core) throws or reports, with its kind and whether retrying can
+ * help: the one source of truth for `KnownErrorCode`, `busError()` and the core table of
+ * docs/errors.md. Each module has a table of its own (`SYNC_ERROR_CODES`, `REPLAY_ERROR_CODES`,
+ * `CLOUDEVENT_ERROR_CODES`, ...), built with {@link errorMaker}.
  */
 export const ERROR_CODES = {
   EMPTY_SYSTEM: { kind: 'INVALID', retryable: false },
@@ -32,15 +34,15 @@ export const ERROR_CODES = {
   NOT_CLONABLE: { kind: 'INVALID', retryable: false },
   TOO_LARGE: { kind: 'INVALID', retryable: false },
   UNSAFE_KEY: { kind: 'INVALID', retryable: false },
-  INVALID_CLOUDEVENT: { kind: 'INVALID', retryable: false },
   MALFORMED_MESSAGE: { kind: 'INVALID', retryable: false },
   MALFORMED_RECORD: { kind: 'INVALID', retryable: false },
   UNSUPPORTED_VERSION: { kind: 'INVALID', retryable: false },
-  REPLAY_NOT_ENABLED: { kind: 'INVALID', retryable: false },
+  HISTORY_NOT_ENABLED: { kind: 'INVALID', retryable: false },
   NO_BUS_PROVIDER: { kind: 'INVALID', retryable: false },
   PLUGIN_CONFLICT: { kind: 'ALREADY_EXISTS', retryable: false },
   BUS_CLOSED: { kind: 'UNAVAILABLE', retryable: false },
   EVENTS_MISSED: { kind: 'UNAVAILABLE', retryable: false },
+  HISTORY_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
   REPLAY_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
   REPLAY_BEHIND: { kind: 'UNAVAILABLE', retryable: true },
   POST_FAILED: { kind: 'UNAVAILABLE', retryable: true },

@@ -101,7 +101,7 @@ export class Subscriptions implements SubscriptionHost {
 
   historyFailed(cause: unknown, subscription: RoutedSubscription): void {
     const why = `The history for the subscription to "${subscription.systemPattern}" could not be read (${describeError(cause)}); it receives live events only.`
-    this.state.report(busError('REPLAY_UNAVAILABLE', why, cause))
+    this.state.report(busError('HISTORY_UNAVAILABLE', why, cause))
   }
 
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void {
@@ -113,7 +113,7 @@ export class Subscriptions implements SubscriptionHost {
 
   private readHistory(selection: Selection, query: HistoryQuery): Promise<BusEvent[]> {
     const history = this.state.plugins.history$.value
-    if (!history) throw busError('REPLAY_NOT_ENABLED', `The bus "${this.state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+    if (!history) throw busError('HISTORY_NOT_ENABLED', `The bus "${this.state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
     return history.read({ matches: selection.matches, systems: systemRangesOf(selection.pattern), since: query.since, limit: query.limit })
   }
 }
