@@ -8,8 +8,8 @@ import { startNatsServer, type NatsTestServer } from './fixtures/nats/server.mjs
 import { uniqueName } from './support/tabs'
 
 const FIXTURE = '/e2e/fixtures/nats/device.ts'
-// Fast retries keep the restart test short; the backoff itself is the client's.
-const RECONNECT = { minDelayMs: 100, maxDelayMs: 500 }
+// Fast retries keep the restart tests short; the backoff itself is the client's.
+const RETRY = { initialDelayMs: 100, maxDelayMs: 500 }
 
 declare global {
   interface Window {
@@ -67,7 +67,8 @@ async function openDevice(options: DeviceOptions, tab: Page): Promise<{ page: Pa
     },
     [FIXTURE, options] as const,
   )
-  await expect.poll(() => tab.evaluate(() => window.device!.statuses.at(-1))).toBe('connected')
+  await tab.evaluate(() => window.device!.bridge.ready)
+  expect(await tab.evaluate(() => window.device!.statuses.at(-1))).toBe('connected')
   return { page: tab, check }
 }
 
@@ -83,6 +84,19 @@ async function expectDelivered(page: Page, system: string, expected: number[], t
   expect(new Set(got.map((d) => d.id)).size).toBe(got.length)
 }
 
+/**
+ * Waits until `to` delivered a marker event `from` sends after everything else: whatever was
+ * going to come before it (an echo, a loop, a late second copy) has come by then, since NATS
+ * keeps each connection's order and a bridge exports in the order it sees events.
+ */
+async function settled(from: Page, to: Page): Promise<void> {
+  const marker = await from.evaluate(() => {
+    const n = 1_000_000 + window.device!.delivered.length
+    void window.device!.send('marker', n, 1)
+    return n
+  })
+  await expect.poll(async () => numbers(await delivered(to, 'marker'))).toContain(marker)
+}
 
 /** Two tabs of one device (one browser context) bridging, which of them leads, and a remote device. */
 async function twoTabsAndARemote(browser: Browser, device: DeviceFixture, options: DeviceOptions) {
@@ -97,7 +111,7 @@ async function twoTabsAndARemote(browser: Browser, device: DeviceFixture, option
 
 test('1,000 events each way between two devices arrive once, in order, with their identity, and never echo or loop', async ({ device, nats }) => {
   const busName = uniqueName('nats')
-  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const options = { busName, servers: nats.wsUrl, retry: RETRY }
   const a = await device(options)
   const b = await device(options)
 
@@ -108,10 +122,13 @@ test('1,000 events each way between two devices arrive once, in order, with thei
   // The identity an event had on its device is the one it has on the other.
   const sentByA = await a.page.evaluate(() => window.device!.delivered.filter((d) => d.system === 'orders').map((d) => d.id))
   expect((await delivered(b.page, 'orders')).map((d) => d.id)).toEqual(sentByA)
-  // A second's wait shows nothing more comes: no echo back to the sender, no loop between the two.
-  await a.page.waitForTimeout(1000)
-  expect(await a.page.evaluate(() => window.device!.delivered.length)).toBe(2000)
-  expect(await b.page.evaluate(() => window.device!.delivered.length)).toBe(2000)
+  // Nothing more comes before a marker sent after it: no echo back to the sender, no loop between the two.
+  await settled(b.page, a.page)
+  await settled(a.page, b.page)
+  expect(numbers(await delivered(a.page, 'payments'))).toEqual(range(0, 1000))
+  expect(numbers(await delivered(b.page, 'orders'))).toEqual(range(0, 1000))
+  expect(await a.page.evaluate(() => window.device!.delivered.filter((d) => d.system !== 'marker').length)).toBe(2000)
+  expect(await b.page.evaluate(() => window.device!.delivered.filter((d) => d.system !== 'marker').length)).toBe(2000)
   for (const tab of [a, b]) {
     expect(await tab.page.evaluate(() => window.device!.errors)).toEqual([])
     expect(await tab.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(0)
@@ -121,8 +138,8 @@ test('1,000 events each way between two devices arrive once, in order, with thei
 
 test('a burst past queueBound goes out while connected; a server restart mid-stream loses nothing sent while it was down, within queueBound; past it NATS_QUEUE_FULL is reported', async ({ device, nats }) => {
   const busName = uniqueName('nats')
-  const a = await device({ busName, servers: nats.wsUrl, reconnect: RECONNECT, queueBound: 150 })
-  const b = await device({ busName, servers: nats.wsUrl, reconnect: RECONNECT })
+  const a = await device({ busName, servers: nats.wsUrl, retry: RETRY, maxQueuedEvents: 150 })
+  const b = await device({ busName, servers: nats.wsUrl, retry: RETRY })
 
   // 400 events in one task, more than queueBound: the bound holds what a connection cannot take,
   // so a connected bridge publishes them all (it exports a task's events at its end, or sooner).
@@ -155,7 +172,7 @@ test('a burst past queueBound goes out while connected; a server restart mid-str
 
 test('two tabs of one device bridge once, and closing the leading tab hands over without losing or repeating events', async ({ browser, device, nats }) => {
   const busName = uniqueName('nats')
-  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const options = { busName, servers: nats.wsUrl, retry: RETRY }
   const { context, leader, standby, remote } = await twoTabsAndARemote(browser, device, options)
   expect(await standby.page.evaluate(() => window.device!.leading)).toBe(false)
 
@@ -176,7 +193,9 @@ test('two tabs of one device bridge once, and closing the leading tab hands over
 
   await expectDelivered(standby.page, 'payments', range(0, 500))
   await expectDelivered(remote.page, 'orders', range(0, 500))
-  await standby.page.waitForTimeout(1000)
+  // No late second copy from the handover: nothing more came before markers sent after it all.
+  await settled(remote.page, standby.page)
+  await settled(standby.page, remote.page)
   expect(numbers(await delivered(standby.page, 'payments'))).toEqual(range(0, 500))
   expect(numbers(await delivered(remote.page, 'orders'))).toEqual(range(0, 500))
   expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
@@ -208,6 +227,8 @@ test('garbage, oversized and policy-refused messages from a Node client are drop
     node.publish(`${prefix}.secret.:.thing.happened`, cloudEvent('denied', 'secret', { n: 3 }))
     // Outside the import patterns: filtered here, neither delivered nor counted.
     node.publish(`${prefix}.payments.:.thing.happened`, cloudEvent('not-imported', 'payments', { n: 4 }))
+    // A sequenced event whose id is not its origin and seq: one event passing for two identities.
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify({ ...JSON.parse(cloudEvent('renamed', 'orders', { n: 6 })), crossbusorigin: 'someone', crossbusseq: 1 }))
     node.publish(`${prefix}.orders.eu.:.thing.happened`, cloudEvent('good', 'orders.eu', { n: 5 }))
     await node.flush()
   } finally {
@@ -221,15 +242,17 @@ test('garbage, oversized and policy-refused messages from a Node client are drop
     'NATS_MESSAGE_TOO_LARGE',
     'NATS_MALFORMED_MESSAGE',
     'POLICY_DENIED',
+    'NATS_MALFORMED_MESSAGE',
   ])
-  expect(await tab.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(5)
+  expect(await tab.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(6)
+  expect(await tab.page.evaluate(() => window.device!.bridge.stats())).toMatchObject({ imported: 1, dropped: 6 })
   expect(await tab.page.evaluate(() => window.device!.delivered[0])).toEqual({ system: 'orders.eu', id: 'good', n: 5 })
   tab.check()
 })
 
 test('forged acks on the bridge\'s BroadcastChannel keep neither the leader nor a standby that takes over from exporting; malformed ones throw nothing', async ({ browser, device, nats }) => {
   const busName = uniqueName('nats')
-  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT }
+  const options = { busName, servers: nats.wsUrl, retry: RETRY }
   const { context, leader, standby, remote } = await twoTabsAndARemote(browser, device, options)
   const origins = [await leader.page.evaluate(() => window.device!.bus.origin), await standby.page.evaluate(() => window.device!.bus.origin)]
 
@@ -276,7 +299,7 @@ test('forged acks on the bridge\'s BroadcastChannel keep neither the leader nor 
   await expect.poll(() => standby.page.evaluate(() => window.device!.leading)).toBe(true)
   await standby.page.evaluate(() => window.device!.send('orders', 10, 5))
   await expectDelivered(remote.page, 'orders', range(0, 15))
-  await remote.page.waitForTimeout(500)
+  await settled(standby.page, remote.page)
   expect(numbers(await delivered(remote.page, 'orders'))).toEqual(range(0, 15))
   expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
   standby.check()
@@ -285,9 +308,9 @@ test('forged acks on the bridge\'s BroadcastChannel keep neither the leader nor 
   await context.close()
 })
 
-test('a NATS client reusing this browser\'s identities: copies and echoes count as duplicates (never delivered twice, never errors), refused events are dropped and reported, and the tabs\' own events still flow', async ({ browser, device, nats }) => {
+test('a NATS client reusing this browser\'s identities: exact copies count as duplicates, a copy with other data and ids its tabs have not sent are refused as conflicts, and the tabs\' own events still flow', async ({ browser, device, nats }) => {
   const busName = uniqueName('nats')
-  const options = { busName, servers: nats.wsUrl, reconnect: RECONNECT, policy: { send: ['orders', 'remote'], subscribe: ['**'] } }
+  const options = { busName, servers: nats.wsUrl, retry: RETRY, policy: { send: ['orders', 'remote'], subscribe: ['**'] } }
   const context = await browser.newContext()
   const first = await device(options, await context.newPage())
   const second = await device(options, await context.newPage())
@@ -308,38 +331,33 @@ test('a NATS client reusing this browser\'s identities: copies and echoes count 
     await expectDelivered(standby.page, 'remote', [100])
     await standby.page.evaluate(() => window.device!.send('orders', 0, 3))
     await expect.poll(() => wire.length).toBe(3)
-    const orders = (n: number, id: string, origin: string, seq: number) => JSON.stringify({ ...wire[0], id, crossbusorigin: origin, crossbusseq: seq, subject: `/things/${n}`, data: { n } })
+    const orders = (n: number, origin: string, seq: number) => JSON.stringify({ ...wire[0], id: `${origin}-${seq}`, crossbusorigin: origin, crossbusseq: seq, subject: `/things/${n}`, data: { n } })
 
-    // A copy of an exported event, a redelivery, and an "echo" naming the leading tab's origin:
-    // the bus has them (or sent them), so they are duplicates.
+    // A copy of an exported event and a redelivery, byte for byte: duplicates.
     node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify(wire[0]))
     node.publish(`${prefix}.remote.:.thing.happened`, JSON.stringify(outside))
-    node.publish(`${prefix}.orders.:.thing.happened`, orders(200, `${leaderOrigin}-77`, leaderOrigin, 77))
-    // Anyone who may publish on the subjects injects events, even under a tab's origin and its next id.
-    node.publish(`${prefix}.orders.:.thing.happened`, orders(300, `${standbyOrigin}-4`, standbyOrigin, 4))
+    // The standby tab's second event again with other data, exported before anything was imported
+    // here; ids the leading tab and the standby tab have not sent yet: forgeries, refused.
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify({ ...wire[1], data: { n: 999 } }))
+    node.publish(`${prefix}.orders.:.thing.happened`, orders(200, leaderOrigin, 77))
+    node.publish(`${prefix}.orders.:.thing.happened`, orders(300, standbyOrigin, 4))
     // The bus policy refuses this system: dropped and reported.
     node.publish(`${prefix}.secret.:.thing.happened`, JSON.stringify({ ...outside, id: 's1', source: 'secret' }))
     await node.flush()
 
-    await expect.poll(() => leader.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 2, duplicates: 3, dropped: 1 })
-    await expectDelivered(leader.page, 'orders', [0, 1, 2, 300])
-    // The standby tab's real event of that id is still delivered everywhere (the forgery took its
-    // id, not its place) and exported.
+    await expect.poll(() => leader.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 1, duplicates: 2, conflicts: 3, dropped: 1, gaps: 0, missed: 0 })
+    expect(await leader.page.evaluate(() => window.device!.errors)).toEqual(['NATS_IDENTITY_CONFLICT', 'NATS_IDENTITY_CONFLICT', 'NATS_IDENTITY_CONFLICT', 'POLICY_DENIED'])
+    expect(await leader.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(4)
+    // The standby tab's real events of those ids are delivered everywhere, once, and exported.
     await standby.page.evaluate(() => window.device!.send('orders', 3, 3))
     for (const tab of [leader, standby]) {
-      await expect.poll(() => delivered(tab.page, 'orders')).toHaveLength(7)
-      const got = await delivered(tab.page, 'orders')
-      expect(numbers(got)).toEqual([0, 1, 2, 300, 3, 4, 5])
-      expect(got.filter((d) => d.id === `${standbyOrigin}-4`).map((d) => d.n)).toEqual([300, 3])
+      await expectDelivered(tab.page, 'orders', range(0, 6))
       expect(numbers(await delivered(tab.page, 'remote'))).toEqual([100])
     }
     await expect.poll(() => wire.length).toBe(6)
     expect(wire.find((message) => message['id'] === `${standbyOrigin}-4`)?.['data']).toEqual({ n: 3 })
-
-    expect(await leader.page.evaluate(() => window.device!.errors)).toEqual(['POLICY_DENIED'])
-    expect(await leader.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(1)
     // Only the leader imports: the standby tab counts nothing and reports nothing.
-    expect(await standby.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 0, duplicates: 0, dropped: 0 })
+    expect(await standby.page.evaluate(() => window.device!.bridge.stats())).toEqual({ imported: 0, duplicates: 0, conflicts: 0, dropped: 0, gaps: 0, missed: 0 })
     expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
   } finally {
     await node.close()
@@ -347,4 +365,93 @@ test('a NATS client reusing this browser\'s identities: copies and echoes count 
   leader.check()
   standby.check()
   await context.close()
+})
+
+test('a NATS client that forges a tab\'s next id, or republishes its event with other data: its own device refuses both; another device keeps the first copy it got and refuses the second as a conflict, reported', async ({ device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, retry: RETRY }
+  const a = await device(options)
+  const b = await device(options)
+  const origin = await a.page.evaluate(() => window.device!.bus.origin)
+  const prefix = `crossbus.${busName}`
+  const node = await connect({ servers: nats.natsUrl, noEcho: true })
+  try {
+    const wire: Array<Record<string, unknown>> = []
+    node.subscribe(`${prefix}.orders.>`, { callback: (_error, message) => void wire.push(message.json()) })
+    await node.flush()
+    await a.page.evaluate(() => window.device!.send('orders', 0, 3))
+    await expectDelivered(b.page, 'orders', [0, 1, 2])
+    await expect.poll(() => wire.length).toBe(3)
+
+    // A's next id published first, with forged data; then A's second event with other data.
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify({ ...wire[0], id: `${origin}-4`, crossbusseq: 4, subject: '/things/666', data: { n: 666 } }))
+    node.publish(`${prefix}.orders.:.thing.happened`, JSON.stringify({ ...wire[1], data: { n: 777 } }))
+    await node.flush()
+    // B cannot tell a forged next id from the real one: it delivers the first it gets...
+    await expectDelivered(b.page, 'orders', [0, 1, 2, 666])
+    // ...and refuses the other, and every second copy, as a conflict: never delivered, always reported.
+    await a.page.evaluate(() => window.device!.send('orders', 3, 2))
+    await expectDelivered(b.page, 'orders', [0, 1, 2, 666, 4])
+    expect(await b.page.evaluate(() => window.device!.errors)).toEqual(['NATS_IDENTITY_CONFLICT', 'NATS_IDENTITY_CONFLICT'])
+    expect(await b.page.evaluate(() => window.device!.messages[1])).toContain(`"${origin}-4"`)
+    expect(await b.page.evaluate(() => window.device!.bridge.stats())).toMatchObject({ imported: 5, duplicates: 0, conflicts: 2, gaps: 0 })
+    expect(await b.page.evaluate(() => window.device!.bus.stats().dropped)).toBe(2)
+    // A, which sent the real events, refused both forgeries and delivered only its own.
+    await expect.poll(() => a.page.evaluate(() => window.device!.errors)).toEqual(['NATS_IDENTITY_CONFLICT', 'NATS_IDENTITY_CONFLICT'])
+    expect(numbers(await delivered(a.page, 'orders'))).toEqual(range(0, 5))
+  } finally {
+    await node.close()
+  }
+  a.check()
+  b.check()
+})
+
+test('a server restart that drops messages: the receiver reports the gap with its count, and what it delivered plus what it missed is every event sent', async ({ device, nats }) => {
+  const busName = uniqueName('nats')
+  const options = { busName, servers: nats.wsUrl, retry: RETRY }
+  const a = await device(options)
+  const b = await device(options)
+  await expect.poll(() => b.page.evaluate(() => window.device!.leading)).toBe(true)
+  await a.page.evaluate(() => window.device!.send('orders', 0, 100, 20, 5))
+  await expectDelivered(b.page, 'orders', range(0, 100))
+
+  // B is held off the restarted server while A reconnects and publishes what it queued and what it
+  // sends next: core NATS keeps nothing for a subscriber that is away.
+  await b.page.evaluate(async ([url]) => (await import(url!)).gate(true), [FIXTURE])
+  await nats.stop()
+  await expect.poll(() => a.page.evaluate(() => window.device!.statuses.at(-1))).toBe('reconnecting')
+  await a.page.evaluate(() => window.device!.send('orders', 100, 50))
+  await nats.start()
+  await expect.poll(() => a.page.evaluate(() => window.device!.statuses.at(-1)), { timeout: 15_000 }).toBe('connected')
+  await a.page.evaluate(() => window.device!.send('orders', 150, 50))
+  await b.page.evaluate(async ([url]) => (await import(url!)).gate(false), [FIXTURE])
+  await expect.poll(() => b.page.evaluate(() => window.device!.statuses.at(-1)), { timeout: 15_000 }).toBe('connected')
+
+  // A sends one at a time until B hears again: its subscription is back then.
+  let sent = 200
+  await expect
+    .poll(
+      async () => {
+        await a.page.evaluate((n) => window.device!.send('orders', n, 1), sent++)
+        return (await delivered(b.page, 'orders')).length
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(100)
+  await a.page.evaluate((n) => window.device!.send('orders', n, 1), sent++)
+  await expect.poll(async () => numbers(await delivered(b.page, 'orders')).at(-1)).toBe(sent - 1)
+
+  const got = numbers(await delivered(b.page, 'orders'))
+  const resumed = got[100]!
+  expect(got).toEqual([...range(0, 100), ...range(resumed, sent - resumed)])
+  const missed = resumed - 100
+  expect(missed).toBeGreaterThanOrEqual(100)
+  expect(await b.page.evaluate(() => window.device!.errors)).toEqual(['NATS_EVENTS_MISSED'])
+  expect(await b.page.evaluate(() => window.device!.messages[0])).toMatch(new RegExp(`^${missed} NATS messages on "crossbus\\.${busName}\\.orders\\.:\\.thing\\.happened"`))
+  expect(await b.page.evaluate(() => window.device!.bridge.stats())).toMatchObject({ gaps: 1, missed })
+  expect(await b.page.evaluate(() => window.device!.bus.stats().gaps)).toBe(1)
+  expect(got.length + missed).toBe(sent)
+  expect(await a.page.evaluate(() => window.device!.errors)).toEqual([])
+  a.check()
+  b.check()
 })

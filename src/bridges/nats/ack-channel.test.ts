@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AckChannel } from './ack-channel'
 
 // Node has BroadcastChannel too: these run the real channel, between instances of one process.
+// Messages from one sender arrive in order, so a test that wants to show a message was ignored
+// ends with a message from the same sender that is heard: by then the other one arrived too.
 let counter = 0
 const closers: Array<{ close(): void }> = []
 afterEach(() => {
@@ -21,28 +23,32 @@ function setup() {
   return { raw, open }
 }
 
-/** Resolves once `heard` holds `count` batches (each test ends its forgeries with a batch that is accepted). */
+/** Resolves once `heard` holds `count` batches. */
 async function until(heard: string[][], count: number): Promise<void> {
-  for (let i = 0; i < 200 && heard.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5))
-  // A little longer: anything that was going to arrive after it has arrived too.
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  await vi.waitFor(() => expect(heard.length).toBeGreaterThanOrEqual(count), { timeout: 5000, interval: 5 })
 }
 
 describe('AckChannel', () => {
   it('a leader takes no acks from the channel, however well formed; its standbys take its own', async () => {
     const { raw, open } = setup()
+    const announced: Array<{ leader: string; term: number }> = []
+    raw.onmessage = (message: MessageEvent<{ leader: string; term: number }>) => void announced.push(message.data)
     const leader = open('leader-tab')
     const standby = open('standby-tab')
     leader.channel.lead()
     standby.channel.follow()
+    leader.channel.post(['6:ordersleader-tab-4'])
+    await until(standby.heard, 1)
     // The attack that silenced a leader: acks of its future events, unsigned, then signed by another "leader".
     raw.postMessage({ acked: ['6:ordersleader-tab-1', '6:ordersleader-tab-2'] })
     raw.postMessage({ leader: 'someone', term: Date.now() - 1000, acked: ['6:ordersleader-tab-3'] })
-    leader.channel.post(['6:ordersleader-tab-4'])
-    await until(standby.heard, 1)
+    // Signed as the leader, as code of the origin can: the standby hears it, and so the forgeries before it arrived.
+    const { term } = announced.find((message) => message.leader === 'leader-tab')!
+    raw.postMessage({ leader: 'leader-tab', term, acked: ['sentinel'] })
+    await until(standby.heard, 2)
     expect(leader.heard).toEqual([])
     // The standby took the leader's acks only: "someone" names a term older than the one the leader announced.
-    expect(standby.heard).toEqual([['6:ordersleader-tab-4']])
+    expect(standby.heard).toEqual([['6:ordersleader-tab-4'], ['sentinel']])
   })
 
   it('a standby takes acks only from the leader of the latest term, refuses terms from the future and malformed messages without throwing', async () => {
@@ -94,9 +100,10 @@ describe('AckChannel', () => {
     second.channel.lead()
     second.channel.post(['b'])
     raw.postMessage({ leader: 'first-tab', term: ahead, acked: ['late'] })
-    await until(third.heard, 2)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(third.heard).toEqual([['a'], ['b']])
+    // The second took the term just above the one it saw; signed with it, the sentinel is heard after 'late' arrived.
+    raw.postMessage({ leader: 'second-tab', term: ahead + 1, acked: ['sentinel'] })
+    await until(third.heard, 3)
+    expect(third.heard).toEqual([['a'], ['b'], ['sentinel']])
     expect(second.heard).toEqual([['a']])
   })
 
@@ -107,7 +114,10 @@ describe('AckChannel', () => {
     standby.channel.follow()
     witness.channel.follow()
     standby.channel.post(['x'])
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(witness.heard).toEqual([])
+    // The same context, leading now: what it posts comes after anything it posted before.
+    standby.channel.lead()
+    standby.channel.post(['y'])
+    await until(witness.heard, 1)
+    expect(witness.heard).toEqual([['y']])
   })
 })

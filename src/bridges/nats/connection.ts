@@ -2,13 +2,16 @@ import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core'
 import type { BusError } from '../../core/index'
 import { natsError } from './errors'
 import type { ResolvedNatsOptions } from './options'
+import { PUBLISH_SEQ_HEADER } from './publish-seq'
 
-/** Where a bridge's connection to NATS stands. */
-export type NatsStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed'
+/** Where a bridge's connection to NATS stands: `connecting`, `connected`, `reconnecting`, then `closed`. */
+export type NatsConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
 export interface NatsLinkEvents {
-  message(subject: string, payload: Uint8Array): void
-  status(status: NatsStatus): void
+  /** `stamp` is the publishing bridge's number of the message on its subject, if it has one. */
+  message(subject: string, payload: Uint8Array, stamp: string | undefined): void
+  /** `server` is the one connected to (`host:port`), while connected. */
+  status(state: NatsConnectionState, server: string | undefined): void
   failed(error: BusError): void
 }
 
@@ -23,6 +26,7 @@ const DRAIN_TIMEOUT_MS = 3000
  */
 export class NatsLink {
   private connection: NatsConnection | undefined
+  private core: typeof import('@nats-io/nats-core') | undefined
   private closing = false
   private outageStart = Date.now()
 
@@ -36,7 +40,7 @@ export class NatsLink {
     return this.connection !== undefined && !this.connection.isClosed() && this.current === 'connected'
   }
 
-  private current: NatsStatus = 'connecting'
+  private current: NatsConnectionState = 'connecting'
 
   async open(): Promise<void> {
     this.setStatus('connecting')
@@ -50,6 +54,7 @@ export class NatsLink {
       return this.fail(natsError('NATS_UNAVAILABLE', 'The NATS bridge could not load @nats-io/nats-core: install it next to crossbus (npm install @nats-io/nats-core).', cause))
     }
     if (this.closing) return
+    this.core = core
     let connection: NatsConnection
     try {
       connection = await core.wsconnect(this.connectionOptions())
@@ -66,7 +71,7 @@ export class NatsLink {
       connection.subscribe(subject, {
         callback: (error, message) => {
           if (error) this.events.failed(natsError('NATS_CONNECTION_CLOSED', `The NATS subscription to "${subject}" ended: ${error.message}`, error))
-          else this.events.message(message.subject, message.data)
+          else this.events.message(message.subject, message.data, message.headers?.get(PUBLISH_SEQ_HEADER) || undefined)
         },
       })
     }
@@ -79,10 +84,13 @@ export class NatsLink {
     })
   }
 
-  /** Throws what the client throws (a payload over the server's limit, a closed connection). */
-  publish(subject: string, payload: Uint8Array): void {
-    if (!this.connection) throw natsError('NATS_CONNECTION_CLOSED', 'The NATS connection is not open.')
-    this.connection.publish(subject, payload)
+  /** Publishes with the bridge's `stamp` header. Throws what the client throws (a payload over the server's limit, a closed connection). */
+  publish(subject: string, payload: Uint8Array, stamp: string): void {
+    const { connection, core } = this
+    if (!connection || !core) throw natsError('NATS_CONNECTION_CLOSED', 'The NATS connection is not open.')
+    const headers = core.headers()
+    headers.set(PUBLISH_SEQ_HEADER, stamp)
+    connection.publish(subject, payload, { headers })
   }
 
   /** Resolves once the server has answered a ping sent after everything published so far. */
@@ -113,14 +121,14 @@ export class NatsLink {
   }
 
   private connectionOptions(): ConnectionOptions {
-    const { auth, servers, minDelayMs, maxDelayMs } = this.options
+    const { auth, servers, initialDelayMs, maxDelayMs } = this.options
     const options: ConnectionOptions = {
       servers,
       // A bridge never wants its own messages back; the other contexts' copies are deduped by identity.
       noEcho: true,
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
-      reconnectDelayHandler: () => Math.min(maxDelayMs, Math.max(minDelayMs, Date.now() - this.outageStart)),
+      reconnectDelayHandler: () => Math.min(maxDelayMs, Math.max(initialDelayMs, Date.now() - this.outageStart)),
       // Called before every attempt: the one way to stop a first connect that is still trying.
       reconnectToServer: () => {
         if (this.closing) throw new Error('the bridge is closed')
@@ -151,9 +159,15 @@ export class NatsLink {
     this.setStatus('closed')
   }
 
-  private setStatus(status: NatsStatus): void {
-    if (this.current === status || this.current === 'closed') return
-    this.current = status
-    this.events.status(status)
+  private setStatus(state: NatsConnectionState): void {
+    if (this.current === state || this.current === 'closed') return
+    this.current = state
+    let server: string | undefined
+    try {
+      server = state === 'connected' ? this.connection?.getServer() : undefined
+    } catch {
+      // Only for the status: a client that cannot say which server it is on is still connected.
+    }
+    this.events.status(state, server)
   }
 }

@@ -8,7 +8,7 @@ const seqs = (entries: ReadonlyMap<string, BusEvent>) => [...entries.values()].m
 
 describe('ExportLog', () => {
   it('refuses past the bound of waiting events, while published ones do not count', () => {
-    const log = new ExportLog(2)
+    const log = new ExportLog<BusEvent>(2)
     expect(log.offer(...entry(1))).toBe(true)
     expect(log.offer(...entry(2))).toBe(true)
     expect(log.offer(...entry(3))).toBe(false)
@@ -18,7 +18,7 @@ describe('ExportLog', () => {
   })
 
   it('publishes again, in order, what a lost connection left unconfirmed', () => {
-    const log = new ExportLog(10)
+    const log = new ExportLog<BusEvent>(10)
     for (const seq of [1, 2, 3]) log.offer(...entry(seq))
     log.takeUnpublished()
     log.confirm([identityOf(event(1))])
@@ -29,14 +29,14 @@ describe('ExportLog', () => {
   })
 
   it('keeps a sliding window on standby, which a takeover publishes', () => {
-    const log = new ExportLog(2)
+    const log = new ExportLog<BusEvent>(2)
     for (const seq of [1, 2, 3]) log.keep(...entry(seq))
     log.confirm([identityOf(event(2))])
     expect(seqs(log.takeUnpublished())).toEqual([3])
   })
 
   it('holds an event once, in its place, and evicts the oldest whether published or not', () => {
-    const log = new ExportLog(3)
+    const log = new ExportLog<BusEvent>(3)
     for (const seq of [1, 2]) log.offer(...entry(seq))
     expect(seqs(log.takeUnpublished())).toEqual([1, 2])
     // Offered again (published) and kept again (waiting): neither moves nor doubles.

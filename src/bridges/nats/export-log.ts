@@ -1,5 +1,3 @@
-import type { BusEvent } from '../../core/index'
-
 /**
  * The exported events of the origin that no bridge has confirmed on the NATS server yet, in the
  * order this context saw them. Every bridging context keeps one:
@@ -9,18 +7,18 @@ import type { BusEvent } from '../../core/index'
  *   leader may not have: nothing is lost in a handover, and receivers drop a second copy by
  *   identity.
  *
- * `waiting` (not yet published) is what `queueBound` bounds: while NATS is unreachable it grows,
+ * `waiting` (not yet published) is what `maxQueuedEvents` bounds: while NATS is unreachable it grows,
  * and what is published waits only one round trip.
  *
  * Two maps in insertion order, the published ones always older than the waiting ones (events are
  * published oldest first), so every per-event operation is O(1): a burst of n events costs O(n),
  * never a walk of the whole log per event.
  */
-export class ExportLog {
+export class ExportLog<T> {
   /** Published since the connection last came up, not confirmed yet, oldest first. */
-  private published = new Map<string, BusEvent>()
+  private published = new Map<string, T>()
   /** Not published yet, oldest first; every one is newer than every published one. */
-  private unpublished = new Map<string, BusEvent>()
+  private unpublished = new Map<string, T>()
 
   constructor(private readonly bound: number) {}
 
@@ -34,14 +32,14 @@ export class ExportLog {
   }
 
   /** Adds an event (`key` is its `identityOf`) to publish; `false` (and nothing kept) when `waiting` is at the bound. */
-  offer(key: string, event: BusEvent): boolean {
+  offer(key: string, event: T): boolean {
     if (this.unpublished.size >= this.bound) return false
     this.add(key, event)
     return true
   }
 
   /** Keeps an event (`key` is its `identityOf`) as a standby copy, forgetting the oldest past the bound. */
-  keep(key: string, event: BusEvent): void {
+  keep(key: string, event: T): void {
     this.add(key, event)
     if (this.size > this.bound) {
       const oldest = this.published.size > 0 ? this.published : this.unpublished
@@ -50,7 +48,7 @@ export class ExportLog {
   }
 
   /** The events to publish now, oldest first; they count as published from here on. */
-  takeUnpublished(): ReadonlyMap<string, BusEvent> {
+  takeUnpublished(): ReadonlyMap<string, T> {
     const taken = this.unpublished
     if (taken.size === 0) return taken
     this.unpublished = new Map()
@@ -85,7 +83,7 @@ export class ExportLog {
   }
 
   /** Kept once, where it is: an event already here (published or not) stays in its place. */
-  private add(key: string, event: BusEvent): void {
+  private add(key: string, event: T): void {
     if (!this.published.has(key) && !this.unpublished.has(key)) this.unpublished.set(key, event)
   }
 }

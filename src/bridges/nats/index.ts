@@ -1,8 +1,7 @@
 // `crossbus/nats`: the bus bridged to NATS over WebSocket. `@nats-io/nats-core` is loaded only
 // when a bridge starts, so importing this entry costs no more than its own code.
-export { bridgeNats, NATS_PLUGIN_NAME, type NatsBridge, type NatsBridgeStats } from './bridge'
-export type { NatsStatus } from './connection'
+export { bridgeNats, NATS_PLUGIN_NAME, type NatsBridge, type NatsBridgeStats, type NatsStatus } from './bridge'
+export type { NatsConnectionState } from './connection'
 export { NATS_ERROR_CODES, type NatsErrorCode } from './errors'
-export type { NatsFilter } from './filter'
 export type { NatsBridgeOptions } from './options'
 export { parseSubject as parseNatsSubject, subjectOf as natsSubject } from './subject'

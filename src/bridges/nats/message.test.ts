@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BusError, type BusEvent } from '../../core/index'
-import { MessageCodec } from './message'
+import { fingerprintOf, MessageCodec } from './message'
 
 const event: BusEvent = { id: 'o1-7', system: 'orders.eu', kind: 'order.created', path: '/orders/7', data: { total: 7, items: ['a'] }, time: 1_700_000_000_123, origin: 'o1', seq: 7 }
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -18,6 +18,12 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('NATS messages', () => {
+  it('have the same fingerprint when their bytes are the same', () => {
+    const a = encodeMessage('p', event).payload
+    expect(fingerprintOf(a)).toBe(fingerprintOf(encodeMessage('p', structuredClone(event)).payload))
+    expect(fingerprintOf(a)).not.toBe(fingerprintOf(encodeMessage('p', { ...event, data: { total: 8, items: ['a'] } }).payload))
+  })
+
   it('carry the event as its CloudEvent and come back identical', () => {
     const { subject, payload } = encodeMessage('p', event)
     expect(subject).toBe('p.orders.eu.:.order.created')
@@ -37,6 +43,9 @@ describe('NATS messages', () => {
     expect(codeOf(() => decodeMessage('p', 'p.orders.:.order.created', good.payload, 1024))).toBe('NATS_MALFORMED_MESSAGE')
     expect(codeOf(() => decodeMessage('p', 'p.garbage', good.payload, 1024))).toBe('NATS_MALFORMED_MESSAGE')
     expect(codeOf(() => decodeMessage('p', good.subject, good.payload, good.payload.byteLength - 1))).toBe('NATS_MESSAGE_TOO_LARGE')
+    // A sequenced event is named after its origin and seq: one event, one identity.
+    const renamed = bytes(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(good.payload)), id: 'o1-8' }))
+    expect(codeOf(() => decodeMessage('p', good.subject, renamed, 1024))).toBe('NATS_MALFORMED_MESSAGE')
   })
 
   it('remembers subjects both ways, and a garbage subject among good ones is still refused', () => {

@@ -39,7 +39,7 @@ export class MessageCodec {
   }
 
   /**
-   * The event a NATS message carries. Throws a `BusError` (`NATS_MESSAGE_TOO_LARGE`,
+   * The event a NATS message carries (its id, when a bus sequenced it, is `<origin>-<seq>`). Throws a `BusError` (`NATS_MESSAGE_TOO_LARGE`,
    * `NATS_MALFORMED_MESSAGE`) for a message that is too large, is not UTF-8 JSON of a valid
    * CloudEvent, or whose subject does not name the event's system and kind.
    */
@@ -65,6 +65,11 @@ export class MessageCodec {
     }
     if (event.system !== names.system || event.kind !== names.kind) {
       throw malformed(`its subject names ${names.system} ${names.kind}, its CloudEvent ${event.system} ${event.kind}`)
+    }
+    // A bus names each event after its origin and seq: any other id would let one event pass for
+    // two identities (the bus's, by id; the bridge's, by origin and seq).
+    if (event.seq > 0 && event.id !== `${event.origin}-${event.seq}`) {
+      throw malformed(`its id "${event.id}" is not its crossbusorigin and crossbusseq ("${event.origin}-${event.seq}")`)
     }
     return event
   }
@@ -95,4 +100,14 @@ export class MessageCodec {
     this.names.set(subject, names)
     return names
   }
+}
+
+/**
+ * A fingerprint of a message's content (FNV-1a over its bytes): two copies of one event, encoded by
+ * any bridge, have the same bytes, so a copy whose fingerprint differs carries other content.
+ */
+export function fingerprintOf(payload: Uint8Array): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < payload.length; i++) hash = Math.imul(hash ^ payload[i]!, 0x01000193)
+  return hash >>> 0
 }

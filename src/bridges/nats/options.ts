@@ -1,6 +1,6 @@
 import type { Authenticator } from '@nats-io/nats-core'
-import { busError, checkOptions, describeValue } from '../../core/index'
-import type { NatsFilter } from './filter'
+import { BusError, checkOptions, compileEventFilter, describeValue, type EventFilter, type EventTest } from '../../core/index'
+import { natsError } from './errors'
 import { encodeToken } from './subject'
 
 /** The options of {@link bridgeNats}. */
@@ -13,19 +13,19 @@ export interface NatsBridgeOptions {
    */
   readonly subjectPrefix?: string
   /** Which events of the origin are published to NATS; default all of them (`[{}]`), `[]` none. */
-  readonly export?: readonly NatsFilter[]
+  readonly export?: readonly EventFilter[]
   /** Which events from NATS are brought into the bus; default all of them (`[{}]`), `[]` none. */
-  readonly import?: readonly NatsFilter[]
+  readonly import?: readonly EventFilter[]
   /**
    * How many exported events may wait while NATS is unreachable; past it, events are not exported
    * and `NATS_QUEUE_FULL` is reported. Also the window each standby context keeps for a handover.
    * Default 1000.
    */
-  readonly queueBound?: number
+  readonly maxQueuedEvents?: number
   /** Messages from NATS larger than this many bytes are dropped (`NATS_MESSAGE_TOO_LARGE`). Default 1 MiB. */
   readonly maxMessageBytes?: number
-  /** Reconnect backoff: the first retry after `minDelayMs`, each wait as long as the outage so far, at most `maxDelayMs`. Defaults 250 and 8000. */
-  readonly reconnect?: { readonly minDelayMs?: number; readonly maxDelayMs?: number }
+  /** Reconnect backoff: the first retry after `initialDelayMs`, each wait as long as the outage so far, at most `maxDelayMs`. Defaults 250 and 8000. */
+  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number }
   /** The client name the server's monitoring shows. */
   readonly name?: string
   /** User and password, when the server asks for them. */
@@ -37,26 +37,37 @@ export interface NatsBridgeOptions {
   readonly authenticator?: Authenticator | readonly Authenticator[]
 }
 
-const KNOWN = ['servers', 'subjectPrefix', 'export', 'import', 'queueBound', 'maxMessageBytes', 'reconnect', 'name', 'user', 'pass', 'token', 'authenticator'] as const
+const KNOWN = ['servers', 'subjectPrefix', 'export', 'import', 'maxQueuedEvents', 'maxMessageBytes', 'retry', 'name', 'user', 'pass', 'token', 'authenticator'] as const
 
 export interface ResolvedNatsOptions {
   readonly servers: string[]
   readonly prefix: string
-  readonly exports: readonly NatsFilter[]
-  readonly imports: readonly NatsFilter[]
-  readonly queueBound: number
+  readonly exportable: EventTest
+  readonly importable: EventTest
+  readonly imports: readonly EventFilter[]
+  readonly maxQueuedEvents: number
   readonly maxMessageBytes: number
-  readonly minDelayMs: number
+  readonly initialDelayMs: number
   readonly maxDelayMs: number
   readonly auth: Pick<NatsBridgeOptions, 'name' | 'user' | 'pass' | 'token' | 'authenticator'>
 }
 
 const PREFIX_TOKEN = /^[^\s.*>]+$/
 
-/** Checks every option now, so a typo fails at `bridgeNats`, not at the first event. */
+/** Checks every option now, so a typo fails at `bridgeNats` (`NATS_INVALID`), not at the first event. */
 export function resolveOptions(options: NatsBridgeOptions, busName: string): ResolvedNatsOptions {
+  try {
+    return resolve(options, busName)
+  } catch (error) {
+    // The kit's checks throw core codes; this module's table says NATS_INVALID for all of them.
+    if (error instanceof BusError && error.code !== 'NATS_INVALID') throw natsError('NATS_INVALID', error.message, error)
+    throw error
+  }
+}
+
+function resolve(options: NatsBridgeOptions, busName: string): ResolvedNatsOptions {
   checkOptions(options, KNOWN, 'bridgeNats')
-  const invalid = (why: string) => busError('INVALID_ARGUMENT', `bridgeNats: ${why}.`)
+  const invalid = (why: string) => natsError('NATS_INVALID', `bridgeNats: ${why}.`)
   const servers = typeof options.servers === 'string' ? [options.servers] : options.servers
   if (!Array.isArray(servers) || servers.length === 0 || !servers.every((url) => typeof url === 'string' && /^wss?:\/\/./.test(url))) {
     throw invalid('`servers` must be a ws:// or wss:// URL or a non-empty list of them, e.g. "wss://nats.example.com"')
@@ -65,30 +76,32 @@ export function resolveOptions(options: NatsBridgeOptions, busName: string): Res
   if (typeof prefix !== 'string' || !prefix.split('.').every((token) => PREFIX_TOKEN.test(token))) {
     throw invalid(`\`subjectPrefix\` must be "."-separated NATS subject tokens without wildcards or whitespace, got ${JSON.stringify(prefix)}`)
   }
-  const filters = (value: unknown, what: string): readonly NatsFilter[] => {
+  const filters = (value: unknown, what: string): readonly EventFilter[] => {
     if (value === undefined) return [{}]
     if (!Array.isArray(value)) throw invalid(`\`${what}\` must be an array of { system?, kind? }, got ${describeValue(value)}`)
-    for (const filter of value) checkOptions(filter, ['system', 'kind'], `bridgeNats ${what}`)
-    return value as readonly NatsFilter[]
+    return value as readonly EventFilter[]
   }
   const count = (value: unknown, fallback: number, what: string): number => {
     if (value === undefined) return fallback
     if (!Number.isSafeInteger(value) || (value as number) < 1) throw invalid(`\`${what}\` must be a positive integer, got ${String(value)}`)
     return value as number
   }
-  const reconnect = options.reconnect ?? {}
-  checkOptions(reconnect, ['minDelayMs', 'maxDelayMs'], 'bridgeNats reconnect')
-  const minDelayMs = count(reconnect.minDelayMs, 250, 'reconnect.minDelayMs')
-  const maxDelayMs = count(reconnect.maxDelayMs, Math.max(8000, minDelayMs), 'reconnect.maxDelayMs')
-  if (maxDelayMs < minDelayMs) throw invalid('`reconnect.maxDelayMs` must be at least `reconnect.minDelayMs`')
+  const retry = options.retry ?? {}
+  checkOptions(retry, ['initialDelayMs', 'maxDelayMs'], 'bridgeNats retry')
+  const initialDelayMs = count(retry.initialDelayMs, 250, 'retry.initialDelayMs')
+  const maxDelayMs = count(retry.maxDelayMs, Math.max(8000, initialDelayMs), 'retry.maxDelayMs')
+  if (maxDelayMs < initialDelayMs) throw invalid('`retry.maxDelayMs` must be at least `retry.initialDelayMs`')
+  const exports = filters(options.export, 'export')
+  const imports = filters(options.import, 'import')
   return {
     servers: [...servers],
     prefix,
-    exports: filters(options.export, 'export'),
-    imports: filters(options.import, 'import'),
-    queueBound: count(options.queueBound, 1000, 'queueBound'),
+    exportable: compileEventFilter(exports, 'bridgeNats: export'),
+    importable: compileEventFilter(imports, 'bridgeNats: import'),
+    imports,
+    maxQueuedEvents: count(options.maxQueuedEvents, 1000, 'maxQueuedEvents'),
     maxMessageBytes: count(options.maxMessageBytes, 1024 * 1024, 'maxMessageBytes'),
-    minDelayMs,
+    initialDelayMs,
     maxDelayMs,
     auth: { name: options.name, user: options.user, pass: options.pass, token: options.token, authenticator: options.authenticator },
   }

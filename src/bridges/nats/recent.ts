@@ -36,8 +36,11 @@ export class RecentMap<V> {
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string)
   }
 
-  delete(key: string): void {
+  /** Forgets the entry and returns what it held. */
+  remove(key: string): V | undefined {
+    const value = this.entries.get(key)
     this.entries.delete(key)
+    return value
   }
 
   /** Empties the map and returns what it held, oldest first. */

@@ -1,4 +1,4 @@
-// What a bridge needs once it starts, loaded then with the NATS client: the connection and the
-// message codec (CloudEvents JSON). Importing `crossbus/nats` alone costs only the plugin.
-export { NatsLink } from './connection'
-export { MessageCodec } from './message'
+// What a bridge loads once it starts: the bridge of this context, with the connection (the NATS
+// client itself is loaded by it in turn), the message codec, the export log and the identity
+// ledger. Importing `crossbus/nats` alone costs only the option checks and the plugin shell.
+export { BridgeContext } from './bridge-context'
