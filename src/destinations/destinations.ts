@@ -56,8 +56,18 @@ export function destinations(bus: PluginTarget, options: DestinationsOptions = {
 function attach(host: PluginHost, settings: Settings, detach: () => Promise<void>): { api: Destinations; hooks: PluginHooks } {
   let closed = false
   const counters = createCounters()
-  const inBrowser = currentContextKind() !== undefined
-  const share: Share = inBrowser ? openShare(host.name, receive, refuse) : { post() {}, close() {} }
+  const inbox = shareInbox(host, () => closed, {
+    config: () => void ready.then(reload).catch(() => {}),
+    queued: (ids) => delivery.wake(ids),
+    status(statuses) {
+      // The leader's own view is the one it shares: what others say about it is ignored there.
+      if (!delivery.leading) board.received(statuses)
+    },
+    askStatus() {
+      if (delivery.leading) board.share()
+    },
+  })
+  const share: Share = currentContextKind() !== undefined ? openShare(host.name, inbox.receive, inbox.refuse) : { post() {}, close() {} }
   const connection = connectStore(host, settings.store, { counters, configuration: () => registry.stored, maxOutbox: settings.maxOutbox })
   const registry = createRegistry(host, settings, connection)
   const delivery = createDelivery({ host, settings, registry, connection, changed: () => board.changed(), previous: (id) => board.previous(id), count: counters.count })
@@ -91,25 +101,6 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
   })
   // `ready` is for callers; a failure here is reported, never left unhandled.
   ready.catch((cause: unknown) => host.report(destinationError('DESTINATION_OUTBOX_UNAVAILABLE', `Destinations of the bus "${host.name}" could not start: ${describeError(cause)}.`, cause)))
-
-  function receive(message: ShareMessage): void {
-    if (closed) return
-    try {
-      if (message.type === 'config') void ready.then(reload).catch(() => {})
-      else if (message.type === 'queued') delivery.wake(message.ids)
-      else if (message.type === 'status') {
-        if (!delivery.leading) board.received(message.statuses)
-      } else if (message.type === 'ask-status' && delivery.leading) board.share()
-    } catch (cause) {
-      // Checked messages cannot throw here; should one still, it is reported, never left uncaught.
-      refuse(`handling it threw (${describeError(cause)})`)
-    }
-  }
-
-  /** Any script of the origin can post on the channel: what is malformed is counted as dropped and said. */
-  function refuse(why: string): void {
-    if (!closed) host.drop(destinationError('DESTINATION_MALFORMED_MESSAGE', `Dropped a message on the destinations channel of the bus "${host.name}": ${why}.`))
-  }
 
   let closing: Promise<void> | undefined
   const api = createHandle({
@@ -155,4 +146,35 @@ function attach(host: PluginHost, settings: Settings, detach: () => Promise<void
     },
   }
   return { api, hooks }
+}
+
+/** What each kind of message from the other contexts does here. */
+interface ShareHandlers {
+  config(): void
+  queued(ids: readonly string[]): void
+  status(statuses: Extract<ShareMessage, { type: 'status' }>['statuses']): void
+  askStatus(): void
+}
+
+/**
+ * The destinations channel, read: checked messages go to their handler; any script of the origin
+ * can post there, so what is malformed (or makes a handler throw) is counted as dropped and said.
+ */
+function shareInbox(host: PluginHost, closed: () => boolean, handlers: ShareHandlers): { receive(message: ShareMessage): void; refuse(why: string): void } {
+  function refuse(why: string): void {
+    if (!closed()) host.drop(destinationError('DESTINATION_MALFORMED_MESSAGE', `Dropped a message on the destinations channel of the bus "${host.name}": ${why}.`))
+  }
+  function receive(message: ShareMessage): void {
+    if (closed()) return
+    try {
+      if (message.type === 'config') handlers.config()
+      else if (message.type === 'queued') handlers.queued(message.ids)
+      else if (message.type === 'status') handlers.status(message.statuses)
+      else handlers.askStatus()
+    } catch (cause) {
+      // Checked messages cannot throw here; should one still, it is reported, never left uncaught.
+      refuse(`handling it threw (${describeError(cause)})`)
+    }
+  }
+  return { receive, refuse }
 }
