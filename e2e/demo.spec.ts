@@ -52,6 +52,9 @@ const product = (page: Page, sku: string) => page.locator(`.product[data-sku="${
 const cartLine = (page: Page, sku: string) => page.locator(`.line[data-sku="${sku}"]`)
 
 test('adding to the cart in one tab updates the other, and a reloaded tab catches up from replay', async ({ context }) => {
+  // Three loads of the whole shop (two tabs and a reload), each with its frame and worker, and the
+  // first test of the file also waits for the demo server's first start: more time on a busy machine.
+  test.slow()
   const tab1 = await context.newPage()
   const tab2 = await context.newPage()
   const checks = [watchConsole(tab1), watchConsole(tab2)]
