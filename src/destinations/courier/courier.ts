@@ -2,7 +2,7 @@ import { describeError, type BusError } from '../../core/index'
 import type { Destination } from '../config'
 import { destinationError } from '../errors'
 import { retryDelay, type RetryPolicy } from '../retry'
-import { entryKey, type DestinationStore, type OutboxEntry } from '../store'
+import type { DestinationStore, OutboxEntry } from '../store'
 import type { DeliveryResult, DestinationConfig, DestinationProvider, DestinationStatus, GetHeaders } from '../types'
 import type { Clearance } from '../url-policy'
 import { ClearanceGate } from './clearance-gate'
@@ -119,10 +119,7 @@ export class Courier {
     if (!this.active || !this.queue.takesOffers || this.state.current.pending + entries.length > this.deps.maxOutbox) return false
     this.writes.offered(entries, written)
     // Not written: they are not in the outbox, so they are not forwarded (the plugin reports it).
-    written.then(undefined, () => {
-      const lost = new Set(entries)
-      this.forget((entry) => lost.has(entry))
-    })
+    written.then(undefined, () => this.state.forgotten(this.queue.forget(entries, false)))
     this.queue.append(entries)
     this.state.added(entries.length)
     if (this.timer.filling && this.queue.length >= this.destination.perRequest) this.timer.stop()
@@ -132,9 +129,7 @@ export class Courier {
 
   /** Entries the outbox dropped (full): those not yet sent are not sent. */
   dropped(entries: readonly OutboxEntry[]): void {
-    if (entries.length === 0) return
-    const keys = new Set(entries.map((entry) => keyOf(entry)))
-    this.forget((entry) => keys.has(keyOf(entry)))
+    if (entries.length > 0) this.state.forgotten(this.queue.forget(entries, true))
   }
 
   /** Something may have been queued, the browser may be back online: look again. */
@@ -297,11 +292,6 @@ export class Courier {
     this.state.buried(batch.length, error)
   }
 
-  /** Takes unsent entries out of the queue and the held batches. */
-  private forget(gone: (entry: OutboxEntry) => boolean): void {
-    this.state.forgotten(this.queue.forget(gone))
-  }
-
   /** Waits (nothing is read or sent meanwhile), then looks again. */
   private schedule(delay: number, filling: boolean, then: () => void): void {
     this.timer.start(delay, filling, () => {
@@ -309,10 +299,6 @@ export class Courier {
       this.wake()
     })
   }
-}
-
-function keyOf(entry: OutboxEntry): string {
-  return entryKey(entry.event).join('\u0000')
 }
 
 /** One request through the provider; a provider that throws is treated as a failure worth retrying, never as a refusal. */

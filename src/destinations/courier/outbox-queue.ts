@@ -1,4 +1,4 @@
-import type { OutboxCursor, OutboxEntry, OutboxRead } from '../store'
+import { entryKey, type OutboxCursor, type OutboxEntry, type OutboxRead } from '../store'
 
 /** How many requests' worth of entries one outbox read takes: one read per ten requests, at least 200 entries. */
 const READ_AHEAD_REQUESTS = 10
@@ -104,8 +104,13 @@ export class OutboxQueue {
     this.held = []
   }
 
-  /** Takes unsent entries out of the queue and the held batches; returns how many. */
-  forget(gone: (entry: OutboxEntry) => boolean): number {
+  /**
+   * Takes unsent entries out of the queue and the held batches; returns how many. `byEvent`: the
+   * same events read back as other objects count too (the outbox trimmed them).
+   */
+  forget(entries: readonly OutboxEntry[], byEvent: boolean): number {
+    const keys = new Set<unknown>(entries.map((entry) => (byEvent ? keyOf(entry) : entry)))
+    const gone = (entry: OutboxEntry) => keys.has(byEvent ? keyOf(entry) : entry)
     const before = this.size()
     this.queue = this.queue.filter((entry) => !gone(entry))
     this.held = this.held.map((batch) => batch.filter((entry) => !gone(entry))).filter((batch) => batch.length > 0)
@@ -140,4 +145,8 @@ export class OutboxQueue {
     this.source.counted(pending)
     return entries
   }
+}
+
+function keyOf(entry: OutboxEntry): string {
+  return entryKey(entry.event).join('\u0000')
 }
