@@ -28,7 +28,7 @@ export interface Capture {
 /**
  * Every matching event of one task goes into one transaction, begun before the task ends, so a
  * page closed right after sending has already asked for the write. Past `maxOutbox` entries of a
- * destination, the write drops the oldest and capture reports them (`OUTBOX_FULL`).
+ * destination, the write drops the oldest and capture reports them (`DESTINATION_OUTBOX_FULL`).
  */
 export function createCapture(host: PluginHost, registry: Registry, connection: StoreConnection, maxOutbox: number, listener: CaptureListener, counters: Pick<Counters, 'count'>): Capture {
   const writes = new Set<Promise<unknown>>()

@@ -31,7 +31,7 @@ export interface Destination {
 
 /**
  * Checks a destination's configuration and returns it with what it needs at delivery time; every
- * problem is an `INVALID_DESTINATION` naming the destination and the field.
+ * problem is a `DESTINATION_INVALID` naming the destination and the field.
  */
 export function checkDestination(config: unknown, providers: ReadonlyMap<string, DestinationProvider>): Destination {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {

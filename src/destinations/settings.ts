@@ -20,7 +20,7 @@ export interface Settings {
   readonly store: 'indexeddb' | 'memory'
 }
 
-/** Checks the options of `destinations(bus, options)`: each problem is an `INVALID_DESTINATION` naming the option. */
+/** Checks the options of `destinations(bus, options)`: each problem is a `DESTINATION_INVALID` naming the option. */
 export function checkSettings(options: DestinationsOptions): Settings {
   const invalid = (detail: string) => destinationError('DESTINATION_INVALID', `destinations: ${detail}.`)
   const providers = new Map<string, DestinationProvider>([[httpProvider.type, httpProvider]])

@@ -8,7 +8,7 @@ describe('messages on the destinations channel', () => {
     expect(readShareMessage({ type: 'config' })).toEqual({ type: 'config' })
     expect(readShareMessage({ type: 'ask-status' })).toEqual({ type: 'ask-status' })
     expect(readShareMessage({ type: 'queued', ids: ['a', 'b'] })).toEqual({ type: 'queued', ids: ['a', 'b'] })
-    const error = { kind: 'UNAVAILABLE', code: 'DELIVERY_FAILED', message: '503', retryable: true }
+    const error = { kind: 'UNAVAILABLE', code: 'DESTINATION_DELIVERY_FAILED', message: '503', retryable: true }
     expect(readShareMessage({ type: 'status', statuses: [status, { ...status, id: 'b', nextRetryAt: 5, paused: 'offline', lastError: error }] })).toEqual({
       type: 'status',
       statuses: [status, { ...status, id: 'b', nextRetryAt: 5, paused: 'offline', lastError: error }],
