@@ -1,7 +1,9 @@
-// History against faults found by trying to break it: one unstorable event, a clock two days ahead,
-// the database deleted by another tab, data nested too deep to cross contexts.
-import { expect, test, type Page } from '@playwright/test'
+// History against faults found by trying to break it: one unstorable event, a clock two days ahead
+// or an hour back, the database deleted by another tab, data nested too deep to cross contexts, a
+// context that cannot store what it sent.
+import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { openTab, uniqueName } from './support/tabs'
+import { watchPage } from './support/watch-page'
 
 type Lib = typeof import('../src/index')
 const LIB = '/src/index.ts'
@@ -81,7 +83,7 @@ test('data nested too deep fails the send atomically on a cross-tab bus: nothing
     const next = window.bus!.send('orders', 'order.created', '/next')
     return { code, local, seq: next.seq }
   })
-  expect(result).toEqual({ code: 'NOT_CLONABLE', local: ['/next'], seq: 1 })
+  expect(result).toEqual({ code: 'SYNC_NOT_CLONABLE', local: ['/next'], seq: 1 })
   await expect.poll(() => b.page.evaluate(() => (window as unknown as { got: string[] }).got)).toEqual(['/next'])
   expect(await b.page.evaluate(() => window.errorCodes!)).toEqual([])
   a.check()
@@ -219,5 +221,84 @@ test('records a hostile script writes into the history database neither break re
   expect(reported.every((line) => line.startsWith('REPLAY_MALFORMED_RECORD: Left out 2 record(s)'))).toBe(true)
   victim.check()
   hostile.check()
+  late.check()
+})
+
+/** A page whose clock is `shift` ms off (this page alone: Playwright's clock would shift every page of the context). */
+async function shiftedPage(context: BrowserContext, shift: number): Promise<Page> {
+  const page = await context.newPage()
+  await page.addInitScript((by) => {
+    const RealDate = Date
+    class ShiftedDate extends RealDate {
+      constructor(...args: ConstructorParameters<typeof Date>) {
+        super(...((args.length > 0 ? args : [RealDate.now() + by]) as [number]))
+      }
+      static override now(): number {
+        return RealDate.now() + by
+      }
+    }
+    globalThis.Date = ShiftedDate as DateConstructor
+  }, shift)
+  await page.goto('/e2e/fixtures/blank.html')
+  return page
+}
+
+test('a bus created after the clock went back an hour stamps after the newest stored event, so replay: 5 gets its newest events', async ({ context }) => {
+  const name = uniqueName('faults-clock-back')
+  const before = await openTab(context)
+  await startBus(before.page, name)
+  for (const path of ['/old/1', '/old/2', '/old/3']) await send(before.page, path)
+  await before.page.close()
+
+  const page = await shiftedPage(context, -60 * 60 * 1000)
+  const check = watchPage(page)
+  await startBus(page, name)
+  const result = await page.evaluate(async () => {
+    const bus = window.bus!
+    // History is open (and the clock has seen its newest event) once a read answers.
+    await bus.history('orders')
+    for (let i = 1; i <= 5; i++) bus.send('orders', 'order.created', `/new/${i}`)
+    await bus.flush()
+    const replayed: string[] = []
+    bus.subscribe('orders', { replay: 5 }).subscribe((e) => replayed.push(e.path))
+    const last5 = (await bus.history('orders', { limit: 5 })).map((e) => e.path)
+    return { replayed, last5 }
+  })
+  const newest = ['/new/1', '/new/2', '/new/3', '/new/4', '/new/5']
+  expect(result.last5).toEqual(newest)
+  await expect.poll(() => page.evaluate(() => window.bus!.history('orders').then((all) => all.map((e) => e.path)))).toEqual(['/old/1', '/old/2', '/old/3', ...newest])
+  expect(await page.evaluate(() => window.errorCodes!)).toEqual([])
+  check()
+})
+
+test('events another context sent but never stored (its history is in memory) are named on errors$ by a late replay, not silently skipped', async ({ context }) => {
+  const name = uniqueName('faults-unstored')
+  const sender = await context.newPage()
+  // This tab cannot store: its history falls back to memory, and other tabs cannot read it.
+  await sender.addInitScript(() => {
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    }
+  })
+  await sender.goto('/e2e/fixtures/blank.html')
+  await startBus(sender, name)
+  const senderOrigin = await sender.evaluate(() => window.bus!.origin)
+  for (let i = 1; i <= 3; i++) await send(sender, `/early/${i}`)
+
+  const late = await openTab(context)
+  await startBus(late.page, name)
+  await late.page.evaluate(() => {
+    ;(window as unknown as { got: string[] }).got = []
+    window.bus!.subscribe('orders').subscribe((e) => (window as unknown as { got: string[] }).got.push(e.path))
+  })
+  await send(sender, '/live/1')
+  // The late tab got the sender's fourth event live; the three before it are nowhere it can read.
+  await expect.poll(() => late.page.evaluate(() => (window as unknown as { got: string[] }).got)).toEqual(['/live/1'])
+  const replayed = await late.page.evaluate(async () => (await window.bus!.history('orders')).map((e) => e.path))
+  expect(replayed).toEqual(['/live/1'])
+  const reported = await late.page.evaluate(() => window.errorCodes!)
+  expect(reported).toHaveLength(1)
+  expect(reported[0]).toContain(`REPLAY_INCOMPLETE: `)
+  expect(reported[0]).toContain(`seqs 1 to 3 of bus instance ${senderOrigin}`)
   late.check()
 })

@@ -7,6 +7,8 @@ import type { ReplayStore } from './store'
 
 /** Which store a context's history uses now: IndexedDB, or memory after a fallback. */
 export interface HistoryStores {
+  /** Resolves once a store is chosen: IndexedDB opened, or memory. */
+  readonly ready: Promise<unknown>
   /** `true` when history never used IndexedDB here (asked for memory, or no IndexedDB outside a browser). */
   readonly inMemory: boolean
   /** Runs `use` on the store now if it is known (so a transaction starts in this task), else once it is. */
@@ -99,6 +101,7 @@ export function openHistoryStores(host: PluginHost, options: ReplayOptions, open
 
   return {
     inMemory,
+    ready: inMemory ? Promise.resolve() : opening,
     get fallback() {
       return fallback
     },

@@ -1,10 +1,10 @@
-import { describeError, type BusEvent, type HistoryRead, type PluginHost } from '../core/index'
-import { HistoryWriter } from './history-writer'
+import { describeError, type BusEvent, type HistoryRead, type PluginHost, type Provenance } from '../core/index'
+import { HistoryReader } from './history-reader'
 import { openHistoryStores } from './history-stores'
+import { HistoryWriter } from './history-writer'
 import { retentionOf, type ReplayOptions } from './options'
 import { RecentEvents } from './recent'
 import { RetentionClock } from './retention-clock'
-import type { StoredRange } from './store'
 
 // How many of the latest events a context keeps in memory for the seam between history and live
 // events: more than a context receives while a burst is still being committed elsewhere.
@@ -16,8 +16,8 @@ const RECENT_BYTES = 32 * 1024 * 1024
 export interface BusHistory {
   /** Queues an event to be stored with the others of this task. */
   store(event: BusEvent): void
-  /** Remembers an event that reached this context (stored here or `received` from another) for the seam. */
-  saw(event: BusEvent, received: boolean): void
+  /** Remembers an event that reached this context (stored here or received from another) for the seam. */
+  saw(event: BusEvent, provenance: Provenance): void
   /** The stored events that `query` matches, oldest first, within retention. */
   read(query: HistoryRead): Promise<BusEvent[]>
   /** Resolves once every event queued so far is stored (in IndexedDB, or in memory after a fallback). */
@@ -38,9 +38,27 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   let closed = false
   // Age trimming for whatever earlier sessions left, once IndexedDB is open.
   const stores = openHistoryStores(host, options, () => void trim())
+  // Reads wait until the bus clock has seen the newest stored time.
+  const started = stores.ready.then(start)
   const writer = new HistoryWriter(host, stores, Math.max(1, Math.ceil(retention.maxEvents / 10)), () => {
     if (!closed) void trim()
   })
+  const reader = new HistoryReader(host, stores, writer, recent, retention, clock)
+
+  /**
+   * The bus stamps later events after the newest one stored (of any context of the origin), so a
+   * clock set back since (by an hour, say) cannot make them replay before older ones. Events sent
+   * before history opened keep the clock's time.
+   */
+  async function start(): Promise<void> {
+    try {
+      const newest = await stores.use((target) => target.newestTime())
+      // One millisecond on: an event at the same time would be ordered by origin, not sent order.
+      if (newest !== undefined && !closed) host.observeTime(newest + 1)
+    } catch {
+      // A read failing here fails the next read too, which reports it.
+    }
+  }
 
   function trim(): Promise<void> {
     return stores.use((target) =>
@@ -51,9 +69,9 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   }
 
   return {
-    saw(event, received) {
-      recent.add(event)
-      if (received) clock.received(event)
+    saw(event, provenance) {
+      recent.add(event, provenance.bridge === undefined)
+      if (provenance.arrival === 'received') clock.received(event)
     },
 
     store: (event) => writer.add(event),
@@ -65,22 +83,8 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
     },
 
     async read(query) {
-      // Started before the read, so its transaction sees everything this context sent.
-      writer.writePending()
-      const oldest = clock.now() - retention.maxAgeMs
-      const range: StoredRange = {
-        since: query.since === undefined || query.since < oldest ? oldest : query.since,
-        systems: query.systems,
-        // Trimming lags a little behind retention; reads never do.
-        last: retention.maxEvents,
-      }
-      const stored = await stores.use((target) =>
-        target.read(range).catch((cause: unknown) => stores.fallBack(`reading history failed (${describeError(cause)})`, cause).read(range)),
-      )
-      const since = range.since ?? -Infinity
-      const matching = recent.mergeInto(stored, (event) => event.time >= since && query.matches(event)).filter(query.matches)
-      if (query.limit === undefined || matching.length <= query.limit) return matching
-      return query.limit === 0 ? [] : matching.slice(-query.limit)
+      await started
+      return reader.read(query)
     },
 
     flush: () => writer.flush(),

@@ -1,7 +1,8 @@
 import { unwrap, wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
-import { disjointRanges, type BusEvent, type SystemRange } from '../core/index'
+import { disjointRanges, isEventTime, type BusEvent } from '../core/index'
 import { openWithReopen } from '../indexeddb/reopen'
 import { requested, transactionDone } from '../indexeddb/requests'
+import { readLatest, readSystems } from './indexeddb-read'
 import { createRecordCheck } from './stored-record'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
@@ -9,13 +10,16 @@ import { historyDatabaseName } from '../shared/names'
 
 const STORE = 'events'
 const BY_SYSTEM = 'by-system'
+const HEADS = 'heads'
 /**
  * Bump with a migration in `upgrade` when the schema changes.
  * 1: events keyed by `[time, origin, seq]`.
  * 2: keyed by `[time, origin, seq, system, id]` (events injected from outside the origin share
  *    `origin` and `seq`), plus the `by-system` index.
+ * 3: plus `heads`: per context (origin), the seq and time of the last event it stored, so a reader
+ *    can tell a context's events not stored yet from events it never had.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /** What the IndexedDB store tells its owner. */
 export interface IndexedDbHooks {
@@ -62,6 +66,26 @@ export function connectIndexedDbHistory(busName: string, hooks: IndexedDbHooks):
 function upgrade(db: IDBDatabase, oldVersion: number, transaction: IDBTransaction): void {
   if (!db.objectStoreNames.contains(STORE)) createEventStore(db)
   else if (oldVersion < 2) rebuildVersion1(db, transaction)
+  if (!db.objectStoreNames.contains(HEADS)) db.createObjectStore(HEADS, { keyPath: 'origin' })
+}
+
+/** What `heads` holds per context: everything it sent up to `seq` is stored (or was refused and reported there). */
+interface Head {
+  readonly origin: string
+  readonly seq: number
+  readonly time: number
+}
+
+/** The last event of each origin in `events`: what the batch moves each context's head to. */
+function headsOf(events: readonly BusEvent[]): Head[] {
+  const heads = new Map<string, Head>()
+  for (const { origin, seq, time } of events) if (seq >= 1 && !(seq <= (heads.get(origin)?.seq ?? 0))) heads.set(origin, { origin, seq, time })
+  return [...heads.values()]
+}
+
+function isHead(record: unknown): record is Head {
+  const head = record as Partial<Head> | null
+  return typeof head === 'object' && head !== null && typeof head.origin === 'string' && Number.isSafeInteger(head.seq) && typeof head.time === 'number'
 }
 
 /**
@@ -113,7 +137,7 @@ export class IndexedDbReplayStore implements ReplayStore {
   write(events: readonly BusEvent[]): Promise<void> {
     let tx: IDBTransaction
     try {
-      tx = this.raw.transaction(STORE, 'readwrite', { durability: 'relaxed' })
+      tx = this.raw.transaction([STORE, HEADS], 'readwrite', { durability: 'relaxed' })
     } catch (cause) {
       return Promise.reject(cause)
     }
@@ -131,6 +155,9 @@ export class IndexedDbReplayStore implements ReplayStore {
           this.hooks.refused(event, cause)
         }
       }
+      // In the same transaction: a reader sees a head only with every event below it.
+      const heads = tx.objectStore(HEADS)
+      for (const head of headsOf(events)) heads.put(head)
       // Commit now rather than when the task ends, so a page going away has already asked for it.
       tx.commit?.()
     } catch (cause) {
@@ -143,6 +170,24 @@ export class IndexedDbReplayStore implements ReplayStore {
       return Promise.reject(cause)
     }
     return done
+  }
+
+  /**
+   * Per context, the seq of the last event it stored. A read started after this one sees at least
+   * those events (IndexedDB orders transactions as they were created).
+   */
+  async heads(): Promise<Map<string, number>> {
+    const records = await requested<unknown[]>(this.raw.transaction(HEADS, 'readonly').objectStore(HEADS).getAll())
+    const heads = new Map<string, number>()
+    for (const record of records) if (isHead(record)) heads.set(record.origin, record.seq)
+    return heads
+  }
+
+  /** The time of the newest event stored, whoever stored it. */
+  async newestTime(): Promise<number | undefined> {
+    const cursor = await this.db.transaction(STORE, 'readonly').store.openKeyCursor(null, 'prev')
+    const time = (cursor?.key as unknown[] | undefined)?.[0]
+    return isEventTime(time) ? time : undefined
   }
 
   /** The stored events in `range`, leaving out (and telling the owner of) records that are no events. */
@@ -170,16 +215,23 @@ export class IndexedDbReplayStore implements ReplayStore {
   }
 
   async trim(retention: Retention, now: number, self: string): Promise<void> {
-    const tx = this.db.transaction(STORE, 'readwrite', { durability: 'relaxed' })
+    const tx = this.db.transaction([STORE, HEADS], 'readwrite', { durability: 'relaxed' })
     const done = tx.done
-    const reference = Math.min(now, (await newestTimeOfOthers(tx.store, self)) ?? now)
+    const store = tx.objectStore(STORE)
+    const reference = Math.min(now, (await newestTimeOfOthers(store, self)) ?? now)
     // Keys are [time, origin, seq, system, id]: every key below [cutoff] is older than the cutoff.
-    void tx.store.delete(IDBKeyRange.upperBound([reference - retention.maxAgeMs], true)).catch(noop)
-    const count = await tx.store.count()
+    void store.delete(IDBKeyRange.upperBound([reference - retention.maxAgeMs], true)).catch(noop)
+    const count = await store.count()
     if (count > retention.maxEvents) {
-      const oldest = await tx.store.openKeyCursor()
+      const oldest = await store.openKeyCursor()
       const firstKept = oldest && (await oldest.advance(count - retention.maxEvents))
-      if (firstKept) void tx.store.delete(IDBKeyRange.upperBound(firstKept.key, true)).catch(noop)
+      if (firstKept) void store.delete(IDBKeyRange.upperBound(firstKept.key, true)).catch(noop)
+    }
+    // The heads of contexts that stored nothing within retention.
+    let head = await tx.objectStore(HEADS).openCursor()
+    while (head) {
+      if (!isHead(head.value) || head.value.time < reference - retention.maxAgeMs) void head.delete().catch(noop)
+      head = await head.continue()
     }
     await done
   }
@@ -196,7 +248,7 @@ export class IndexedDbReplayStore implements ReplayStore {
  * The time of the newest event another context stored: keys only, stepping back from the end over
  * this context's own events (a burst at most).
  */
-async function newestTimeOfOthers(store: IDBPObjectStore<unknown, ['events'], 'events', 'readwrite'>, self: string): Promise<number | undefined> {
+async function newestTimeOfOthers(store: IDBPObjectStore<unknown, string[], 'events', 'readwrite'>, self: string): Promise<number | undefined> {
   let cursor = await store.openKeyCursor(null, 'prev')
   while (cursor) {
     const [time, origin] = cursor.key as [number, string]
@@ -204,67 +256,6 @@ async function newestTimeOfOthers(store: IDBPObjectStore<unknown, ['events'], 'e
     cursor = await cursor.continue()
   }
   return undefined
-}
-
-/**
- * The events of `systems` with `time >= since`, or (with `last`) at least the last `last` of them.
- * An exact system is a range of the index in store order, so `since` and `last` are bounds of the
- * read; a prefix range is in system order, so `since` is applied here and `last` by the caller.
- */
-function readSystems(index: IDBIndex, systems: SystemRange, since: number | undefined, last: number | undefined): Promise<BusEvent[]> {
-  if ('equals' in systems) {
-    const name = systems.equals
-    // An array sorts after every number, so `[name, []]` is above every key of `name`.
-    return readLatest(index, IDBKeyRange.bound(since === undefined ? [name] : [name, since], [name, []]), last)
-  }
-  const prefix = systems.startsWith
-  const end = nextAfterPrefix(prefix)
-  const keys = end === undefined ? IDBKeyRange.lowerBound([prefix]) : IDBKeyRange.bound([prefix], [end], false, true)
-  return requested<BusEvent[]>(index.getAll(keys)).then((events) => (since === undefined ? events : events.filter((event) => event.time >= since)))
-}
-
-/**
- * The least string above every string that starts with `prefix`: its last code unit below
- * U+FFFF, plus one, with what follows dropped (`ord` → `ore`, `a\uffff` → `b`); undefined when
- * there is none (all U+FFFF). IndexedDB compares strings by code unit, as this does.
- */
-function nextAfterPrefix(prefix: string): string | undefined {
-  let end = prefix.length
-  while (end > 0 && prefix.charCodeAt(end - 1) === 0xffff) end--
-  if (end === 0) return undefined
-  return prefix.slice(0, end - 1) + String.fromCharCode(prefix.charCodeAt(end - 1) + 1)
-}
-
-/**
- * The records of `keys` in key order; with `last`, only the last that many. A range rarely holds
- * more (callers pass the retention count), which a count tells cheaply (it reads no records);
- * when it does, one key cursor steps back from the end to the first key to keep, then one getAll
- * reads from there.
- */
-async function readLatest(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number | undefined): Promise<BusEvent[]> {
-  if (last === undefined || (await requested(source.count(keys ?? undefined))) <= last) return requested<BusEvent[]>(source.getAll(keys))
-  const first = await keyOfLast(source, keys, last)
-  if (first === undefined) return requested<BusEvent[]>(source.getAll(keys))
-  const from = keys?.upper === undefined ? IDBKeyRange.lowerBound(first) : IDBKeyRange.bound(first, keys.upper, false, keys.upperOpen)
-  return requested<BusEvent[]>(source.getAll(from))
-}
-
-/** The `last`-th key from the end of `keys`; undefined when there are fewer keys. */
-function keyOfLast(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number): Promise<IDBValidKey | undefined> {
-  return new Promise((resolve, reject) => {
-    const request = source.openKeyCursor(keys, 'prev')
-    let stepped = last === 1
-    request.onsuccess = () => {
-      const cursor = request.result
-      if (cursor === null) resolve(undefined)
-      else if (stepped) resolve(cursor.key)
-      else {
-        stepped = true
-        cursor.advance(last - 1)
-      }
-    }
-    request.onerror = () => reject(request.error)
-  })
 }
 
 const STORE_FAILURES = new Set(['TransactionInactiveError', 'InvalidStateError', 'ReadOnlyError', 'QuotaExceededError', 'UnknownError'])

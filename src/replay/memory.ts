@@ -56,6 +56,10 @@ export class MemoryReplayStore implements ReplayStore {
     return Promise.resolve()
   }
 
+  newestTime(): Promise<number | undefined> {
+    return Promise.resolve(this.events.at(-1)?.time)
+  }
+
   close(): void {}
 
   private add(event: BusEvent): void {

@@ -62,8 +62,8 @@ describe('history', () => {
   it('refuses without replay, and refuses bad queries, by rejecting', async () => {
     const plain = createBus({ crossTab: false } as BusOptions)
     buses.push(plain)
-    await expect(plain.history('**')).rejects.toMatchObject({ kind: 'INVALID', code: 'REPLAY_NOT_ENABLED' })
-    expect(catchError(() => plain.subscribe('a', undefined, { replay: 'all' })).code).toBe('REPLAY_NOT_ENABLED')
+    await expect(plain.history('**')).rejects.toMatchObject({ kind: 'INVALID', code: 'HISTORY_NOT_ENABLED' })
+    expect(catchError(() => plain.subscribe('a', undefined, { replay: 'all' })).code).toBe('HISTORY_NOT_ENABLED')
     await expect(plain.flush()).resolves.toBeUndefined()
     const bus = newBus()
     await expect(bus.history('**', undefined, { limit: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })

@@ -23,7 +23,7 @@ export function replay(options: ReplayOptions = {}): BusPlugin {
       return {
         history: { read: (query) => history.read(query) },
         event(event, provenance) {
-          history.saw(event, provenance.arrival === 'received')
+          history.saw(event, provenance)
           // The context an event entered the origin through stores it; the others read it.
           if (provenance.arrival !== 'received') history.store(event)
         },

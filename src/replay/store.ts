@@ -40,6 +40,13 @@ export interface ReplayStore {
    * is its origin) must not expire everyone else's history. When in doubt, keep.
    */
   trim(retention: Retention, now: number, self: string): Promise<void>
+  /**
+   * Per context (origin), the seq of the last event it stored; a read started afterwards sees at
+   * least those events. Only a store shared by the contexts of the origin has them.
+   */
+  heads?(): Promise<Map<string, number>>
+  /** The time of the newest event stored. */
+  newestTime(): Promise<number | undefined>
   /** Releases the store; writes already started still complete. */
   close(): void
 }
