@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BusError } from '../core/index'
-import { createEnvelopeReader } from './envelope'
+import { createEnvelopeReader, isPlainRecord } from './envelope-reader'
 
 const read = createEnvelopeReader()
 const FROM = 'abc123def456gh'
@@ -25,6 +25,7 @@ describe('envelope reader', () => {
         { id: `${FROM}-1`, system: 'orders', kind: 'order.created', path: '/orders/1', data: { total: 1 }, time: 1000, origin: FROM, seq: 1 },
         { id: `${FROM}-2`, system: 'orders', kind: 'order.paid', path: '/orders/1', data: undefined, time: 1001, origin: FROM, seq: 2 },
       ],
+      sizes: [expect.any(Number), expect.any(Number)],
     })
   })
 
@@ -54,37 +55,37 @@ describe('envelope reader', () => {
     ['a NaN time', events([1, 'orders', 'k', '/o', Number.NaN, null])],
     ['an unknown peer kind', { v: 1, type: 'hello', from: FROM, kind: 'robot', since: 1, ask: false }],
     ['a hello without ask', { v: 1, type: 'hello', from: FROM, kind: 'window', since: 1 }],
-  ])('drops %s as MALFORMED_MESSAGE', (_, raw) => {
-    expect(codeOf(raw)).toBe('MALFORMED_MESSAGE')
+  ])('drops %s as SYNC_MALFORMED_MESSAGE', (_, raw) => {
+    expect(codeOf(raw)).toBe('SYNC_MALFORMED_MESSAGE')
   })
 
   it('refuses a newer version by name', () => {
     const result = read({ v: 2, type: 'events', from: FROM, events: [] })
     expect(result).toBeInstanceOf(BusError)
-    expect(result).toMatchObject({ kind: 'INVALID', code: 'UNSUPPORTED_VERSION', retryable: false })
+    expect(result).toMatchObject({ kind: 'INVALID', code: 'SYNC_UNSUPPORTED_VERSION', retryable: false })
   })
 
   it('drops __proto__, constructor and prototype keys on the envelope and in data, polluting nothing', () => {
-    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","__proto__":{"polluted":true}}`))).toBe('MALFORMED_MESSAGE')
-    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","constructor":{"prototype":{"polluted":true}}}`))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","__proto__":{"polluted":true}}`))).toBe('SYNC_MALFORMED_MESSAGE')
+    expect(codeOf(JSON.parse(`{"v":1,"type":"bye","from":"${FROM}","constructor":{"prototype":{"polluted":true}}}`))).toBe('SYNC_MALFORMED_MESSAGE')
     const payload = JSON.parse('{"nested":{"__proto__":{"polluted":true}}}') as unknown
-    expect(codeOf(events([1, 'orders', 'k', '/o', 1, payload]))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(events([1, 'orders', 'k', '/o', 1, payload]))).toBe('SYNC_MALFORMED_MESSAGE')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
   it('refuses a whole message when one of its events is bad', () => {
-    expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(events([1, 'orders', 'k', '/o', 1, null], [2, '', 'k', '/o', 1, null]))).toBe('SYNC_MALFORMED_MESSAGE')
   })
 
   it('refuses an injected event whose id or origin is longer than 512 characters', () => {
     const injected = (id: string, origin: string) => ({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[id, origin, 0, 'orders', 'k', '/o', 1, null]] })
-    expect(codeOf(injected('x'.repeat(513), 'broker'))).toBe('MALFORMED_MESSAGE')
-    expect(codeOf(injected('ce-1', 'b'.repeat(513)))).toBe('MALFORMED_MESSAGE')
+    expect(codeOf(injected('x'.repeat(513), 'broker'))).toBe('SYNC_MALFORMED_MESSAGE')
+    expect(codeOf(injected('ce-1', 'b'.repeat(513)))).toBe('SYNC_MALFORMED_MESSAGE')
     expect(codeOf(injected('x'.repeat(512), 'broker'))).toBeUndefined()
   })
 
   it('refuses a time no event can have: past year 9999, before year 0000, or not whole milliseconds', () => {
-    for (const time of [1e20, -1e20, 1.5]) expect(codeOf(events([1, 'orders', 'k', '/o', time, null]))).toBe('MALFORMED_MESSAGE')
+    for (const time of [1e20, -1e20, 1.5]) expect(codeOf(events([1, 'orders', 'k', '/o', time, null]))).toBe('SYNC_MALFORMED_MESSAGE')
     expect(codeOf(events([1, 'orders', 'k', '/o', 253_402_300_799_999, null]))).toBeUndefined()
   })
 
@@ -97,30 +98,49 @@ describe('envelope reader', () => {
       return result instanceof BusError ? result.code : undefined
     }
 
-    it('drops a message with an event over maxEventBytes as TOO_LARGE, measured as the sender does', () => {
-      expect(codeWith(events(tiny(1), [2, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]))).toBe('TOO_LARGE')
+    it('drops a message with an event over maxEventBytes as SYNC_TOO_LARGE, measured as the sender does', () => {
+      expect(codeWith(events(tiny(1), [2, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]))).toBe('SYNC_TOO_LARGE')
       expect(codeWith(events([1, 'orders', 'k', '/o', 1, 'x'.repeat(800)]))).toBeUndefined()
-      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[`id`, 'broker', 0, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]] })).toBe('TOO_LARGE')
+      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [[`id`, 'broker', 0, 'orders', 'k', '/o', 1, 'x'.repeat(1000)]] })).toBe('SYNC_TOO_LARGE')
       // An id that long is refused before its size is weighed: identities are at most 512 characters.
-      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [['i'.repeat(2000), 'broker', 0, 'orders', 'k', '/o', 1, null]] })).toBe('MALFORMED_MESSAGE')
+      expect(codeWith({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: [['i'.repeat(2000), 'broker', 0, 'orders', 'k', '/o', 1, null]] })).toBe('SYNC_MALFORMED_MESSAGE')
     })
 
-    it('drops a message of more than 10,000 events, or larger than a batch, as TOO_LARGE', () => {
+    it('drops a message of more than 10,000 events, or larger than a batch, as SYNC_TOO_LARGE', () => {
       const reader = createEnvelopeReader({ maxEventBytes: 1024 * 1024 })
       const codeOfBig = (raw: unknown) => (reader(raw) as BusError).code
       expect(read(events(...Array.from({ length: 10_000 }, (_, i) => tiny(i + 1))))).not.toBeInstanceOf(BusError)
-      expect(codeOfBig(events(...Array.from({ length: 10_001 }, (_, i) => tiny(i + 1))))).toBe('TOO_LARGE')
-      expect(codeOfBig({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: Array.from({ length: 10_001 }, (_, i) => injected(i)) })).toBe('TOO_LARGE')
+      expect(codeOfBig(events(...Array.from({ length: 10_001 }, (_, i) => tiny(i + 1))))).toBe('SYNC_TOO_LARGE')
+      expect(codeOfBig({ v: 1, type: 'injected', from: FROM, bridge: 'nats', events: Array.from({ length: 10_001 }, (_, i) => injected(i)) })).toBe('SYNC_TOO_LARGE')
       // Three events of 600 KiB: each within maxEventBytes, together more than the sender ever batches.
       const big = (seq: number) => [seq, 'orders', 'k', '/o', 1, 'x'.repeat(600 * 1024)]
-      expect(codeOfBig(events(big(1), big(2), big(3)))).toBe('TOO_LARGE')
+      expect(codeOfBig(events(big(1), big(2), big(3)))).toBe('SYNC_TOO_LARGE')
       expect(reader(events(big(1)))).not.toBeInstanceOf(BusError)
     })
 
     it("reads the sender's first post, if the envelope has it", () => {
       expect(read({ ...(events(tiny(3)) as object), first: [1, 500] })).toMatchObject({ first: { seq: 1, time: 500 } })
-      expect(codeOf({ ...(events(tiny(3)) as object), first: [0, 500] })).toBe('MALFORMED_MESSAGE')
-      expect(codeOf({ ...(events(tiny(3)) as object), first: 'soon' })).toBe('MALFORMED_MESSAGE')
+      expect(codeOf({ ...(events(tiny(3)) as object), first: [0, 500] })).toBe('SYNC_MALFORMED_MESSAGE')
+      expect(codeOf({ ...(events(tiny(3)) as object), first: 'soon' })).toBe('SYNC_MALFORMED_MESSAGE')
     })
+  })
+
+  it('refuses a sparse array of length 1e8 in constant time, as SYNC_TOO_LARGE', () => {
+    const sparse: unknown[] = []
+    sparse.length = 1e8
+    const started = performance.now()
+    expect(codeOf(events([1, 'orders', 'k', '/o', 1, { list: sparse }]))).toBe('SYNC_TOO_LARGE')
+    expect(performance.now() - started).toBeLessThan(50)
+  })
+})
+
+describe('isPlainRecord', () => {
+  it('is a record with a plain prototype and no unsafe own key', () => {
+    expect(isPlainRecord({ a: 1 })).toBe(true)
+    expect(isPlainRecord(Object.create(null))).toBe(true)
+    expect(isPlainRecord([])).toBe(false)
+    expect(isPlainRecord(new Date())).toBe(false)
+    expect(isPlainRecord(JSON.parse('{"__proto__":{}}'))).toBe(false)
+    expect(isPlainRecord({ prototype: 1 })).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 export { sync } from './sync'
-export { SYNC_ERROR_CODES } from './errors'
+export { SYNC_ERROR_CODES, type SyncErrorCode } from './errors'
 export type { SyncEnvironment, SyncOptions } from './sync'
 export type { OpenTransport, Transport } from './transport'
 export type { Envelope, PeerKind } from './envelope'

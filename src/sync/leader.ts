@@ -1,5 +1,6 @@
 import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share } from 'rxjs'
-import { BusError, lazyImportHint } from '../core/index'
+import { lazyImportHint, type BusError } from '../core/index'
+import { syncError } from './errors'
 
 /** Runs for leadership; returns the abdication. */
 type Elect = (channelName: string, onLeading: (leading: boolean) => void, failed: (cause: unknown) => void) => () => void
@@ -55,7 +56,7 @@ export class Leadership {
       abdicate()
     }
     const failed = (cause: unknown) => {
-      if (!stopped) this.report(new BusError({ kind: 'UNAVAILABLE', code: 'ELECTION_FAILED', retryable: true, message: `The leader election failed; this instance will not lead.${hintSentence(lazyImportHint())}`, cause }))
+      if (!stopped) this.report(syncError('SYNC_ELECTION_FAILED', `The leader election failed; this instance will not lead.${hintSentence(lazyImportHint())}`, cause))
     }
     loadElection().then((elect) => {
       if (stopped) return

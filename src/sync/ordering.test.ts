@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FIRST_SEQ_MAX, ORIGINS_KEPT, ORIGINS_MAX, OriginTracker, QUIET_MS, RUNS_MAX, SEQ_AHEAD_MAX } from './ordering'
+import { FIRST_SEQ_MAX, FORGOTTEN_MAX, ORIGINS_KEPT, ORIGINS_MAX, OriginTracker, QUIET_MS, RUNS_MAX, SEQ_AHEAD_MAX } from './ordering'
 
 // Times on one clock: the tracker's own (`now`) and the senders' (`time`) are the same in a browser.
 const JOINED = 1_000_000
@@ -102,8 +102,47 @@ describe('OriginTracker', () => {
       for (let i = 1; i < ORIGINS_MAX; i++) t.admit(`fake${i}`, 1, at(2), at(2))
       expect(t.admit('live', 2, at(1), at(3))).toMatchObject(DUPLICATE)
       // Full of recently active origins: a new one is refused rather than evicting one.
-      expect(t.admit('one-too-many', 1, at(4), at(4))).toEqual(refused)
+      expect(t.admit('one-too-many', 1, at(4), at(4))).toEqual({ deliver: false, refused: expect.stringContaining('never announced itself'), tooMany: true })
       expect(t.size).toBe(ORIGINS_MAX)
+    })
+
+    it('gives an announced origin a slot at the cap, in place of the least recently active unannounced one', () => {
+      const t = tracker()
+      t.admit('live', 1, at(0), at(0))
+      t.announce('live')
+      for (let i = 1; i < ORIGINS_MAX + 100; i++) t.admit(`fake${i}`, 1, at(2), at(2))
+      t.announce('newcomer')
+      for (let seq = 1; seq <= 20; seq++) expect(t.admit('newcomer', seq, at(3), at(3))).toEqual(NEXT)
+      expect(t.size).toBe(ORIGINS_MAX)
+      // The announced context already there kept its place: its old seq is still a duplicate.
+      expect(t.admit('live', 1, at(0), at(4))).toMatchObject(DUPLICATE)
+      // The unannounced one evicted for it can't come back with what it sent before.
+      expect(t.admit('fake1', 1, at(2), at(5))).toEqual(refused)
+    })
+
+    it('never refuses an announced origin, even when every slot is announced', () => {
+      const t = tracker()
+      for (let i = 0; i < ORIGINS_MAX; i++) {
+        t.announce(`peer${i}`)
+        t.admit(`peer${i}`, 1, at(1), at(1))
+      }
+      t.announce('late')
+      expect(t.admit('late', 1, at(2), at(2))).toEqual(NEXT)
+      expect(t.size).toBe(ORIGINS_MAX)
+      // The least recently active was forgotten: a replay of its event is refused, its next event arrives.
+      expect(t.admit('peer0', 1, at(1), at(3))).toEqual(refused)
+      expect(t.admit('peer0', 2, at(4), at(4))).toMatchObject({ deliver: true })
+    })
+
+    it('keeps the last activity of at most 16,384 forgotten origins; past that, only an announced one is new again at once', () => {
+      const t = tracker()
+      for (let i = 0; i < ORIGINS_KEPT + FORGOTTEN_MAX + 10; i++) t.admit(`o${i}`, 1, at(i * 100), at(i * 100))
+      expect(t.size).toBeLessThanOrEqual(ORIGINS_KEPT)
+      const now = at(1e9)
+      // o1 and o2 are forgotten past the record: the horizon (the latest activity of those) holds for them.
+      expect(t.admit('o2', 2, at(250), now)).toEqual(refused)
+      t.announce('o1')
+      expect(t.admit('o1', 2, at(150), now)).toEqual(NEXT)
     })
 
     it('evicts the least recently active origins once quiet, and refuses their replayed events as sent before it forgot them', () => {
@@ -114,7 +153,7 @@ describe('OriginTracker', () => {
       t.admit('old', 2, at(20), at(20)) // 'old' is now the most recently active
       const later = at(20 + QUIET_MS + 1)
       t.admit('new', 1, later, later)
-      expect(t.size).toBe(ORIGINS_KEPT)
+      expect(t.size).toBeLessThanOrEqual(ORIGINS_KEPT)
       // 'recent' was evicted, not 'old'.
       expect(t.admit('old', 2, at(20), later)).toMatchObject(DUPLICATE)
       expect(t.admit('recent', 1, at(10), later)).toEqual(refused)

@@ -1,11 +1,17 @@
+import { OriginTable, ORIGINS_MAX, QUIET_MS, type Tracked } from './origin-table'
+
+export { FORGOTTEN_MAX, ORIGINS_KEPT, ORIGINS_MAX, QUIET_MS } from './origin-table'
+
 /** What to do with an incoming event, given what was seen from its origin. */
 export type Verdict =
   /** Deliver; `missed` events before it never arrived (0: none). */
   | { readonly deliver: true; readonly missed: number }
-  /** Seen already: discard quietly (fallback transports may deliver twice). */
+  /** Seen already: discard (fallback transports may deliver twice; the inbox tells a conflict apart). */
   | { readonly deliver: false; readonly refused?: undefined }
-  /** Implausible (a forgery, a replay, or one origin too many): drop and report why. */
-  | { readonly deliver: false; readonly refused: string }
+  /** Implausible (a forgery, a replay): drop and report why. */
+  | { readonly deliver: false; readonly refused: string; readonly tooMany?: undefined }
+  /** One origin too many: it never announced itself and every slot is taken by active ones. */
+  | { readonly deliver: false; readonly refused: string; readonly tooMany: true }
 
 /** The first event a sender ever posted, as its envelopes say. */
 export interface FirstPost {
@@ -14,23 +20,17 @@ export interface FirstPost {
 }
 
 // The bounds, chosen so that no real context reaches them: a million events lost between two that
-// arrive, a sender with more than 10^12 events behind it when first heard of, 8,192 contexts active
-// within 30 s. So a forged message can't push a context's seq out of reach (up to
-// Number.MAX_SAFE_INTEGER) nor make this table forget a live context.
+// arrive, a sender with more than 10^12 events behind it when first heard of. So a forged message
+// can't push a context's seq out of reach (up to Number.MAX_SAFE_INTEGER).
 
 /** How far past the highest seq seen from an origin its next seq may jump. */
 export const SEQ_AHEAD_MAX = 1_000_000
 /** The highest seq accepted from an origin heard of for the first time. */
 export const FIRST_SEQ_MAX = 1e12
-/** Past this many origins, those quiet for `QUIET_MS` are forgotten, least recently active first. */
-export const ORIGINS_KEPT = 1_024
-/** Never more origins than this: a new one is refused rather than a live one forgotten. */
-export const ORIGINS_MAX = 8_192
-export const QUIET_MS = 30_000
 /** Runs of delivered seqs kept per origin; past it the two closest merge. */
 export const RUNS_MAX = 8
 
-interface Origin {
+interface Origin extends Tracked {
   /**
    * The seqs delivered, as sorted, disjoint, non-adjacent runs `[start0, end0, start1, end1...]`.
    * A forged seq ahead of its sender opens a second run above the real one instead of making the
@@ -43,8 +43,6 @@ interface Origin {
   suspect: number
   /** The last seq refused as too far ahead: the next event continuing it is taken as real. */
   refused: number
-  /** When this context last heard from the origin, on its own clock. */
-  active: number
 }
 
 const NEXT: Verdict = { deliver: true, missed: 0 }
@@ -57,12 +55,7 @@ const DUPLICATE: Verdict = { deliver: false }
  * started posting after this context joined; events it sent before are none of this context's.
  */
 export class OriginTracker {
-  // Least recently active first: an origin heard from moves to the end.
-  private readonly origins = new Map<string, Origin>()
-  // The receipt time of the latest activity of any origin forgotten here: an event sent before it
-  // could be a replay of one delivered already, so it can't introduce an origin.
-  private horizon = -Infinity
-  private newest: string | undefined
+  private readonly origins = new OriginTable<Origin>()
 
   /** `joinedAt`: when this context joined the channel; it was never owed what was sent before. */
   constructor(private joinedAt = Date.now()) {}
@@ -72,26 +65,28 @@ export class OriginTracker {
     return this.origins.size
   }
 
+  /** The origin announced itself through presence: at the cap, it wins over unannounced ones. */
+  announce(origin: string): void {
+    this.origins.announce(origin)
+  }
+
   /**
    * Judges the event `seq` of `origin`, sent at `time`, received `now` and, unless it is a
    * duplicate or refused, records it. `first`: the sender's first post, from its envelope.
    */
   admit(origin: string, seq: number, time: number, now: number, first?: FirstPost): Verdict {
-    let entry = this.origins.get(origin)
-    // A first event sent before this context forgot some origin may be a replay of one it delivered
-    // then. (Unless the clock moved back since: then every time looks that old.)
-    if ((entry === undefined || entry.runs.length === 0) && time <= this.horizon && this.horizon <= now) {
-      return refuse('sent before this context forgot its sender: a replay?')
+    let entry = this.origins.touch(origin, now)
+    if (entry === undefined || entry.runs.length === 0) {
+      // A first event sent before this context forgot the origin may be a replay of one it
+      // delivered then. (Unless the clock moved back since: then every time looks that old.)
+      const forgotAt = this.origins.forgotAt(origin)
+      if (time <= forgotAt && forgotAt <= now) return refuse('sent before this context forgot its sender: a replay?')
     }
     if (entry === undefined) {
-      entry = this.create(origin, now)
-      if (entry === undefined) return refuse(`over ${ORIGINS_MAX} senders active in ${QUIET_MS / 1000} s`)
-    } else if (origin !== this.newest) {
-      this.origins.delete(origin)
-      this.origins.set(origin, entry)
-      this.newest = origin
+      const floor = Math.max(this.joinedAt, this.origins.forgotAt(origin))
+      entry = this.origins.add(origin, now, () => ({ runs: [], floor, suspect: 0, refused: 0, active: now }))
+      if (entry === undefined) return { deliver: false, refused: `over ${ORIGINS_MAX} senders active in ${QUIET_MS / 1000} s, and it never announced itself`, tooMany: true }
     }
-    entry.active = now
     // The common case first: the next seq of the highest run.
     const runs = entry.runs
     const top = runs.length - 1
@@ -99,20 +94,18 @@ export class OriginTracker {
       runs[top] = seq
       return NEXT
     }
-    if (top < 0 || seq > runs[top]!) return this.ahead(entry, seq, first)
+    if (top < 0 || seq > runs[top]!) return this.ahead(entry, seq, first, origin)
     return this.below(entry, seq, time)
   }
 
   /** Forgets every origin (after this context was away, e.g. in the back/forward cache). */
   forgetAll(now: number): void {
-    for (const entry of this.origins.values()) this.forgot(entry)
     this.origins.clear()
-    this.newest = undefined
     this.joinedAt = now
   }
 
   /** A seq past everything seen from the origin: the first one, or a jump over a gap. */
-  private ahead(entry: Origin, seq: number, first: FirstPost | undefined): Verdict {
+  private ahead(entry: Origin, seq: number, first: FirstPost | undefined, origin: string): Verdict {
     const runs = entry.runs
     const top = runs.length > 0 ? runs[runs.length - 1]! : undefined
     // A real sender that moved on (this context lost track of it) continues its seq; a lone
@@ -122,7 +115,7 @@ export class OriginTracker {
       return refuse(`seq ${seq} is too far past ${top ?? 0}`)
     }
     runs.push(seq, seq)
-    if (top === undefined) return { deliver: true, missed: this.missedBefore(seq, first) }
+    if (top === undefined) return { deliver: true, missed: this.missedBefore(seq, first, origin) }
     entry.suspect = seq
     this.bound(runs)
     return { deliver: true, missed: seq - top - 1 }
@@ -171,30 +164,9 @@ export class OriginTracker {
   }
 
   /** On first contact: what a sender that started posting after this context joined sent before `seq`. */
-  private missedBefore(seq: number, first: FirstPost | undefined): number {
-    if (first === undefined || first.seq >= seq || first.time < this.joinedAt || first.time <= this.horizon) return 0
+  private missedBefore(seq: number, first: FirstPost | undefined, origin: string): number {
+    if (first === undefined || first.seq >= seq || first.time < this.joinedAt || first.time <= this.origins.forgotAt(origin)) return 0
     return seq - first.seq
-  }
-
-  private create(origin: string, now: number): Origin | undefined {
-    if (this.origins.size >= ORIGINS_KEPT) this.evictQuiet(now)
-    if (this.origins.size >= ORIGINS_MAX) return undefined
-    const entry: Origin = { runs: [], floor: Math.max(this.joinedAt, this.horizon), suspect: 0, refused: 0, active: now }
-    this.origins.set(origin, entry)
-    this.newest = origin
-    return entry
-  }
-
-  private evictQuiet(now: number): void {
-    for (const [origin, entry] of this.origins) {
-      if (this.origins.size < ORIGINS_KEPT || entry.active > now - QUIET_MS) return
-      this.origins.delete(origin)
-      this.forgot(entry)
-    }
-  }
-
-  private forgot(entry: Origin): void {
-    if (entry.active > this.horizon) this.horizon = entry.active
   }
 }
 

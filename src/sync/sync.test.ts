@@ -95,11 +95,12 @@ describe('sync', () => {
     const b = createNode(hub)
     const before = hub.posted.length
     for (let seq = 1; seq <= 25_000; seq++) a.send(event(seq, null))
-    await vi.waitFor(() => expect(b.received).toHaveLength(25_000), { timeout: 10_000 })
+    await vi.waitFor(() => expect(b.received).toHaveLength(25_000), { timeout: 25_000 })
     const batches = hub.posted.slice(before).filter((m) => m.type === 'events')
     expect(batches.map((m) => (m.type === 'events' ? m.events.length : 0))).toEqual([10_000, 10_000, 5_000])
     expect(b.counts).toEqual({ dropped: 0, gaps: 0 })
-  })
+
+  }, 30_000)
 
   it("tells receivers its first post, so one that meets it late knows what it was owed", async () => {
     const hub = createHub()
@@ -126,7 +127,7 @@ describe('sync', () => {
     hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(5)] })
     expect(b.received.map((e) => e.seq)).toEqual([1, 2, 5])
     expect(b.counts).toEqual({ dropped: 0, gaps: 1 })
-    expect(b.errors[0]).toMatchObject({ code: 'EVENTS_MISSED', message: expect.stringContaining('2 event(s)') })
+    expect(b.errors[0]).toMatchObject({ code: 'SYNC_EVENTS_MISSED', message: expect.stringContaining('2 event(s)') })
   })
 
   it('drops and counts garbage, delivering none of it', () => {
@@ -143,8 +144,8 @@ describe('sync', () => {
     const hub = createHub()
     const a = createNode(hub, 1000)
     const b = createNode(hub)
-    expect(catchError(() => a.send(event(1, { fn: () => 1 }))).code).toBe('NOT_CLONABLE')
-    expect(catchError(() => a.send(event(1, 'x'.repeat(2000)))).code).toBe('TOO_LARGE')
+    expect(catchError(() => a.send(event(1, { fn: () => 1 }))).code).toBe('SYNC_NOT_CLONABLE')
+    expect(catchError(() => a.send(event(1, 'x'.repeat(2000)))).code).toBe('SYNC_TOO_LARGE')
     a.send(event(1))
     await vi.waitFor(() => expect(b.received).toHaveLength(1))
     expect(b.received.map((e) => e.seq)).toEqual([1])
@@ -209,10 +210,55 @@ describe('sync against a buggy or hostile context', () => {
     a.send(event(2, 'x'.repeat(5_000)))
     a.send(event(3))
     await vi.waitFor(() => expect(b.counts.dropped).toBe(1))
-    expect(b.errors[0]).toMatchObject({ code: 'TOO_LARGE' })
+    expect(b.errors[0]).toMatchObject({ code: 'SYNC_TOO_LARGE' })
     a.send(event(4))
     await vi.waitFor(() => expect(b.received.map((e) => e.seq)).toEqual([1, 4]))
     expect(b.counts).toEqual({ dropped: 1, gaps: 1 })
+  })
+})
+
+describe('sync against forged identities', () => {
+  const wire = (seq: number, time: number, data: unknown = null) => [seq, 'orders', 'order.created', '/o', time, data]
+
+  it('drops a second, different event with a delivered origin and seq as SYNC_EVENT_CONFLICT, and the same one again quietly', () => {
+    const hub = createHub()
+    const b = createNode(hub)
+    const from = 'abcdefabcdefab'
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(1, 100), wire(2, 101, { forged: true })] })
+    // The same event again (a fallback transport delivering twice): a quiet duplicate.
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(2, 101, { forged: true })] })
+    expect(b.counts.dropped).toBe(0)
+    // The real event 2 arrives after the forgery that took its seq.
+    hub.inject('crossbus:test', { v: 1, type: 'events', from, events: [wire(2, 105, { real: true }), wire(3, 106)] })
+    expect(b.received.map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(b.counts.dropped).toBe(1)
+    expect(b.errors).toEqual([
+      expect.objectContaining({ code: 'SYNC_EVENT_CONFLICT', kind: 'CONFLICT', message: expect.stringMatching(/^Dropped 1 event\(s\) from bus instance abcdefabcdefab \(seq 2\)/) }),
+    ])
+  })
+
+  it('reports, in the context named, events posted in its name that it never sent', async () => {
+    const hub = createHub()
+    const a = createNode(hub)
+    a.send(event(1))
+    await vi.waitFor(() => expect(hub.posted.some((m) => m.type === 'events')).toBe(true))
+    hub.inject('crossbus:test', { v: 1, type: 'events', from: a.core.origin, events: [wire(2, 5), wire(3, 6)] })
+    // An echo of what it sent (fallback transports may echo) is none of that.
+    hub.inject('crossbus:test', { v: 1, type: 'events', from: a.core.origin, events: [wire(1, 1, { seq: 1 })] })
+    expect(a.errors).toEqual([expect.objectContaining({ code: 'SYNC_EVENT_CONFLICT', message: expect.stringContaining("2 event(s) in this instance's name (seq 2 to 3, past its last seq 1)") })])
+    expect(a.received).toEqual([])
+  })
+
+  it("delivers a newly opened context's events after 8,300 forged senders filled every slot, and says what it dropped", async () => {
+    const hub = createHub()
+    const b = createNode(hub)
+    for (let i = 0; i < 8_300; i++) hub.inject('crossbus:test', { v: 1, type: 'events', from: `forged${i.toString(36)}`, events: [wire(1, Date.now())] })
+    expect(b.counts.dropped).toBe(8_300 - 8_192)
+    expect(b.errors.at(-1)).toMatchObject({ code: 'SYNC_TOO_MANY_PEERS', message: expect.stringMatching(/^Dropped 1 event\(s\) from bus instance forged[0-9a-z]+ \(seq 1 first\): over 8192 senders/) })
+    const a = createNode(hub)
+    for (let seq = 1; seq <= 20; seq++) a.send(event(seq))
+    await vi.waitFor(() => expect(b.received.filter((e) => e.origin === a.core.origin)).toHaveLength(20))
+    expect(b.counts.dropped).toBe(8_300 - 8_192)
   })
 })
 
@@ -222,7 +268,7 @@ describe('createBus outside a browser', () => {
     const got: BusEvent[] = []
     bus.subscribe('orders').subscribe((e) => got.push(e))
     const error = catchError(() => bus.send('orders', 'order.created', '/o/1', { render: () => 'x' }))
-    expect(error).toMatchObject({ kind: 'INVALID', code: 'NOT_CLONABLE', retryable: false })
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'SYNC_NOT_CLONABLE', retryable: false })
     expect(got).toEqual([])
     expect(bus.stats()).toMatchObject({ sent: 0, delivered: 0, gaps: 0 })
     expect(bus.send('orders', 'order.created', '/o/1', { total: 1 }).seq).toBe(1)
@@ -236,9 +282,9 @@ describe('createBus outside a browser', () => {
     bus.close()
   })
 
-  it('refuses data over maxEventBytes with TOO_LARGE', () => {
+  it('refuses data over maxEventBytes with SYNC_TOO_LARGE', () => {
     const bus = createBus({ name: 'small', maxEventBytes: 1000 })
-    expect(catchError(() => bus.send('files', 'file.read', '/f', 'x'.repeat(5000))).code).toBe('TOO_LARGE')
+    expect(catchError(() => bus.send('files', 'file.read', '/f', 'x'.repeat(5000))).code).toBe('SYNC_TOO_LARGE')
     bus.close()
   })
 
