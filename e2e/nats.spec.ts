@@ -136,12 +136,12 @@ test('1,000 events each way between two devices arrive once, in order, with thei
   }
 })
 
-test('a burst past queueBound goes out while connected; a server restart mid-stream loses nothing sent while it was down, within queueBound; past it NATS_QUEUE_FULL is reported', async ({ device, nats }) => {
+test('a burst past maxQueuedEvents goes out while connected; a server restart mid-stream loses nothing sent while it was down, within maxQueuedEvents; past it NATS_QUEUE_FULL is reported', async ({ device, nats }) => {
   const busName = uniqueName('nats')
   const a = await device({ busName, servers: nats.wsUrl, retry: RETRY, maxQueuedEvents: 150 })
   const b = await device({ busName, servers: nats.wsUrl, retry: RETRY })
 
-  // 400 events in one task, more than queueBound: the bound holds what a connection cannot take,
+  // 400 events in one task, more than maxQueuedEvents: the bound holds what a connection cannot take,
   // so a connected bridge publishes them all (it exports a task's events at its end, or sooner).
   await a.page.evaluate(() => window.device!.send('orders', 0, 400))
   await expectDelivered(b.page, 'orders', range(0, 400))
