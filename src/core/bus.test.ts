@@ -50,6 +50,10 @@ describe('send', () => {
     [42, 'order.created', '/o', 'INVALID_ARGUMENT'],
     ['orders', null, '/o', 'INVALID_ARGUMENT'],
     ['orders', 'order.created', undefined, 'INVALID_ARGUMENT'],
+    ['s'.repeat(257), 'order.created', '/o', 'SYSTEM_TOO_LONG'],
+    [`orders.${'eu'.repeat(50_000)}`, 'order.created', '/o', 'SYSTEM_TOO_LONG'],
+    ['orders', 'k'.repeat(257), '/o', 'KIND_TOO_LONG'],
+    ['orders', 'order.created', `/${'p'.repeat(4096)}`, 'PATH_TOO_LONG'],
   ])('refuses system %j, kind %j, path %j with %s and delivers nothing', (system, kind, path, code) => {
     const bus = newBus()
     const seen = collect(bus.subscribe('**'))
@@ -60,6 +64,16 @@ describe('send', () => {
     expect(bus.stats().sent).toBe(0)
     // The failed send did not use up a seq.
     expect(bus.send('orders', 'order.created', '/o').seq).toBe(1)
+  })
+
+  it('takes names up to 256 characters and paths up to 4,096, and says the limit past them', () => {
+    const bus = newBus()
+    const system = 's'.repeat(256)
+    const seen = collect(bus.subscribe(system))
+    bus.send(system, 'k'.repeat(256), `/${'p'.repeat(4095)}`)
+    expect(seen).toHaveLength(1)
+    expect(catchError(() => bus.send(`${system}s`, 'k', '/p')).message).toMatch(/257 characters long, over the limit of 256/)
+    expect(catchError(() => bus.send('s', 'k', `/${'p'.repeat(4096)}`)).message).toMatch(/4097 characters long, over the limit of 4096/)
   })
 
   it('refuses a send after close with a clear error', () => {
@@ -343,6 +357,17 @@ describe('policies', () => {
   it('refuses a malformed policy when the bus or scope is made', () => {
     expect(catchError(() => newBus({ policy: { send: ['a..b'] } }))).toMatchObject({ code: 'MALFORMED_PATTERN' })
     expect(catchError(() => newBus().scope({ subscribe: [''] }))).toMatchObject({ code: 'EMPTY_PATTERN' })
+    expect(catchError(() => newBus().scope({ subscribe: ['*'.repeat(4097)] }))).toMatchObject({ code: 'PATTERN_TOO_LONG' })
+  })
+
+  it('a deny glob that backtracked (*tmp*tmp*tmp*x) answers at once; a 2,400-character system is refused for its length', () => {
+    const bus = newBus({ policy: { send: ['**'], subscribe: ['**'], deny: { send: ['*tmp*tmp*tmp*x'] } } })
+    const seen = collect(bus.subscribe('**'))
+    expect(catchError(() => bus.send('tmp'.repeat(800), 'k', '/p')).code).toBe('SYSTEM_TOO_LONG')
+    expect(catchError(() => bus.send(`${'tmp'.repeat(80)}x`, 'k', '/p')).code).toBe('POLICY_DENIED')
+    bus.send('tmp'.repeat(85), 'k', '/p')
+    expect(seen).toHaveLength(1)
+    expect(catchError(() => bus.subscribe(`orders.${'*eu*west*'.repeat(600)}`)).code).toBe('PATTERN_TOO_LONG')
   })
 })
 

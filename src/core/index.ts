@@ -17,9 +17,9 @@ export { disjointRanges, inSystemRanges, systemRangesOf, type SystemRange } from
 // The plugin kit.
 export type { ModuleHandle } from './module-handle'
 export { compileEventFilter, type EventFilter, type EventTest } from './event-filter'
-export { compilePattern, type Pattern } from './pattern'
+export { compilePattern, MAX_PATTERN_LENGTH, type Pattern } from './pattern'
 export { checkOptions } from './options'
 export { identityOf } from './identity'
 export { isRecord, isSeq } from './guards'
-export { checkKind, checkPath, checkSystem, describeError, describeValue, GLOB_CHARS, isEventTime, MAX_IDENTITY_LENGTH } from './validate'
+export { checkKind, checkPath, checkSystem, describeError, describeValue, GLOB_CHARS, isEventTime, MAX_IDENTITY_LENGTH, MAX_NAME_LENGTH, MAX_PATH_LENGTH } from './validate'
 export { currentContextKind, lazyImportHint } from './context'

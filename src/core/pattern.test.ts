@@ -173,3 +173,54 @@ describe('one matcher for subscriptions, the router and policies', () => {
     }
   })
 })
+
+describe('globs match in time linear in the name, whatever the pattern (issue 21)', () => {
+  // Each case took seconds to minutes with per-segment regular expressions; they return at once now.
+  it('a policy deny *tmp*tmp*tmp*x against a 2,400-character name', () => {
+    const policy = compilePolicy({ send: ['**'], deny: { send: ['*tmp*tmp*tmp*x'] } })
+    const name = 'tmp'.repeat(800)
+    expect(policy('events.send', name)).toBe(true)
+    expect(policy('events.send', `${name}x`)).toBe(false)
+  })
+
+  it('a subscription *a*a*a*a*a*a*a*b against 64 characters and more', () => {
+    for (const length of [64, 256, 10_000]) {
+      expect(matches('*a*a*a*a*a*a*a*b', 'a'.repeat(length))).toBe(false)
+      expect(matches('*a*a*a*a*a*a*a*b', `${'a'.repeat(length)}b`)).toBe(true)
+    }
+  })
+
+  it('orders.*eu*west* against 100,007 characters', () => {
+    const name = `orders.${'eu'.repeat(50_000)}`
+    expect(matches('orders.*eu*west*', name)).toBe(false)
+    expect(matches('orders.*eu*west*', `${name}west`)).toBe(true)
+  })
+
+  it('nested globstars against many segments, in patterns and in the router', () => {
+    const name = `${'a.'.repeat(120)}y`
+    expect(matches('**.**.**.**.**.**.x', name)).toBe(false)
+    expect(matches('**.**.**.**.**.**.y', name)).toBe(true)
+    expect(matches('**.a.**.a.**.{x,z}', name)).toBe(false)
+    const router = new Router<{ serial: number; pattern: ReturnType<typeof compilePattern>; admits: () => boolean }>()
+    const route = (p: string, serial: number) => ({ serial, pattern: compilePattern(p), admits: () => true })
+    const [never, always] = [route('**.**.**.**.**.**.x', 1), route('**.**.**.**.**.**.y', 2)]
+    router.add(never)
+    router.add(always)
+    expect(router.match(name)).toEqual([always])
+  })
+
+  it('character classes take ranges, and refuse one that runs backwards', () => {
+    expect(matches('[a-c]x', 'bx')).toBe(true)
+    expect(matches('[a-c]x', 'dx')).toBe(false)
+    expect(matches('[!a-c]x', 'dx')).toBe(true)
+    expect(matches('x[a-]', 'x-')).toBe(true)
+    expect(catchError(() => compilePattern('[z-a]'))).toMatchObject({ code: 'MALFORMED_PATTERN' })
+  })
+
+  it('refuses a pattern over 4,096 characters with PATTERN_TOO_LONG', () => {
+    expect(compilePattern(`orders.${'*eu'.repeat(1300)}`).type).toBe('glob')
+    const error = catchError(() => compilePattern(`orders.${'*eu'.repeat(1400)}`, 'system pattern'))
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'PATTERN_TOO_LONG', retryable: false })
+    expect(error.message).toContain('4096')
+  })
+})

@@ -17,15 +17,39 @@ export type Pattern =
 /** Past this many alternatives a pattern is refused: `{a,b}{c,d}…` grows exponentially. */
 const MAX_ALTERNATIVES = 256
 
-/** One segment of a compiled alternative: `**`, `*`, a literal, or a glob within the segment. */
-type Segment = '**' | '*' | string | RegExp
+/**
+ * The longest pattern: a brace list of systems may be longer than one name, but a pattern of
+ * megabytes is a mistake (or an attack), and compiling and matching it must stay cheap.
+ */
+export const MAX_PATTERN_LENGTH = 4096
 
-/** Compiles a pattern once; throws `INVALID` for empty or malformed patterns. */
+/** Within a segment: `*` takes any run of characters (none included). */
+const ANY_RUN = -1
+/** Within a segment: `?` takes exactly one character. */
+const ANY_ONE = -2
+
+/** A character class within a segment, `[abc]`, `[a-z]` or `[!abc]`: code-unit ranges. */
+interface CharClass {
+  readonly negated: boolean
+  /** Pairs of inclusive bounds: `[lo0, hi0, lo1, hi1, …]`. */
+  readonly ranges: readonly number[]
+}
+
+/** One token of a glob within a segment: a literal code unit, `*`, `?`, or a class. */
+type CharToken = number | CharClass
+
+/** One segment of a compiled alternative: `**`, `*`, a literal, or a glob within the segment. */
+type Segment = string | readonly CharToken[]
+
+/** Compiles a pattern once; throws `INVALID` for empty, too long or malformed patterns. */
 export function compilePattern(source: unknown, what = 'pattern'): Pattern {
   if (typeof source !== 'string') {
     throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describeValue(source)}.`)
   }
   if (source === '') throw busError('EMPTY_PATTERN', `The ${what} is empty: use a name such as "orders" or a glob such as "orders.*".`)
+  if (source.length > MAX_PATTERN_LENGTH) {
+    throw busError('PATTERN_TOO_LONG', `The ${what} is ${source.length} characters long, over the limit of ${MAX_PATTERN_LENGTH}.`)
+  }
   const malformed = (why: string) => busError('MALFORMED_PATTERN', `The ${what} "${source}" is malformed: ${why}.`)
   if (source.includes('/')) throw malformed('"/" is not allowed, segments are separated by "."')
   if (!GLOB_CHARS.test(source)) {
@@ -36,16 +60,9 @@ export function compilePattern(source: unknown, what = 'pattern'): Pattern {
   const only = alternatives.length === 1 ? alternatives[0]! : undefined
   if (only && only.every((segment) => typeof segment === 'string')) {
     const segments = only as readonly string[]
-    return { type: 'segments', source, segments, test: (name) => matchSegments(segments, name.split('.'), 0, 0) }
+    return { type: 'segments', source, segments, test: (name) => matchName(segments, name) }
   }
-  return {
-    type: 'glob',
-    source,
-    test: (name) => {
-      const parts = name.split('.')
-      return alternatives.some((segments) => matchSegments(segments, parts, 0, 0))
-    },
-  }
+  return { type: 'glob', source, test: (name) => alternatives.some((segments) => matchName(segments, name)) }
 }
 
 /**
@@ -53,18 +70,72 @@ export function compilePattern(source: unknown, what = 'pattern'): Pattern {
  * trie follows it too): `**` takes zero or more whole segments, `*` exactly one, and any other
  * segment matches one segment, literally or as a glob within the segment.
  */
-function matchSegments(pattern: readonly Segment[], name: readonly string[], p: number, n: number): boolean {
-  for (; p < pattern.length; p++, n++) {
-    const segment = pattern[p]!
-    if (segment === '**') {
-      for (let rest = n; rest <= name.length; rest++) if (matchSegments(pattern, name, p + 1, rest)) return true
-      return false
+function matchName(pattern: readonly Segment[], name: string): boolean {
+  const parts = name.split('.')
+  return matchGaps(pattern, parts, parts.length, isGlobstar, segmentFits)
+}
+
+/**
+ * Whether `length` units of `subject` match `tokens`, where a gap token takes any run of units
+ * (none included) and every other token exactly one unit: `**` over segments, `*` over the
+ * characters of a segment. The tokens before the first gap must fit at the start, those after the
+ * last at the end, and each run between gaps is placed at its leftmost fit, which is always right
+ * when a gap takes any run. So a match costs at most units × tokens fits, and never backtracks
+ * further: `*a*a*a*a*a*a*a*b` against 64 characters, or `**.**.**.x` against many segments, is no
+ * slower than any other pattern of its length.
+ */
+function matchGaps<T, S>(tokens: readonly T[], subject: S, length: number, isGap: (token: T) => boolean, fits: (token: T, subject: S, at: number) => boolean): boolean {
+  const count = tokens.length
+  let t = 0
+  let u = 0
+  for (; t < count && !isGap(tokens[t]!); t++, u++) if (u >= length || !fits(tokens[t]!, subject, u)) return false
+  if (t === count) return u === length
+  let lastGap = count - 1
+  while (!isGap(tokens[lastGap]!)) lastGap--
+  const end = length - (count - 1 - lastGap)
+  if (end < u) return false
+  for (let k = lastGap + 1; k < count; k++) if (!fits(tokens[k]!, subject, end + k - lastGap - 1)) return false
+  while (t < lastGap) {
+    if (isGap(tokens[t]!)) {
+      t++
+      continue
     }
-    if (n >= name.length) return false
-    if (segment === '*') continue
-    if (typeof segment === 'string' ? segment !== name[n] : !segment.test(name[n]!)) return false
+    let runEnd = t
+    while (!isGap(tokens[runEnd]!)) runEnd++
+    const size = runEnd - t
+    let at = u
+    for (; at + size <= end; at++) {
+      let k = 0
+      while (k < size && fits(tokens[t + k]!, subject, at + k)) k++
+      if (k === size) break
+    }
+    if (at + size > end) return false
+    u = at + size
+    t = runEnd
   }
-  return n === name.length
+  return true
+}
+
+function isGlobstar(segment: Segment): boolean {
+  return segment === '**'
+}
+
+function segmentFits(segment: Segment, parts: readonly string[], at: number): boolean {
+  const part = parts[at]!
+  if (typeof segment === 'string') return segment === '*' || segment === part
+  return matchGaps(segment, part, part.length, isAnyRun, charFits)
+}
+
+function isAnyRun(token: CharToken): boolean {
+  return token === ANY_RUN
+}
+
+function charFits(token: CharToken, text: string, at: number): boolean {
+  const code = text.charCodeAt(at)
+  if (typeof token === 'number') return token === ANY_ONE || token === code
+  let inside = false
+  for (let i = 0; i < token.ranges.length && !inside; i += 2) inside = code >= token.ranges[i]! && code <= token.ranges[i + 1]!
+  return inside !== token.negated
 }
 
 /**
@@ -110,31 +181,48 @@ function compileAlternative(alternative: string, malformed: (why: string) => Bus
   return alternative.split('.').map((segment) => {
     if (segment === '**' || segment === '*' || !GLOB_CHARS.test(segment)) return segment
     if (segment.includes('**')) throw malformed('"**" must be a whole segment')
-    return new RegExp(`^${segmentGlobSource(segment, malformed)}$`)
+    return compileSegmentGlob(segment, malformed)
   })
 }
 
-/** A glob within one segment as a regular expression: `*` any run, `?` one character, `[…]` a class. */
-function segmentGlobSource(segment: string, malformed: (why: string) => BusError): string {
-  let out = ''
+/** A glob within one segment as tokens: `*` any run, `?` one character, `[…]` a class. */
+function compileSegmentGlob(segment: string, malformed: (why: string) => BusError): CharToken[] {
+  const tokens: CharToken[] = []
   for (let i = 0; i < segment.length; i++) {
     const char = segment[i]!
-    if (char === '*') out += '.*'
-    else if (char === '?') out += '.'
+    if (char === '*') tokens.push(ANY_RUN)
+    else if (char === '?') tokens.push(ANY_ONE)
     else if (char === '[') {
       const close = segment.indexOf(']', i + 1)
       if (close <= i + 1) throw malformed('unbalanced or empty "["')
-      const body = segment.slice(i + 1, close)
-      const negated = body.startsWith('!') || body.startsWith('^')
-      const members = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, '\\$&')
-      if (members === '' || /[[!]/.test(members)) throw malformed(`the character class "[${body}]" is not supported`)
-      out += `[${negated ? '^' : ''}${members}]`
+      tokens.push(compileClass(segment.slice(i + 1, close), malformed))
       i = close
     } else if (char === ']' || char === '(' || char === ')' || char === '!') {
       throw malformed(`"${char}" is not supported here (patterns have *, **, ?, [abc] and {a,b})`)
     } else {
-      out += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      tokens.push(segment.charCodeAt(i))
     }
   }
-  return out
+  return tokens
+}
+
+/** `abc`, `a-z`, `!abc` or `^abc` (the inside of `[…]`) as code-unit ranges. */
+function compileClass(body: string, malformed: (why: string) => BusError): CharClass {
+  const negated = body.startsWith('!') || body.startsWith('^')
+  const members = negated ? body.slice(1) : body
+  if (members === '' || /[[!]/.test(members)) throw malformed(`the character class "[${body}]" is not supported`)
+  const ranges: number[] = []
+  for (let i = 0; i < members.length; i++) {
+    const low = members.charCodeAt(i)
+    // `a-z` is a range; a `-` first or last is itself.
+    if (members[i + 1] === '-' && i + 2 < members.length) {
+      const high = members.charCodeAt(i + 2)
+      if (high < low) throw malformed(`the range "${members.slice(i, i + 3)}" in "[${body}]" runs backwards`)
+      ranges.push(low, high)
+      i += 2
+    } else {
+      ranges.push(low, low)
+    }
+  }
+  return { negated, ranges }
 }

@@ -134,16 +134,28 @@ function isEmpty<R>(node: TrieNode<R>): boolean {
   return node.routes.size === 0 && node.literal.size === 0 && !node.star && !node.globstar
 }
 
-function collectFromTrie<R>(node: TrieNode<R>, segments: readonly string[], index: number, found: Set<R>): void {
-  if (node.globstar) {
+/**
+ * Collects the routes of every trie node `segments` reach from `index`. A `**` node is entered
+ * once per position (`entered`), so nested globstars (`**.**.**.x`) cost nodes × segments at most,
+ * never a walk per way of splitting the name among them.
+ */
+function collectFromTrie<R>(node: TrieNode<R>, segments: readonly string[], index: number, found: Set<R>, entered = new Map<TrieNode<R>, Uint8Array>()): void {
+  const globstar = node.globstar
+  if (globstar) {
+    let positions = entered.get(globstar)
+    if (!positions) entered.set(globstar, (positions = new Uint8Array(segments.length + 1)))
     // `**` takes none, one, or more of the remaining segments.
-    for (let next = index; next <= segments.length; next++) collectFromTrie(node.globstar, segments, next, found)
+    for (let next = index; next <= segments.length; next++) {
+      if (positions[next]) continue
+      positions[next] = 1
+      collectFromTrie(globstar, segments, next, found, entered)
+    }
   }
   if (index === segments.length) {
     for (const route of node.routes) found.add(route)
     return
   }
   const literal = node.literal.get(segments[index]!)
-  if (literal) collectFromTrie(literal, segments, index + 1, found)
-  if (node.star) collectFromTrie(node.star, segments, index + 1, found)
+  if (literal) collectFromTrie(literal, segments, index + 1, found, entered)
+  if (node.star) collectFromTrie(node.star, segments, index + 1, found, entered)
 }

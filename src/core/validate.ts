@@ -5,6 +5,14 @@ import { busError } from './errors'
 export const GLOB_CHARS = /[*?[\]{}()!]/
 
 /**
+ * The longest system or kind: names are for people to read, and every context matches, caches and
+ * remembers them, so a 100,000-character one is refused rather than carried.
+ */
+export const MAX_NAME_LENGTH = 256
+/** The longest path: room for any URL path a resource has, but not for a payload. */
+export const MAX_PATH_LENGTH = 4096
+
+/**
  * Checks a concrete name (a system or a kind). Names are `.`-separated segments, which is what
  * lets `orders.*` match `orders.eu`; so `/` and empty segments are refused.
  */
@@ -14,6 +22,10 @@ function checkName(value: unknown, what: 'system' | 'kind'): asserts value is st
     throw busError('INVALID_ARGUMENT', `The ${what} must be a string, got ${describeValue(value)}.`)
   }
   if (value === '') throw busError(`EMPTY_${upper}`, `The ${what} is empty: give the ${what} a name, e.g. ${what === 'system' ? '"orders"' : '"order.created"'}.`)
+  // Before any other check, so a long name costs nothing more than its length.
+  if (value.length > MAX_NAME_LENGTH) {
+    throw busError(`${upper}_TOO_LONG`, `The ${what} "${value.slice(0, 40)}…" is ${value.length} characters long, over the limit of ${MAX_NAME_LENGTH}.`)
+  }
   if (value.includes('/') || GLOB_CHARS.test(value) || hasEmptySegment(value)) {
     throw busError(
       `INVALID_${upper}`,
@@ -35,6 +47,9 @@ export function checkPath(value: unknown): asserts value is string {
     throw busError('INVALID_ARGUMENT', `The path must be a string, got ${describeValue(value)}.`)
   }
   if (value === '') throw busError('EMPTY_PATH', 'The path is empty: name the resource the event is about, e.g. "/orders/123".')
+  if (value.length > MAX_PATH_LENGTH) {
+    throw busError('PATH_TOO_LONG', `The path "${value.slice(0, 40)}…" is ${value.length} characters long, over the limit of ${MAX_PATH_LENGTH}.`)
+  }
 }
 
 export function hasEmptySegment(name: string): boolean {
