@@ -40,6 +40,8 @@ export class Importer {
     try {
       event = runtime.codec.decode(subject, payload)
     } catch (error) {
+      // It arrived, refused or not: its number is no gap.
+      runtime.gaps.seen(subject, stamp)
       // The leader counts and reports; a standby context would only say it again.
       if (leading) this.dropped(asBusError(error, subject))
       return
