@@ -159,6 +159,27 @@ test('503 with Retry-After is retried no sooner than asked, then everything arri
   tab.check()
 })
 
+test('Retry-After: 0 or a date in the past never retries sooner than retry.initialDelayMs', async ({ context }) => {
+  const name = uniqueName('dest-retry-floor')
+  const answers = [{ 'retry-after': '0' }, { 'retry-after': new Date(Date.now() - 60_000).toUTCString() }]
+  receiverOf().answer = () => {
+    const headers = answers.shift()
+    return headers ? { status: 503, headers } : { status: 200 }
+  }
+  const tab = await openTab(context)
+  await start(tab.page, name, { retry: { initialDelayMs: 400, maxDelayMs: 3000 } })
+  await tab.page.evaluate(async (origin) => {
+    await window.destTab!.add({ id: 'floor', type: 'http', url: `${origin}/events` })
+    window.destTab!.send(1, 'f')
+  }, receiverOf().origin)
+  await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(1)
+  const [first, second, third] = receiverOf().requests.map((request) => request.at)
+  expect(receiverOf().requests.map((request) => request.status)).toEqual([503, 503, 200])
+  expect(second! - first!).toBeGreaterThanOrEqual(380)
+  expect(third! - second!).toBeGreaterThanOrEqual(380)
+  tab.check()
+})
+
 test('400 for one event of a batch: that event is dead-lettered, the rest of the batch arrives', async ({ context }) => {
   const name = uniqueName('dest-400')
   receiverOf().answer = (events) => (events.some((event) => event.subject === '/b/6') ? { status: 400 } : { status: 200 })
