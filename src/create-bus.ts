@@ -14,7 +14,7 @@ export interface BusOptions extends CoreBusOptions {
    * `false` keeps it in this context.
    */
   readonly crossTab?: boolean
-  /** Largest (estimated) event a cross-tab bus sends; larger ones fail with `TOO_LARGE`. Default 1 MiB. */
+  /** Largest (estimated) event a cross-tab bus sends; larger ones fail with `SYNC_TOO_LARGE`. Default 1 MiB. */
   readonly maxEventBytes?: number
 }
 
