@@ -76,7 +76,7 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
   if (time === undefined) throw fail(`its time ${evt.time} is not whole epoch milliseconds in years 0000–9999`)
   if (evt.seq !== 0 && !isSeq(evt.seq)) throw fail(`its seq ${evt.seq} is not a non-negative integer`)
 
-  const json: CloudEventJson<Data> = {
+  const json: { -readonly [K in keyof CloudEventJson<Data>]: CloudEventJson<Data>[K] } = {
     specversion: '1.0',
     id: evt.id,
     source: encodeSource(evt.system),
@@ -85,8 +85,12 @@ export function toCloudEvent<Data>(evt: BusEvent<Data>): CloudEventJson<Data> {
     time,
     datacontenttype: 'application/json',
   }
-  const sequenced: CloudEventJson<Data> = evt.seq === 0 ? json : { ...json, crossbusorigin: evt.origin, crossbusseq: evt.seq <= INT32_MAX ? evt.seq : String(evt.seq) }
-  return evt.data === undefined ? sequenced : { ...sequenced, data: evt.data }
+  if (evt.seq !== 0) {
+    json.crossbusorigin = evt.origin
+    json.crossbusseq = evt.seq <= INT32_MAX ? evt.seq : String(evt.seq)
+  }
+  if (evt.data !== undefined) json.data = evt.data
+  return json
 }
 
 /**
