@@ -1,26 +1,12 @@
-import type { BusEvent } from '../core/index'
+import type { BusError, BusEvent } from '../core/index'
 import { openWithReopen } from '../indexeddb/reopen'
 import { requested, transactionDone } from '../indexeddb/requests'
 import type { StoredDestination } from './config'
+import { destinationError } from './errors'
 import { adjustCount, byDestination, chunkKey, countOf, entriesOf, noneMalformed, nonces, rangeOf, recountChunks, trimOldest, type ChunkKey, type Malformed } from './outbox-chunks'
+import { CHUNK_ENTRIES, CHUNKS, COUNTS, DEAD, DESTINATIONS, SCHEMA_VERSION, upgrade } from './outbox-schema'
 import type { DestinationStore, OutboxCursor, OutboxEntry, OutboxRead, StoredDeadLetter, StoredError } from './store'
 import { outboxDatabaseName } from '../shared/names'
-
-const DESTINATIONS = 'destinations'
-/** Schema 1's outbox, one record per entry: migrated to chunks, then deleted. */
-const ENTRIES_V1 = 'outbox'
-const CHUNKS = 'outbox-chunks'
-const COUNTS = 'outbox-counts'
-const DEAD = 'dead-letters'
-/** Bump with a migration in `onupgradeneeded` when the schema changes. */
-const SCHEMA_VERSION = 2
-/**
- * The most entries one outbox record (a chunk) holds. A record per entry costs a `put` each, and
- * 10,000 puts take the sending task over half a second; a record per write is cheap to write but is
- * rewritten whole each time some of its entries are delivered (one per request in structured mode).
- * Up to 64 keeps both small: 10,000 events are about 160 puts, a rewrite at most 63 entries.
- */
-const CHUNK_ENTRIES = 64
 
 /** One database per bus name, shared by every context of the origin. */
 export function databaseName(busName: string): string {
@@ -37,8 +23,8 @@ interface IdbCursor extends OutboxCursor {
   readonly key: ChunkKey
 }
 
-/** Outbox records of the wrong shape were skipped: how many, in how many chunks, of which destination. */
-export type MalformedReport = (destination: string, entries: number, chunks: number) => void
+/** Outbox records of the wrong shape were skipped: how many, and the error that says so. */
+export type MalformedReport = (entries: number, error: BusError) => void
 
 /** What the outbox database tells the store connection. */
 export interface DatabaseHandlers {
@@ -64,30 +50,18 @@ export async function openIndexedDbDestinationStore(busName: string, handlers: D
   const connection = openWithReopen(databaseName(busName), SCHEMA_VERSION, upgrade, {
     what: 'destinations database',
     onFallback: (reason, cause, reopening) => handlers.onFallback(reason, cause, reopening),
-    onReopen: (db) => handlers.onReopen(new IndexedDbDestinationStore(db, handlers.malformed)),
+    onReopen: (db) => handlers.onReopen(new IndexedDbDestinationStore(db, busName, handlers.malformed)),
   })
   const db = await connection.opened
-  return { store: db && new IndexedDbDestinationStore(db, handlers.malformed), close: () => connection.close() }
+  return { store: db && new IndexedDbDestinationStore(db, busName, handlers.malformed), close: () => connection.close() }
 }
 
-function upgrade(db: IDBDatabase, from: number, tx: IDBTransaction): void {
-  // Each store only if missing: a database some other script opened without a version is an empty version 1.
-  const has = (name: string) => db.objectStoreNames.contains(name)
-  if (!has(DESTINATIONS)) db.createObjectStore(DESTINATIONS, { keyPath: 'id' })
-  if (!has(DEAD)) db.createObjectStore(DEAD, { keyPath: ['destination', 'time', 'id', 'system'] })
-  // Schema 2: the outbox keeps entries in chunks (keys given with each put), and counts them.
-  const chunks = has(CHUNKS) ? tx.objectStore(CHUNKS) : db.createObjectStore(CHUNKS)
-  const counts = has(COUNTS) ? tx.objectStore(COUNTS) : db.createObjectStore(COUNTS)
-  if (from !== 1 || !has(ENTRIES_V1)) return
-  const old = tx.objectStore(ENTRIES_V1).getAll()
-  old.onsuccess = () => {
-    const records = old.result as Array<OutboxEntry & { time: number; id: string; system: string }>
-    const nonce = nonces()
-    for (const [destination, list] of byDestination(records.map(({ destination, event, queuedAt }) => ({ destination, event, queuedAt })))) {
-      for (let i = 0; i < list.length; i += CHUNK_ENTRIES) chunks.put(list.slice(i, i + CHUNK_ENTRIES), chunkKey(destination, list[i]!.event, nonce()))
-      counts.put(list.length, destination)
-    }
-    db.deleteObjectStore(ENTRIES_V1)
+/** What a store kept in memory while the database was gone, moved into the database created again. */
+export async function handOver(memory: DestinationStore, next: DestinationStore, maxOutbox: number): Promise<void> {
+  for (const destination of await memory.destinations()) {
+    await next.putDestination(destination, 'replace')
+    const { entries } = await memory.read(destination.config.id, Number.MAX_SAFE_INTEGER)
+    if (entries.length > 0) await next.enqueue(entries, maxOutbox)
   }
 }
 
@@ -102,6 +76,7 @@ class IndexedDbDestinationStore implements DestinationStore {
 
   constructor(
     private readonly db: IDBDatabase,
+    private readonly busName: string,
     private readonly malformed: MalformedReport,
   ) {}
 
@@ -219,7 +194,9 @@ class IndexedDbDestinationStore implements DestinationStore {
     const fresh = [...malformed.keys].filter((key) => !this.reported.has(key))
     if (fresh.length === 0) return
     for (const key of fresh) this.reported.add(key)
-    this.malformed(destination, malformed.count, fresh.length)
+    const what = `${malformed.count} outbox record(s) in ${fresh.length} chunk(s) of the bus "${this.busName}"`
+    const error = destinationError('DESTINATION_MALFORMED_RECORD', `Destination "${destination}": ${what} were not of the shape crossbus writes (written outside it?); they were skipped and deleted, and the outbox count recomputed from the records.`)
+    this.malformed(malformed.count, error)
   }
 
   async remove(destination: string, entries: readonly OutboxEntry[]): Promise<void> {

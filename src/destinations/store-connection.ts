@@ -35,16 +35,18 @@ export interface ConnectionDeps {
 export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory', deps: ConnectionDeps): StoreConnection {
   let store: DestinationStore | undefined
   let closeDatabase = () => {}
+  /** The IndexedDB store's module, once loaded (a lazy chunk). */
+  let database: typeof import('./indexeddb-store') | undefined
   let closed = false
 
-  function report(code: 'DESTINATION_OUTBOX_UNAVAILABLE' | 'DESTINATION_MALFORMED_RECORD', message: string, cause?: unknown): void {
-    if (!closed) host.report(destinationError(code, message, cause))
+  function report(message: string, cause?: unknown): void {
+    if (!closed) host.report(destinationError('DESTINATION_OUTBOX_UNAVAILABLE', message, cause))
   }
 
   function fallBack(reason: string, cause: unknown, reopening: boolean): DestinationStore {
     if (store?.kind !== 'memory') {
       const until = reopening ? 'until the database is back' : 'and is lost with it'
-      report('DESTINATION_OUTBOX_UNAVAILABLE', `The outbox of the bus "${host.name}" is kept in memory in this context only, ${until}: ${reason}.`, cause)
+      report(`The outbox of the bus "${host.name}" is kept in memory in this context only, ${until}: ${reason}.`, cause)
       const memory = new MemoryDestinationStore()
       for (const destination of deps.configuration()) void memory.putDestination(destination, 'replace')
       store = memory
@@ -57,37 +59,26 @@ export function connectStore(host: PluginHost, kind: 'indexeddb' | 'memory', dep
     if (closed) return next.close()
     const memory = store
     store = next
-    if (memory?.kind === 'memory') void handOver(memory, next).catch((cause: unknown) => report('DESTINATION_OUTBOX_UNAVAILABLE', `What the outbox of the bus "${host.name}" kept in memory could not be moved back into the database (${describeError(cause)}).`, cause))
-  }
-
-  async function handOver(memory: DestinationStore, next: DestinationStore): Promise<void> {
-    for (const destination of await memory.destinations()) {
-      await next.putDestination(destination, 'replace')
-      const { entries } = await memory.read(destination.config.id, Number.MAX_SAFE_INTEGER)
-      if (entries.length > 0) await next.enqueue(entries, deps.maxOutbox)
-    }
+    if (memory?.kind === 'memory') void database?.handOver(memory, next, deps.maxOutbox).catch((cause: unknown) => report(`What the outbox of the bus "${host.name}" kept in memory could not be moved back into the database (${describeError(cause)}).`, cause))
   }
 
   const handlers: DatabaseHandlers = {
     onFallback: (reason, cause, reopening) => void fallBack(reason, cause, reopening),
     onReopen: reopened,
-    malformed(destination, entries, chunks) {
+    malformed(entries, error) {
       deps.counters.count('malformed', entries)
-      report(
-        'DESTINATION_MALFORMED_RECORD',
-        `Destination "${destination}": ${entries} outbox record(s) in ${chunks} chunk(s) of the bus "${host.name}" were not of the shape crossbus writes (written outside it?); they were skipped and deleted, and the outbox count recomputed from the records.`,
-      )
+      if (!closed) host.report(error)
     },
   }
 
   async function open(): Promise<DestinationStore> {
     if (kind === 'memory') return new MemoryDestinationStore()
     try {
-      const { openIndexedDbDestinationStore } = await import('./indexeddb-store')
-      const database = await openIndexedDbDestinationStore(host.name, handlers)
-      closeDatabase = database.close
+      database = await import('./indexeddb-store')
+      const opened = await database.openIndexedDbDestinationStore(host.name, handlers)
+      closeDatabase = opened.close
       // Without a store, onFallback has said why (and set the memory store).
-      return database.store ?? fallBack('IndexedDB cannot be used', undefined, false)
+      return opened.store ?? fallBack('IndexedDB cannot be used', undefined, false)
     } catch (cause) {
       return fallBack(`IndexedDB cannot be opened (${describeError(cause)})`, cause, false)
     }
