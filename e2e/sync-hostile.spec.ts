@@ -35,9 +35,11 @@ const reportOf = (page: Page): Promise<LabReport> => page.evaluate(() => window.
 const burst = (page: Page, count: number, tag = 'burst') => page.evaluate(([n, t]) => window.lab.burst(n, t), [count, tag] as const)
 
 /** The real (not forged) events `page` received from `origin`, as seqs in arrival order. */
-async function realSeqs(page: Page, origin: string): Promise<number[]> {
-  return (await reportOf(page)).events.filter((event) => event.origin === origin && !event.forged).map((event) => event.seq)
+function realSeqs(page: Page, origin: string): Promise<number[]> {
+  return page.evaluate((id) => window.lab.realSeqs(id), origin)
 }
+
+const dropsOf = (page: Page) => page.evaluate(() => window.lab.drops())
 
 /** Waits until `page` has received the attacker's marker event (posted after everything else it sent). */
 async function awaitMarker(page: Page): Promise<void> {
@@ -82,7 +84,7 @@ test('a forged seq of Number.MAX_SAFE_INTEGER is refused and counted, and the co
     const report = await reportOf(page)
     expect(report.events.filter((event) => event.forged)).toEqual([])
     expect(report.stats).toMatchObject({ dropped: forgeries, gaps: 0 })
-    expect(report.errors.map((error) => error.code)).toEqual(Array(forgeries).fill('MALFORMED_MESSAGE'))
+    expect(report.errors.map((error) => error.code)).toEqual(Array(forgeries).fill('SYNC_MALFORMED_MESSAGE'))
     expect(report.errors[0]!.message).toMatch(/seq/)
   }
   for (const tab of [sender, early, late, attacker]) tab!.check()
@@ -123,10 +125,10 @@ test('20,000 forged "here" messages neither stall a tab watching peers$ nor grow
   await awaitMarker(victim!.page)
   const report = await reportOf(victim!.page)
   const marker = report.events.find((event) => event.path === '/marker')!
-  // Before presence was linear this took 55 s.
-  expect(marker.at - postedAt).toBeLessThan(5_000)
+  // Before presence was linear this took 55 s; a loaded machine takes up to 7 s.
+  expect(marker.at - postedAt).toBeLessThan(15_000)
   await expect.poll(async () => (await reportOf(victim!.page)).peers.at(-1)!.ids.length).toBe(1 + 1_024)
-  expect((await reportOf(victim!.page)).errors.filter((error) => error.code === 'TOO_MANY_PEERS')).toHaveLength(1)
+  expect((await reportOf(victim!.page)).errors.filter((error) => error.code === 'SYNC_TOO_MANY_PEERS')).toHaveLength(1)
   victim!.check()
   attacker!.check()
 })
@@ -142,11 +144,22 @@ test('1,000 forged "hello" asks get each context to answer at most once per seco
     window.attacker.post(...Array.from({ length: 1_000 }, (_, i) => ({ v: 1, type: 'hello', from: `asker${i}`, kind: 'window', since: 1, ask: true })))
     return Date.now()
   })
-  // The flood is over within a window; each context answers at once, then once more after it.
-  const answers = () => attacker.page.evaluate((after) => window.attacker.sniffed.filter((entry) => entry.at >= after && entry.message.type === 'here').length, since)
-  await expect.poll(answers).toBeGreaterThanOrEqual(pages.length)
-  await attacker.page.waitForTimeout(2_500)
-  expect(await answers()).toBeLessThanOrEqual(pages.length * 2)
+  // The flood arrives within one window: each context answers at once (or at the end of the window
+  // its answer to a newcomer's ask opened), then once more at the end of it, never sooner.
+  const answers = () =>
+    attacker.page.evaluate(() => {
+      const times: Record<string, number[]> = {}
+      for (const { at, message } of window.attacker.sniffed) if (message.type === 'here') (times[message.from as string] ??= []).push(at)
+      return times
+    })
+  const answeredAfter = async () => Object.values(await answers()).filter((times) => times.some((at) => at >= since)).length
+  await expect.poll(answeredAfter).toBe(pages.length)
+  for (const times of Object.values(await answers())) {
+    // Answers a second apart, stamped on receipt: a busy machine delays some more than others.
+    // Without the bound, the answers to a flood come microseconds apart.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(500)
+    expect(times.filter((at) => at >= since).length).toBeLessThanOrEqual(2)
+  }
   for (const tab of [...pages, attacker]) tab.check()
 })
 
@@ -174,7 +187,7 @@ test('an event over maxEventBytes and envelopes over 10,000 events are dropped w
   const report = await reportOf(victim!.page)
   expect(report.events.map((event) => event.path)).toEqual(['/small', '/marker'])
   expect(report.stats.dropped).toBe(3)
-  expect(report.errors.map((error) => error.code)).toEqual(['TOO_LARGE', 'TOO_LARGE', 'TOO_LARGE'])
+  expect(report.errors.map((error) => error.code)).toEqual(['SYNC_TOO_LARGE', 'SYNC_TOO_LARGE', 'SYNC_TOO_LARGE'])
   victim!.check()
   attacker!.check()
 })
@@ -236,6 +249,82 @@ test('a forged "bye" drops a live context from peers$ only until it shows it is 
   for (const tab of [watcher, live, attacker]) tab!.check()
 })
 
+test('a forged envelope carrying a sparse array of length 1e8 is dropped at once, and the tab delivers the next real event', async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [victim, sender, attacker] = await tabs(context, 3)
+  await startLab(victim!.page, name)
+  const id = await startLab(sender!.page, name)
+  await startAttacker(attacker!.page, name)
+
+  // About 100 bytes on the wire: the clone stays sparse. Walking its slots froze or crashed every tab.
+  await attacker!.page.evaluate(() => {
+    const list: unknown[] = []
+    list.length = 1e8
+    window.attacker.post({ v: 1, type: 'events', from: 'sparse0origin', events: [[1, 'burst.a', 'burst.sent', '/sparse', Date.now(), { list }]] })
+  })
+  await expect.poll(async () => (await reportOf(victim!.page)).stats.dropped).toBe(1)
+  await burst(sender!.page, 1, 'after')
+  await expect.poll(() => realSeqs(victim!.page, id)).toEqual([1])
+  const report = await reportOf(victim!.page)
+  expect(report.events.map((event) => event.path)).toEqual(['/after/1'])
+  expect(report.errors.map((error) => error.code)).toEqual(['SYNC_TOO_LARGE'])
+  for (const tab of [victim, sender, attacker]) tab!.check()
+})
+
+test('8,300 forged one-event senders fill every slot, and a tab opened afterwards still reaches every receiver with its 20 events', async ({ context }) => {
+  test.setTimeout(90_000)
+  const name = uniqueName('hostile')
+  const [first, second, attacker] = await tabs(context, 3)
+  const receivers = [first!, second!]
+  for (const { page } of receivers) await startLab(page, name)
+  await startAttacker(attacker!.page, name)
+
+  const forged = 8_300
+  await attacker!.page.evaluate((count) => {
+    const { attacker: a } = window
+    a.post(...Array.from({ length: count }, (_, i) => a.forgedEvent(`flood${i.toString(36)}`, 1, '/flood')))
+  }, forged)
+  // 8,192 are taken (each looks like a real context that sent one event); the rest are dropped and said.
+  const tooMany = forged - 8_192
+  for (const { page } of receivers) await expect.poll(async () => (await dropsOf(page)).dropped, { timeout: 30_000 }).toBe(tooMany)
+
+  const late = await openTab(context)
+  const id = await startLab(late.page, name)
+  await burst(late.page, 20)
+  for (const { page } of receivers) {
+    await expect.poll(() => realSeqs(page, id), { timeout: 15_000 }).toEqual(range(1, 20))
+    const drops = await dropsOf(page)
+    expect(drops.dropped).toBe(tooMany)
+    expect(new Set(drops.codes)).toEqual(new Set(['SYNC_TOO_MANY_PEERS']))
+    expect(await page.evaluate(() => window.lab.report().errors[0]!.message)).toMatch(/^Dropped 1 event\(s\) from bus instance flood[0-9a-z]+ \(seq 1 first\): over 8192 senders active in 30 s, and it never announced itself/)
+  }
+  for (const tab of [first, second, attacker, late]) tab!.check()
+})
+
+test("a forged event at a context's next seq is delivered in its place, but the real one is dropped as a conflict, said by the receiver and by the context named", async ({ context }) => {
+  const name = uniqueName('hostile')
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+  await startAttacker(attacker!.page, name)
+
+  await burst(sender!.page, 3)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3])
+  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, 4)), id)
+  await expect.poll(async () => (await reportOf(receiver!.page)).events.filter((event) => event.forged).map((event) => event.seq)).toEqual([4])
+  await burst(sender!.page, 2, 'after')
+
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3, 5])
+  const received = await reportOf(receiver!.page)
+  expect(received.stats.dropped).toBe(1)
+  expect(received.errors.map((error) => error.code)).toEqual(['SYNC_EVENT_CONFLICT'])
+  expect(received.errors[0]!.message).toContain(`from bus instance ${id} (seq 4)`)
+  // The context named is the one that knows: it hears the forgery in its name and says so.
+  await expect.poll(async () => (await reportOf(sender!.page)).errors.map((error) => error.code)).toEqual(['SYNC_EVENT_CONFLICT'])
+  expect((await reportOf(sender!.page)).errors[0]!.message).toContain("in this instance's name (seq 4, past its last seq 3)")
+  for (const tab of [sender, receiver, attacker]) tab!.check()
+})
+
 /** Freezes the page's main thread as a hung or frozen tab would be; returns the resume. */
 async function pause(context: BrowserContext, page: Page): Promise<() => Promise<void>> {
   const cdp = await context.newCDPSession(page)
@@ -255,10 +344,13 @@ test('a paused tab reports what it missed meanwhile, also from a context that st
   await burst(sender!.page, 2)
   await expect.poll(() => realSeqs(paused!.page, senderId)).toEqual([1, 2])
 
+  // A listener of the raw channel, to know when a message went out (a paused page can't say).
+  await startAttacker(newcomer!.page, name)
+  const postedBy = (from: string) => newcomer!.page.evaluate((id) => window.attacker.sniffed.filter(({ message }) => message.type === 'events' && message.from === id).length, from)
   const resume = await pause(context, paused!.page)
   // Chromium keeps the first message posted to a paused page and drops the rest.
   await burst(sender!.page, 3, 'paused')
-  await sender!.page.waitForTimeout(200)
+  await expect.poll(() => postedBy(senderId)).toBe(1)
   await burst(sender!.page, 3, 'paused-later')
   const newcomerId = await startLab(newcomer!.page, name)
   await burst(newcomer!.page, 4, 'paused')

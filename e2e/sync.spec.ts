@@ -160,11 +160,11 @@ test('unclonable and oversized data fail the send atomically: no local or remote
   )
 
   expect(result.refused).toEqual({
-    function: 'INVALID/NOT_CLONABLE',
-    symbol: 'INVALID/NOT_CLONABLE',
-    domNode: 'INVALID/NOT_CLONABLE',
-    classInstance: 'INVALID/NOT_CLONABLE',
-    tooLarge: 'INVALID/TOO_LARGE',
+    function: 'INVALID/SYNC_NOT_CLONABLE',
+    symbol: 'INVALID/SYNC_NOT_CLONABLE',
+    domNode: 'INVALID/SYNC_NOT_CLONABLE',
+    classInstance: 'INVALID/SYNC_NOT_CLONABLE',
+    tooLarge: 'INVALID/SYNC_TOO_LARGE',
   })
   expect(result.local).toEqual(['/1'])
   expect(result.seq).toBe(1)
@@ -210,7 +210,7 @@ test('garbage and __proto__ payloads posted on the raw channel are dropped, coun
   const report = await reportOf(victim.page)
   expect(report.total).toBe(0)
   expect(report.stats.errors).toBe(posted)
-  expect(new Set(report.errors.map((error) => error.code))).toEqual(new Set(['MALFORMED_MESSAGE', 'UNSUPPORTED_VERSION']))
+  expect(new Set(report.errors.map((error) => error.code))).toEqual(new Set(['SYNC_MALFORMED_MESSAGE', 'SYNC_UNSUPPORTED_VERSION']))
   expect(await victim.page.evaluate(() => ({} as Record<string, unknown>).polluted)).toBeUndefined()
   attacker.check()
   victim.check()
