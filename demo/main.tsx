@@ -7,18 +7,18 @@ import { BusProvider } from '../src/react/index'
 import { createBusPlugin } from '../src/vue/index'
 import { Cart } from './cart/Cart'
 import { Catalog } from './catalog/Catalog'
-import { mountDevtools, type MountedDevtools } from '../devtools/index'
+import { mountDevtools, type DevtoolsHandle } from '../devtools/index'
 import { openShopBus } from './shop'
 
 const bus = openShopBus()
 
 // The header's "Devtools" button: the crossbus devtools panel, in this page, over the same bus.
-let devtools: MountedDevtools | undefined
+let devtools: DevtoolsHandle | undefined
 bus.subscribe('shop', 'devtools.toggled').subscribe(() => {
   if (devtools) {
-    devtools.unmount()
+    void devtools.close()
     devtools = undefined
-  } else devtools = mountDevtools({ bus, open: true })
+  } else devtools = mountDevtools(bus, { open: true })
 })
 
 createRoot(document.getElementById('catalog')!).render(

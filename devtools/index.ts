@@ -3,6 +3,7 @@
 export { mountDevtools } from './mount'
 export { devtoolsAgent } from './agent'
 export type { ContextReport, SubscriptionGroup } from './agent'
-export type { DevtoolsOptions, DevtoolsPosition, DevtoolsTheme, MountedDevtools } from './options'
+export { DEVTOOLS_ERROR_CODES, type DevtoolsErrorCode } from './errors'
+export type { DevtoolsHandle, DevtoolsOptions, DevtoolsPosition, DevtoolsStats, DevtoolsStatus, DevtoolsTheme } from './options'
 export type { DevtoolsRecord, RecordArrival, RecordSource } from './records'
 export { startDevtoolsPage, type DevtoolsPageOptions } from './standalone/start'

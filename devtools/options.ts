@@ -1,6 +1,6 @@
-import { BusError, busError, type Bus, type EventMap } from '../src/core/index'
+import { busError, checkOptions, describeValue, type Bus, type BusError, type ModuleHandle } from '../src/core/index'
 // Only the type: an app without destinations loads none of their code for the panel's sake.
-import type { Destinations } from '../src/destinations/types'
+import type { Destinations } from '../src/destinations/index'
 
 /** Where the floating button sits; the panel docks to the bottom edge of the page. */
 export type DevtoolsPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left'
@@ -8,9 +8,7 @@ export type DevtoolsPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 't
 /** Light, dark, or whatever the page's `prefers-color-scheme` says. */
 export type DevtoolsTheme = 'auto' | 'light' | 'dark'
 
-export interface DevtoolsOptions<E extends EventMap = EventMap> {
-  /** The bus to observe. The panel attaches a plugin to it (`bus.use`); it never subscribes. */
-  readonly bus: Bus<E>
+export interface DevtoolsOptions {
   /** Open the panel at once. Default: as the developer left it last time (closed the first time). */
   readonly open?: boolean
   /** Where the toggle button sits. Default `'bottom-right'`. */
@@ -22,7 +20,7 @@ export interface DevtoolsOptions<E extends EventMap = EventMap> {
    * their JSON size), oldest dropped first, so a flood of large events cannot hold gigabytes.
    * Default 32 MiB.
    */
-  readonly maxBytes?: number
+  readonly maxBufferBytes?: number
   /** Default `'auto'`. */
   readonly theme?: DevtoolsTheme
   /**
@@ -33,17 +31,49 @@ export interface DevtoolsOptions<E extends EventMap = EventMap> {
   readonly destinations?: Destinations
 }
 
-/** What `mountDevtools` returns. */
-export interface MountedDevtools {
-  /** Removes the panel, its listeners and its plugin. Idempotent. */
-  unmount(): void
+/** What the panel is doing, on `status$`. */
+export interface DevtoolsStatus {
+  /**
+   * `loading` until the panel's UI chunk is in, then `open` or `closed` as the developer toggles it
+   * (the button and Alt+Shift+B), and `unmounted` once `close()` was called.
+   */
+  readonly panel: 'loading' | 'open' | 'closed' | 'unmounted'
+  /** Events are being recorded: from the mount until `close()`, open or not. */
+  readonly recording: boolean
+  /** The table holds new events back (its pause button); they are recorded all the same. */
+  readonly paused: boolean
+}
+
+/** What the panel has recorded and let go, read with `stats()`. */
+export interface DevtoolsStats {
+  /** Events recorded since the mount: the bus's, and those loaded from history or a file. */
+  readonly recorded: number
+  /** Events the table holds now. */
+  readonly kept: number
+  /** Their estimated size, at most about `maxBufferBytes` (the newest is kept even alone over it). */
+  readonly keptBytes: number
+  /** Events let go, oldest first, to stay within `maxEvents` and `maxBufferBytes` (cleared ones not counted). */
+  readonly forgotten: number
+  /** Messages on the devtools side channel (asks, context reports) dropped by its rate limit. */
+  readonly dropped: number
+  /** Failures seen on `errors$` (the errors tab keeps the latest 500). */
+  readonly errors: number
+}
+
+/**
+ * What `mountDevtools` returns: the one handle shape of crossbus's modules, plus `unmount`, the
+ * same as `close`.
+ */
+export interface DevtoolsHandle extends ModuleHandle<DevtoolsStatus, DevtoolsStats> {
+  /** Removes the panel, its listeners and its plugin; the same promise as `close()`. */
+  unmount(): Promise<void>
 }
 
 export const DEFAULT_MAX_EVENTS = 10_000
-export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+export const DEFAULT_MAX_BUFFER_BYTES = 32 * 1024 * 1024
 const POSITIONS: readonly DevtoolsPosition[] = ['bottom-right', 'bottom-left', 'top-right', 'top-left']
 const THEMES: readonly DevtoolsTheme[] = ['auto', 'light', 'dark']
-const KNOWN = new Set(['bus', 'open', 'position', 'maxEvents', 'maxBytes', 'theme', 'destinations'])
+const KNOWN = ['open', 'position', 'maxEvents', 'maxBufferBytes', 'theme', 'destinations']
 
 /** Options with defaults filled in; refuses what could only be a mistake, naming it. */
 export interface CheckedOptions {
@@ -51,20 +81,21 @@ export interface CheckedOptions {
   readonly open: boolean | undefined
   readonly position: DevtoolsPosition
   readonly maxEvents: number
-  readonly maxBytes: number
+  readonly maxBufferBytes: number
   readonly theme: DevtoolsTheme
   readonly destinations: Destinations | undefined
 }
 
-export function checkDevtoolsOptions(options: unknown): CheckedOptions {
-  if (typeof options !== 'object' || options === null) throw invalid('expected an options object such as { bus }')
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw invalid(`unknown option "${key}" (known: ${[...KNOWN].join(', ')})`)
-  const { bus, open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, maxBytes = DEFAULT_MAX_BYTES, theme = 'auto', destinations } = options as Record<string, unknown>
-  if (typeof bus !== 'object' || bus === null || typeof (bus as Partial<Bus>).use !== 'function') throw invalid('`bus` must be a bus made by createBus (a scoped handle cannot take plugins)')
+export function checkDevtoolsOptions(bus: unknown, options: unknown = {}): CheckedOptions {
+  if (typeof bus !== 'object' || bus === null || typeof (bus as Partial<Bus>).use !== 'function') {
+    throw invalid(`the first argument must be a bus made by createBus (a scoped handle cannot take plugins), got ${describeValue(bus)}`)
+  }
+  checkOptions(options, KNOWN, 'mountDevtools')
+  const { open, position = 'bottom-right', maxEvents = DEFAULT_MAX_EVENTS, maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES, theme = 'auto', destinations } = options as Record<string, unknown>
   if (open !== undefined && typeof open !== 'boolean') throw invalid('`open` must be true or false')
   if (!POSITIONS.includes(position as DevtoolsPosition)) throw invalid(`\`position\` must be one of ${POSITIONS.join(', ')}`)
   if (!Number.isSafeInteger(maxEvents) || (maxEvents as number) < 1) throw invalid('`maxEvents` must be a positive integer')
-  if (!Number.isSafeInteger(maxBytes) || (maxBytes as number) < 1) throw invalid('`maxBytes` must be a positive integer')
+  if (!Number.isSafeInteger(maxBufferBytes) || (maxBufferBytes as number) < 1) throw invalid('`maxBufferBytes` must be a positive integer')
   if (!THEMES.includes(theme as DevtoolsTheme)) throw invalid(`\`theme\` must be one of ${THEMES.join(', ')}`)
   if (destinations !== undefined && !isDestinations(destinations)) throw invalid('`destinations` must be what destinations(bus) returned (with list, deadLetters and status$)')
   return {
@@ -72,7 +103,7 @@ export function checkDevtoolsOptions(options: unknown): CheckedOptions {
     open,
     position: position as DevtoolsPosition,
     maxEvents: maxEvents as number,
-    maxBytes: maxBytes as number,
+    maxBufferBytes: maxBufferBytes as number,
     theme: theme as DevtoolsTheme,
     destinations: destinations as Destinations | undefined,
   }
@@ -86,9 +117,4 @@ function isDestinations(value: unknown): value is Destinations {
 
 function invalid(why: string): BusError {
   return busError('INVALID_ARGUMENT', `mountDevtools: ${why}.`)
-}
-
-/** Thrown where there is no page to mount into (SSR, a worker). */
-export function noDocument(): BusError {
-  return new BusError({ kind: 'UNAVAILABLE', code: 'NO_DOCUMENT', retryable: false, message: 'mountDevtools needs a page (document); in a worker or on the server, attach devtoolsAgent() instead.' })
 }

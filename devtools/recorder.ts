@@ -1,5 +1,6 @@
 import type { BusError, BusEvent, BusPlugin, PluginHost, SubscriptionInfo } from '../src/core/index'
-import { answerDevtools } from './agent'
+import { answerDevtools, DEFAULT_LIMITS, rateLimited, type ChannelEnd } from './agent-channel'
+import type { DevtoolsStats } from './options'
 import type { DevtoolsErrorRecord, RecordSource } from './records'
 import { EventRing } from './ring'
 
@@ -25,9 +26,12 @@ export class Recorder {
   onChange: (() => void) | undefined
   private told = false
   private host: PluginHost | undefined
+  private answering: ChannelEnd | undefined
+  private droppedReports = 0
+  private errorCount = 0
 
-  constructor(maxEvents: number, maxBytes?: number) {
-    this.events = new EventRing(maxEvents, maxBytes)
+  constructor(maxEvents: number, maxBufferBytes?: number) {
+    this.events = new EventRing(maxEvents, maxBufferBytes)
   }
 
   /** The plugin to give `bus.use`. */
@@ -37,7 +41,7 @@ export class Recorder {
       setup: (host) => {
         this.host = host
         for (const subscription of host.subscriptions()) this.subscriptions.set(subscription.id, subscription)
-        const stopAnswering = answerDevtools(host)
+        const answering = (this.answering = answerDevtools(host))
         const ring = this.events
         return {
           // Inside every send: two array writes and a flag (no call to the UI until it looked).
@@ -55,7 +59,7 @@ export class Recorder {
           },
           error: (error) => this.addError(error),
           close: () => {
-            stopAnswering()
+            answering.close()
             this.host = undefined
           },
         }
@@ -74,6 +78,25 @@ export class Recorder {
     if (!this.told) this.changed()
   }
 
+  /** What was recorded, kept and let go (see `DevtoolsStats`). */
+  stats(): DevtoolsStats {
+    const ring = this.events
+    return {
+      recorded: ring.end,
+      kept: ring.size,
+      keptBytes: ring.bytes,
+      forgotten: ring.forgotten,
+      dropped: (this.answering?.dropped ?? 0) + this.droppedReports,
+      errors: this.errorCount,
+    }
+  }
+
+  /** The panel's side of the channel dropped `count` reports over its limit: counted, and reported on `errors$`. */
+  reportsDropped(count: number): void {
+    this.droppedReports += count
+    this.host?.report(rateLimited(count, 'reports', this.host.name, DEFAULT_LIMITS.reportsPerSecond))
+  }
+
   /** The UI calls this when it starts reading what changed: the next change tells it again. */
   looked(): void {
     this.told = false
@@ -85,6 +108,7 @@ export class Recorder {
   }
 
   private addError(error: BusError): void {
+    this.errorCount++
     if (this.errors.length >= MAX_ERRORS) this.errors.shift()
     this.errors.push({ time: Date.now(), kind: error.kind, code: String(error.code), message: error.message })
     this.changed()

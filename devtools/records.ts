@@ -25,6 +25,8 @@ export interface DevtoolsRecord extends RecordSource {
   /** The row's number, in the order the panel saw events (see `EventRing`). */
   readonly n: number
   readonly event: BusEvent
+  /** The event's estimated size in bytes, as the ring counts it against `maxBufferBytes`. */
+  readonly bytes: number
 }
 
 // Computed the first time a text filter, the size column or a copy needs it, and forgotten with
@@ -36,7 +38,8 @@ export function dataJson(event: BusEvent): string {
   let json = jsonOfEvent.get(event)
   if (json === undefined) {
     const shown = jsonText(event.data)
-    json = shown.text ?? textOf(event.data)
+    // What JSON cannot hold is searched as its text (a BigInt's digits), unless it is too large to print at all.
+    json = shown.text ?? (shown.tooLarge ? '' : textOf(event.data))
     jsonOfEvent.set(event, json)
   }
   return json

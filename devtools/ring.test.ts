@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createBus, type BusEvent, type Provenance } from '../src/core/index'
 import { dataJson, type RecordSource } from './records'
 import { Recorder } from './recorder'
-import { checkDevtoolsOptions, DEFAULT_MAX_BYTES } from './options'
+import { checkDevtoolsOptions, DEFAULT_MAX_BUFFER_BYTES } from './options'
 import { EventRing } from './ring'
 import { estimateBytes } from './size'
 
@@ -25,7 +25,7 @@ describe('EventRing', () => {
     const received: RecordSource = { arrival: 'received', from: 'other', bridge: 'nats' }
     const first = event('a')
     ring.push(first, received)
-    expect(ring.record(0)).toEqual({ n: 0, event: first, arrival: 'received', from: 'other', bridge: 'nats' })
+    expect(ring.record(0)).toEqual({ n: 0, event: first, arrival: 'received', from: 'other', bridge: 'nats', bytes: expect.any(Number) })
     expect(ring.record(0)!.event).toBe(first)
     expect(ring.record(1)).toBeUndefined()
   })
@@ -103,6 +103,29 @@ describe('estimateBytes', () => {
     expect(estimateBytes(new Uint8Array(123_456))).toBeGreaterThanOrEqual(123_456)
     expect(estimateBytes(new Map([['k', 'v'.repeat(10_000)]]))).toBeGreaterThan(10_000)
     expect(estimateBytes(undefined)).toBe(0)
+  }, 30_000) // building and printing a million-number array is slow on a shared machine; the estimate itself is not
+
+  it('sees a long string beside a long array, and the last of many entries: one large entry cannot use up the walk', () => {
+    const KiB = 1024
+    const numbers = Array.from({ length: 1000 }, (_, i) => i)
+    const shapes: unknown[] = [
+      { a: numbers, b: 'x'.repeat(990 * KiB) },
+      { a: { deep: numbers }, b: { c: 'x'.repeat(990 * KiB) } },
+      [...numbers, 'x'.repeat(990 * KiB)],
+    ]
+    for (const shape of shapes) expect(estimateBytes(shape)).toBeGreaterThan(990 * KiB)
+  })
+
+  it('keeps the ring within its byte budget for events a first walk of their data would underrate', () => {
+    const MiB = 1024 * 1024
+    const ring = new EventRing(10_000, 32 * MiB)
+    const numbers = Array.from({ length: 1000 }, (_, i) => i)
+    const text = 'x'.repeat(990 * 1024)
+    for (let n = 0; n < 200; n++) ring.push(event(`/e/${n}`, { a: numbers, b: text }), sent)
+    let held = 0
+    for (let n = ring.first; n < ring.end; n++) held += JSON.stringify(ring.event(n)!.data).length
+    expect(held).toBeLessThanOrEqual(32 * MiB)
+    expect(ring.size).toBeGreaterThan(20)
   })
 
   it('never throws and always ends: cycles, getters that throw, revoked proxies, objects without prototype', () => {
@@ -136,13 +159,20 @@ describe('dataJson', () => {
 
 describe('checkDevtoolsOptions', () => {
   const bus = { use: () => ({ detach: async () => {} }) }
-  it('bounds the table by 32 MiB of events unless told otherwise, and refuses a maxBytes that is no positive integer', () => {
-    expect(DEFAULT_MAX_BYTES).toBe(32 * 1024 * 1024)
-    expect(checkDevtoolsOptions({ bus }).maxBytes).toBe(DEFAULT_MAX_BYTES)
-    expect(checkDevtoolsOptions({ bus, maxBytes: 1024 }).maxBytes).toBe(1024)
-    for (const maxBytes of [0, -1, 1.5, '1MB', Number.NaN]) {
-      expect(() => checkDevtoolsOptions({ bus, maxBytes })).toThrow('mountDevtools: `maxBytes` must be a positive integer.')
+  it('bounds the table by 32 MiB of events unless told otherwise, and refuses a maxBufferBytes that is no positive integer', () => {
+    expect(DEFAULT_MAX_BUFFER_BYTES).toBe(32 * 1024 * 1024)
+    expect(checkDevtoolsOptions(bus).maxBufferBytes).toBe(DEFAULT_MAX_BUFFER_BYTES)
+    expect(checkDevtoolsOptions(bus, { maxBufferBytes: 1024 }).maxBufferBytes).toBe(1024)
+    for (const maxBufferBytes of [0, -1, 1.5, '1MB', Number.NaN]) {
+      expect(() => checkDevtoolsOptions(bus, { maxBufferBytes })).toThrow('mountDevtools: `maxBufferBytes` must be a positive integer.')
     }
+  })
+
+  it('takes the bus first and refuses anything else there, or an options object with an unknown name', () => {
+    expect(() => checkDevtoolsOptions({ bus })).toThrow('mountDevtools: the first argument must be a bus made by createBus')
+    expect(() => checkDevtoolsOptions(undefined)).toThrow('got undefined')
+    expect(() => checkDevtoolsOptions(bus, { maxBytes: 1024 })).toThrow('mountDevtools: unknown option "maxBytes"')
+    expect(checkDevtoolsOptions(bus, { open: true, position: 'top-left' })).toMatchObject({ bus, open: true, position: 'top-left' })
   })
 })
 

@@ -29,6 +29,8 @@ export class EventRing {
   /** The estimated bytes of each slot's event, and of all the held events. */
   private sizes: number[] = []
   private held = 0
+  /** Events let go to stay within the bounds (not those cleared). */
+  private forgottenCount = 0
 
   constructor(
     readonly capacity: number,
@@ -46,6 +48,11 @@ export class EventRing {
   /** The estimated bytes the held events take. */
   get bytes(): number {
     return this.held
+  }
+
+  /** How many events were let go to stay within the count and the byte budget (cleared ones not counted). */
+  get forgotten(): number {
+    return this.forgottenCount
   }
 
   /** The number the next pushed event will get. */
@@ -81,6 +88,7 @@ export class EventRing {
     this.sources[slot] = undefined
     this.sizes[slot] = 0
     this.oldest++
+    this.forgottenCount++
   }
 
   /** The event numbered `n`, or `undefined` once it is forgotten (or not pushed yet). */
@@ -98,7 +106,7 @@ export class EventRing {
     if (n < this.first || n >= this.pushed) return undefined
     const slot = (n - this.base) % this.capacity
     const { arrival, from, bridge } = this.sources[slot]!
-    return { n, event: this.events[slot]!, arrival, from, bridge }
+    return { n, event: this.events[slot]!, arrival, from, bridge, bytes: this.sizes[slot]! }
   }
 
   /** Forgets every event; numbering goes on, so numbers held elsewhere never point at a new event. */

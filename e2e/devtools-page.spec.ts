@@ -105,6 +105,30 @@ test('the page at /__crossbus/ sees two app tabs it never touched: live events, 
   for (const check of checks) check()
 })
 
+test('a history database with no bus name ("crossbus-replay:") is no bus: the page lists the real ones and throws nothing', async ({ context }) => {
+  const name = uniqueName('dt-page-nameless')
+  const [app, devtools] = [await context.newPage(), await context.newPage()]
+  const checks = [await openAppTab(app, name), watchPage(devtools)]
+  await app.evaluate(async () => {
+    // What any script of the origin can do; the app's own bus keeps history under its name.
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open('crossbus-replay:')
+      request.onsuccess = () => {
+        request.result.close()
+        resolve()
+      }
+      request.onerror = () => reject(request.error)
+    })
+    window.appBus!.send('orders', 'order.created', '/orders/1')
+    await window.appBus!.flush()
+  })
+  await devtools.goto(`${baseURL}/__crossbus/`, { timeout: 60_000 })
+  const list = devtools.getByTestId('bus-list')
+  await expect(list.locator(`[data-bus="${name}"]`)).toBeVisible({ timeout: 30_000 })
+  await expect(list.locator('[data-bus=""]')).toHaveCount(0)
+  for (const check of checks) check()
+})
+
 test('the dev server lists the bus names it read in the app source and redirects /__crossbus', async () => {
   // Loading a module through the server is what lets the plugin read it.
   await fetch(`${baseURL}/e2e/fixtures/devtools/named-bus.ts`)

@@ -17,8 +17,8 @@ declare global {
   }
 }
 
-async function openApp(page: Page, name: string, options: Omit<BusOptions, 'name'> & { agent?: boolean } = {}): Promise<() => void> {
-  const check = watchPage(page)
+async function openApp(page: Page, name: string, options: Omit<BusOptions, 'name'> & { agent?: boolean } = {}, expected?: (line: string) => boolean): Promise<() => void> {
+  const check = watchPage(page, undefined, expected)
   await page.goto('/e2e/fixtures/devtools/app.html')
   await page.evaluate(
     async ([url, busName, busOptions]) => {
@@ -31,7 +31,7 @@ async function openApp(page: Page, name: string, options: Omit<BusOptions, 'name
 }
 
 async function mount(page: Page, options: Record<string, unknown> = { open: true }): Promise<void> {
-  await page.evaluate((mountOptions) => window.app!.mount(mountOptions), options)
+  await page.evaluate((mountOptions) => window.app!.mount(mountOptions).ready, options)
   await expect(page.getByTestId('panel')).toBeVisible()
 }
 
@@ -343,8 +343,101 @@ test('rows whose data is no JSON (BigInt, a cycle, a throwing getter) or whose t
   check()
 })
 
+/** An event as only a forged or damaged message could carry it (delivered with no check at all). */
+async function forge(page: Page, path: string, data: string): Promise<void> {
+  // `data` is a function body run in the page: what it returns is the event's data.
+  await page.evaluate(([p, body]) => {
+    const made = new Function(body)() as unknown
+    window.app!.forge({ id: `forger-${p}`, system: 'forged', kind: 'odd.data', path: p, data: made, time: Date.now(), origin: 'forger', seq: 1 })
+  }, [path, data] as const)
+}
+
+test('arrays with holes open in the detail, each hole said, however long the array', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-holes'))
+  await mount(page)
+  await forge(page, '/holes', 'const sparse = []; sparse.length = 1e9; return [1, , 3, { inner: [, 5] }, sparse]')
+  await expect.poll(() => paths(page)).toEqual(['/holes'])
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  const tree = page.getByTestId('detail').locator('.tree')
+  await expect(tree.locator(':scope > details > .leaf')).toHaveText(['0: 1', '1: (empty)', '2: 3'])
+  await tree.locator('details[data-path="3"] > summary').click()
+  await tree.locator('details[data-path="inner"] > summary').click()
+  await expect(tree.locator('details[data-path="inner"] > .leaf')).toHaveText(['0: (empty)', '1: 5'])
+  // A billion holes: the first ones, and how many more; no JSON of it is attempted.
+  await expect(tree.locator('details[data-path="4"] > summary')).toHaveText('4: Array(1000000000)')
+  await tree.locator('details[data-path="4"] > summary').click()
+  await expect(tree.locator('details[data-path="4"] > .leaf').last()).toHaveText('… 999999500 more')
+  // A billion holes are estimated past any budget: no JSON of them is built to show the CloudEvent.
+  await expect(page.getByTestId('cloudevent-note')).toContainText('is left out here')
+  check()
+})
+
+test('a 50 MB string shows its start at once, and all of it on demand', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-long'))
+  await mount(page)
+  // Cloned, as an event from another context is: 'x'.repeat makes a rope V8 flattens on first read.
+  await forge(page, '/long', "return structuredClone({ blob: 'x'.repeat(50_000_000) })")
+  await expect.poll(() => paths(page)).toEqual(['/long'])
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  const detail = page.getByTestId('detail')
+  await expect(detail.locator('.tree').getByTestId('show-all')).toHaveText('save all 50,000,000 characters')
+  const laidOut = () =>
+    page.evaluate(() => {
+      const root = document.querySelector('[data-crossbus-devtools]')!.shadowRoot!
+      return {
+        tree: root.querySelector('.tree')!.textContent!.length,
+        cloudEvent: root.querySelector('[data-testid="cloudevent"]')!.textContent!.length,
+        editor: root.querySelector<HTMLTextAreaElement>('[data-testid="resend-data"]')!.value.length,
+      }
+    })
+  const shown = await laidOut()
+  expect(shown.tree).toBeLessThan(20_000)
+  expect(shown.cloudEvent).toBeLessThan(20_000)
+  expect(shown.editor).toBe(0)
+  await expect(page.getByTestId('resend-note')).toContainText('(the data is about 47.7 MB: not loaded into the editor)')
+  await expect(page.getByTestId('cloudevent-note')).toContainText('Its data (about 47.7 MB) is left out here')
+  // Past a million characters, all of it is saved as a file (laid out anywhere on the page's
+  // site, it would stall the app); a smaller one here, so saving it is quick on a busy machine.
+  await forge(page, '/saved', "return 'z'.repeat(2_000_000)")
+  await page.locator('[data-crossbus-devtools] .row').filter({ hasText: '/saved' }).click()
+  const download = page.waitForEvent('download')
+  await detail.locator('.tree').getByTestId('show-all').click()
+  const { stat } = await import('node:fs/promises')
+  expect((await stat(await (await download).path())).size).toBe(2_000_000)
+  // Up to a million characters, all of it shows here.
+  await forge(page, '/longish', "return 'y'.repeat(200_000)")
+  await page.locator('[data-crossbus-devtools] .row').filter({ hasText: '/longish' }).click()
+  await expect(detail.locator('.tree').getByTestId('show-all')).toHaveText('show all 200,000 characters')
+  await detail.locator('.tree').getByTestId('show-all').click()
+  await expect.poll(async () => (await laidOut()).tree).toBe(200_002)
+  check()
+})
+
+test('50,000 injected origins list a hundred in the origin filter and say how many are left out; a live context is listed all the same', async ({ context }) => {
+  const name = uniqueName('dt-flood')
+  const page = await context.newPage()
+  const other = await context.newPage()
+  const checks = [await openApp(page, name), await openApp(other, name)]
+  await mount(page)
+  await page.evaluate(() => {
+    const now = Date.now()
+    for (let i = 0; i < 50_000; i++) window.app!.forge({ id: `f${i}-1`, system: 'flood', kind: 'forged', path: `/f/${i}`, data: undefined, time: now, origin: `forged-origin-${i}`, seq: 1 })
+  })
+  const options = page.getByTestId('filter-origin').locator('option')
+  await expect(page.getByTestId('origins-left-out')).toHaveText(/^[\d,]+ more origins not listed$/)
+  expect(await options.count()).toBeLessThanOrEqual(102)
+  // The other tab is a real context: its origin is listed past the cap.
+  const otherOrigin = await other.evaluate(() => window.app!.bus.origin)
+  await send(other, 'orders', 'order.created', '/orders/real')
+  await expect(page.getByTestId('filter-origin').locator(`option[value="${otherOrigin}"]`)).toHaveCount(1)
+  await page.getByTestId('filter-origin').selectOption(otherOrigin)
+  await expect.poll(() => paths(page)).toEqual(['/orders/real'])
+  for (const check of checks) check()
+})
+
 test('an XSS payload in data, path and kind stays text', async ({ page }) => {
-  const check = await openApp(page, uniqueName('dt-xss'))
+  // The canary below loads a missing image on purpose: Chromium logs its 404.
+  const check = await openApp(page, uniqueName('dt-xss'), {}, (line) => line.includes('404 (Not Found)'))
   await mount(page)
   const payload = '<img src=x onerror="window.xss=1">'
   await send(page, 'orders', 'order.created', `/orders/${payload}`, { html: payload, [payload]: payload })
@@ -352,7 +445,15 @@ test('an XSS payload in data, path and kind stays text', async ({ page }) => {
   await expect(page.getByTestId('detail')).toContainText(`html: ${JSON.stringify(payload)}`)
   const images = await page.evaluate(() => document.querySelector('[data-crossbus-devtools]')!.shadowRoot!.querySelectorAll('img').length + document.querySelectorAll('img').length)
   expect(images).toBe(0)
-  await page.waitForTimeout(200) // an onerror would have fired by now
+  // A canary image of the same broken source, made after the panel drew: once its onerror ran,
+  // an onerror of anything the panel drew would have run too.
+  await page.evaluate(() => {
+    const canary = document.createElement('img')
+    canary.onerror = () => (document.documentElement.dataset.canary = 'fired')
+    canary.src = 'x'
+    document.body.appendChild(canary)
+  })
+  await expect(page.locator('html')).toHaveAttribute('data-canary', 'fired')
   expect(await page.evaluate(() => window.xss)).toBeUndefined()
   check()
 })
@@ -410,6 +511,41 @@ test('unmount leaves no node, listener, channel or plugin behind', async ({ page
     void again.detach()
     return window.app!.bus.stats().subscriptions
   })).toBe(0)
+  check()
+})
+
+test('the handle: ready once the panel is shown, status$ follows it, stats() counts what was kept and let go, close() is one promise', async ({ page }) => {
+  const check = await openApp(page, uniqueName('dt-handle'))
+  await page.evaluate(async () => {
+    const devtools = window.app!.mount({ open: false, maxEvents: 3 })
+    const seen: string[] = []
+    devtools.status$.subscribe((status) => seen.push(`${status.panel} recording=${status.recording} paused=${status.paused}`))
+    ;(window as unknown as { seen: string[] }).seen = seen
+    await devtools.ready
+    if (!document.querySelector('[data-crossbus-devtools]')) throw new Error('ready before the panel was there')
+    for (let i = 1; i <= 5; i++) window.app!.bus.send('orders', 'order.created', `/orders/${i}`, { i })
+  })
+  const stats = () => page.evaluate(() => window.app!.devtools!.stats())
+  expect(await stats()).toMatchObject({ recorded: 5, kept: 3, forgotten: 2, dropped: 0, errors: 0 })
+  expect((await stats()).keptBytes).toBeGreaterThan(0)
+  await page.getByTestId('toggle').click()
+  await page.getByTestId('pause').click()
+  await expect.poll(() => paths(page)).toEqual(['/orders/3', '/orders/4', '/orders/5'])
+  const closed = await page.evaluate(async () => {
+    const devtools = window.app!.devtools!
+    const once = devtools.close()
+    const same = once === devtools.close() && once === devtools.unmount()
+    await once
+    return { same, hosts: document.querySelectorAll('[data-crossbus-devtools]').length }
+  })
+  expect(closed).toEqual({ same: true, hosts: 0 })
+  expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual([
+    'loading recording=true paused=false',
+    'closed recording=true paused=false',
+    'open recording=true paused=false',
+    'open recording=true paused=true',
+    'unmounted recording=false paused=true',
+  ])
   check()
 })
 

@@ -7,14 +7,15 @@ const CHANNEL = syncChannelName('')
 /**
  * Bus names the origin shows signs of, without asking the app: the IndexedDB databases of replay
  * history, and the Web Locks of leader elections. A bus with neither cannot be seen from outside;
- * the dev server adds the names it read in the app's source, and the URL may name one.
+ * the dev server adds the names it read in the app's source, and the URL may name one. Any script
+ * of the origin can make such a database or lock, so only names a bus can have (not empty) count.
  */
 export async function busNamesInOrigin(): Promise<{ names: string[]; withHistory: Set<string> }> {
   const names = new Set<string>()
   const withHistory = new Set<string>()
   try {
     for (const database of (await indexedDB.databases?.()) ?? []) {
-      if (database.name?.startsWith(HISTORY_DATABASE_PREFIX)) {
+      if (database.name?.startsWith(HISTORY_DATABASE_PREFIX) && database.name.length > HISTORY_DATABASE_PREFIX.length) {
         const name = database.name.slice(HISTORY_DATABASE_PREFIX.length)
         names.add(name)
         withHistory.add(name)
@@ -29,7 +30,7 @@ export async function busNamesInOrigin(): Promise<{ names: string[]; withHistory
       const lockName = lock.name ?? ''
       const at = lockName.indexOf(CHANNEL)
       const end = lockName.lastIndexOf(LEADER_MARKER)
-      if (at >= 0 && end > at) names.add(lockName.slice(at + CHANNEL.length, end))
+      if (at >= 0 && end > at + CHANNEL.length) names.add(lockName.slice(at + CHANNEL.length, end))
     }
   } catch {
     // No Web Locks: nothing to learn from them.
@@ -39,10 +40,16 @@ export async function busNamesInOrigin(): Promise<{ names: string[]; withHistory
 
 /**
  * How many contexts hold a bus of this name now, not counting the probe: a short-lived bus
- * instance asks who is there and leaves. Resolves after `waitMs`.
+ * instance asks who is there and leaves. Resolves after `waitMs`; `undefined` for a name no bus
+ * can have (the probe was refused).
  */
-export function countContexts(name: string, waitMs = 700): Promise<number> {
-  const probe = createBus({ name, plugins: [sync()] })
+export function countContexts(name: string, waitMs = 700): Promise<number | undefined> {
+  let probe: ReturnType<typeof createBus>
+  try {
+    probe = createBus({ name, plugins: [sync()] })
+  } catch {
+    return Promise.resolve(undefined)
+  }
   return new Promise((resolve) => {
     let count = 0
     const watching = probe.peers$.subscribe((peers) => (count = peers.length - 1))

@@ -1,4 +1,4 @@
-import { createBus } from '../../src/create-bus'
+import { createBus } from '../../src/index'
 import { filterFromQuery, filterToQuery } from '../filter'
 import { mountWith } from '../mount'
 import { checkDevtoolsOptions } from '../options'
@@ -8,6 +8,10 @@ import type { DevtoolsPageOptions } from './start'
 
 // The list of buses is probed again this often: tabs open and close while the page is up.
 const PROBE_EVERY_MS = 5_000
+// Buses listed (and probed each time), at most: any script of the origin can make the databases
+// and locks the list is read from.
+const MAX_BUSES = 50
+const WATCHING = -1
 
 /**
  * The standalone page: a passive observer of one bus name (from `?bus=`), shown full-page, with
@@ -34,7 +38,7 @@ export async function runPage(options: DevtoolsPageOptions): Promise<void> {
     // History only where the bus keeps some: opening a replay store for a bus without one would
     // create an empty database in the app's origin.
     const bus = createBus({ name: chosen, ...(found.withHistory.has(chosen) ? { replay: {} } : {}) })
-    mountWith(checkDevtoolsOptions({ bus, theme: 'auto' }), {
+    mountWith(checkDevtoolsOptions(bus, { theme: 'auto' }), {
       layout: 'page',
       filter: filterFromQuery(url.searchParams),
       // The filter lives in the URL, so a reload or a shared link shows the same rows.
@@ -51,21 +55,26 @@ export async function runPage(options: DevtoolsPageOptions): Promise<void> {
   const refresh = async () => {
     const again = await busNamesInOrigin()
     const names = [...new Set([...(options.buses ?? []), ...fromServer, ...again.names, ...(chosen ? [chosen] : [])])].sort()
-    const counts = await Promise.all(names.map((name) => (name === chosen ? Promise.resolve(-1) : countContexts(name))))
+    const listed = names.slice(0, MAX_BUSES)
+    const counts = await Promise.all(listed.map((name) => (name === chosen ? Promise.resolve(WATCHING) : countContexts(name))))
     replaceChildren(
       list,
       ...(names.length === 0 ? [h('p', { class: 'status' }, 'none found: type a name below')] : []),
-      ...names.map((name, i) =>
-        button(name, () => open(name), { 'data-bus': name, 'aria-pressed': String(name === chosen), title: counts[i]! < 0 ? 'watching' : `${counts[i]} context(s)` }),
-      ),
+      ...listed.map((name, i) => busButton(name, name === chosen, counts[i])),
+      names.length > listed.length ? h('p', { class: 'status' }, `${names.length - listed.length} more not listed: type a name below`) : null,
     )
-    for (const [i, name] of names.entries()) {
-      const item = list.querySelector(`[data-bus="${CSS.escape(name)}"]`)
-      item?.appendChild(h('span', { class: 'count' }, counts[i]! < 0 ? 'watching' : String(counts[i])))
-    }
   }
-  await refresh()
-  setInterval(() => void refresh(), PROBE_EVERY_MS)
+  // A probe that fails must not stop the next ones, nor throw into the page every few seconds.
+  const probe = () => refresh().catch((error: unknown) => console.warn('crossbus devtools: the buses of this origin could not be listed.', error))
+  await probe()
+  setInterval(() => void probe(), PROBE_EVERY_MS)
+}
+
+/** A bus of the list: its name, and how many contexts hold it (`watching` for the one shown, `?` when unknown). */
+function busButton(name: string, chosen: boolean, count: number | undefined): HTMLElement {
+  const said = count === WATCHING ? 'watching' : count === undefined ? '?' : String(count)
+  const title = count === WATCHING ? 'watching' : count === undefined ? 'not a bus name' : `${count} context(s)`
+  return button(name, () => open(name), { 'data-bus': name, 'aria-pressed': String(chosen), title }, h('span', { class: 'count' }, said))
 }
 
 function open(name: string): void {

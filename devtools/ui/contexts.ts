@@ -1,5 +1,5 @@
 import type { Peer, SubscriptionInfo } from '../../src/core/index'
-import { groupSubscriptions, type ContextReport, type SubscriptionGroup } from '../agent'
+import { groupSubscriptions, type ContextReport, type SubscriptionGroup } from '../agent-channel'
 import type { DevtoolsErrorRecord } from '../records'
 import { clockTime, h, replaceChildren } from './dom'
 import { leaderLockName } from '../../src/shared/names'

@@ -43,9 +43,9 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, children)
 }
 
-/** A button calling `onClick`. */
-export function button(label: string, onClick: () => void, props: Props = {}): HTMLButtonElement {
-  const element = h('button', { type: 'button', ...props }, label)
+/** A button calling `onClick`, with `label` and any other children. */
+export function button(label: string, onClick: () => void, props: Props = {}, ...children: Child[]): HTMLButtonElement {
+  const element = h('button', { type: 'button', ...props }, label, ...children)
   element.addEventListener('click', onClick)
   return element
 }

@@ -1,12 +1,12 @@
-import { fromCloudEventBatch, toCloudEventBatch } from '../../src/cloudevents/batch'
+import { fromCloudEventBatch, toCloudEventBatch } from '../../src/cloudevents/index'
 import { BusError, type Bus } from '../../src/core/index'
 import { compileFilter, type CompiledFilter, type FilterState } from '../filter'
 import { problemOf } from '../format'
-import { dataJson } from '../records'
 import type { Recorder } from '../recorder'
 import { renderDetail } from './detail'
 import { button, clockTime, formatBytes, h, replaceChildren } from './dom'
 import type { OriginLabels } from './labels'
+import { OriginChoices } from './origin-choices'
 import type { Rates } from './rates'
 import { VirtualTable, type Column } from './table'
 
@@ -19,6 +19,8 @@ export interface EventsViewInit {
   readonly widths: Readonly<Record<string, number>>
   readonly onFilterChange: (filter: FilterState) => void
   readonly onWidthsChange: (widths: Record<string, number>) => void
+  /** The pause button was pressed (true) or released. */
+  readonly onPause: (paused: boolean) => void
 }
 
 /**
@@ -31,9 +33,8 @@ export class EventsView {
   private readonly table: VirtualTable
   private readonly detail: HTMLElement
   private readonly status: HTMLElement
-  private readonly originSelect: HTMLSelectElement
+  private readonly origins: OriginChoices
   private readonly inputs: Record<Exclude<keyof FilterState, 'origin'>, HTMLInputElement>
-  private readonly knownOrigins = new Set<string>()
   private visible: number[] = []
   /** Records numbered below this one have been looked at (counted, filtered). */
   private processed = 0
@@ -52,7 +53,7 @@ export class EventsView {
       { id: 'path', title: 'path', width: 150, text: (r) => r.event.path },
       { id: 'origin', title: 'origin', width: 100, text: (r) => labels.of(r.event.origin) },
       { id: 'seq', title: 'seq', width: 56, text: (r) => String(r.event.seq) },
-      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(dataJson(r.event).length) },
+      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(Math.round(r.bytes)) },
     ]
     this.table = new VirtualTable(columns, init.widths, (n) => recorder.events.record(n), (n) => this.select(n), init.onWidthsChange)
     const input = (field: Exclude<keyof FilterState, 'origin'>, placeholder: string) => {
@@ -61,10 +62,8 @@ export class EventsView {
       return element
     }
     this.inputs = { system: input('system', 'system glob'), kind: input('kind', 'kind glob'), path: input('path', 'path contains'), text: input('text', 'text in data') }
-    this.originSelect = h('select', { 'aria-label': 'origin filter', 'data-testid': 'filter-origin' }, h('option', { value: '' }, 'every origin'))
-    if (init.filter.origin) this.addOrigin(init.filter.origin)
-    this.originSelect.value = init.filter.origin
-    this.originSelect.addEventListener('change', () => this.applyFilter())
+    this.origins = new OriginChoices(labels, init.filter.origin)
+    this.origins.element.addEventListener('change', () => this.applyFilter())
     this.status = h('span', { class: 'status', 'data-testid': 'events-status' })
     const importInput = h('input', { type: 'file', hidden: true, 'data-testid': 'import-file' })
     importInput.accept = 'application/json,.json'
@@ -77,12 +76,13 @@ export class EventsView {
       this.paused = !this.paused
       pause.textContent = this.paused ? 'resume' : 'pause'
       pause.setAttribute('aria-pressed', String(this.paused))
+      init.onPause(this.paused)
       this.pull()
     }, { 'data-testid': 'pause', 'aria-pressed': 'false' })
     this.toolbar = h(
       'div',
       { class: 'bar' },
-      this.inputs.system, this.inputs.kind, this.inputs.path, this.originSelect, this.inputs.text,
+      this.inputs.system, this.inputs.kind, this.inputs.path, this.origins.element, this.inputs.text,
       pause,
       button('clear', () => this.clear(), { 'data-testid': 'clear' }),
       button('history', () => void this.loadHistory(), { 'data-testid': 'history', title: "Load the bus's stored history into the table" }),
@@ -103,24 +103,23 @@ export class EventsView {
     if (this.visible.length > 0 && this.visible[0]! < ring.first) this.visible.splice(0, firstAtLeast(this.visible, ring.first))
     if (this.processed < ring.first) this.processed = ring.first
     const end = this.paused ? this.processed : ring.end
-    let newOrigin = false
     const { rates } = this.init
+    const { origins } = this
     const test = this.filter.test
     rates.advance()
     for (let n = this.processed; n < end; n++) {
       const event = ring.event(n)!
       rates.count(event.system)
-      if (!this.knownOrigins.has(event.origin)) newOrigin = this.addOrigin(event.origin) || newOrigin
+      origins.see(event.origin)
       if (test(event)) this.visible.push(n)
     }
     this.processed = end
-    if (newOrigin) this.relabelOrigins()
     this.show()
   }
 
   /** Re-renders the rows (after labels changed). */
   refresh(): void {
-    this.relabelOrigins()
+    this.origins.relabel()
     this.table.render()
   }
 
@@ -139,7 +138,7 @@ export class EventsView {
 
   private filterState(): FilterState {
     const { system, kind, path, text } = this.inputs
-    return { system: system.value, kind: kind.value, path: path.value, origin: this.originSelect.value, text: text.value }
+    return { system: system.value, kind: kind.value, path: path.value, origin: this.origins.element.value, text: text.value }
   }
 
   private show(): void {
@@ -236,16 +235,6 @@ export class EventsView {
     this.status.title = message
   }
 
-  private addOrigin(origin: string): boolean {
-    if (this.knownOrigins.has(origin)) return false
-    this.knownOrigins.add(origin)
-    this.originSelect.appendChild(h('option', { value: origin }, this.init.labels.of(origin)))
-    return true
-  }
-
-  private relabelOrigins(): void {
-    for (const option of this.originSelect.options) if (option.value) option.textContent = `${this.init.labels.of(option.value)} (${option.value.slice(0, 6)})`
-  }
 }
 
 /** The index of the first number >= `n` in an ascending list. */

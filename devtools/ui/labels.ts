@@ -1,4 +1,4 @@
-import { EXTERNAL_ORIGIN } from '../../src/cloudevents/event'
+import { EXTERNAL_ORIGIN } from '../../src/cloudevents/index'
 import type { Peer, PeerKind } from '../../src/core/index'
 
 const KIND_NAMES: Record<PeerKind, string> = {
@@ -37,6 +37,16 @@ export class OriginLabels {
       this.labels.set(peer.origin, `${name} ${count}`)
     }
     return changed
+  }
+
+  /** Whether `origin` is a context met on `peers$` (a live one, or one that left). */
+  has(origin: string): boolean {
+    return this.labels.has(origin)
+  }
+
+  /** The origins met on `peers$`. */
+  known(): Iterable<string> {
+    return this.labels.keys()
   }
 
   of(origin: string): string {

@@ -66,6 +66,7 @@ input, select { padding: 2px 6px; min-width: 0; }
 .row { height: ${ROW_HEIGHT}px; border-bottom: 1px solid var(--line); cursor: default; }
 .row:hover { background: var(--bg2); }
 .row.selected { background: var(--sel); }
+.row[hidden] { display: none; }
 .cell { padding: 0 6px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .how { font-size: 10px; text-transform: uppercase; letter-spacing: .03em; }
 .how-sent { color: var(--sent); } .how-received { color: var(--received); } .how-injected { color: var(--injected); }

@@ -1,5 +1,6 @@
 import type { DevtoolsRecord } from '../records'
 import { h } from './dom'
+import { cellText } from './long-text'
 import { ROW_HEIGHT } from './styles'
 
 export interface Column {
@@ -60,6 +61,9 @@ export class VirtualTable {
     this.rows = rows
     this.selected = selected
     this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`
+    // The layer of rows, still placed for the old rows, would hold the old scroll height (and the
+    // scroll position with it, past the new rows: nothing would show). Back to the top first.
+    this.layer.style.transform = ''
     if (this.follow) this.scroller.scrollTop = this.scroller.scrollHeight
     this.render()
   }
@@ -92,7 +96,7 @@ export class VirtualTable {
       for (let c = 0; c < this.columns.length; c++) {
         const column = this.columns[c]!
         const cell = cells[c] as HTMLElement
-        cell.textContent = column.text(record)
+        cell.textContent = cellText(column.text(record))
         if (column.className) cell.className = `cell ${column.className(record)}`
       }
     }
