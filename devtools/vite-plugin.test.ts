@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { groupSubscriptions } from './agent'
+import { groupSubscriptions } from './agent-channel'
 import { crossbusDevtools } from './vite-plugin'
 
 type Hook = (...args: unknown[]) => unknown
@@ -26,6 +29,44 @@ describe('crossbusDevtools', () => {
     let passed = false
     handlers[0]!({ url: '/app/other' }, response, () => (passed = true))
     expect(passed).toBe(true)
+  })
+})
+
+describe('crossbusDevtools config', () => {
+  /** A folder with an app in `app/` and packages in `node_modules/` above it, as npm lays them out. */
+  function project(packages: Record<string, object>): { app: string; remove: () => void } {
+    const root = mkdtempSync(join(tmpdir(), 'crossbus-vite-'))
+    for (const [name, json] of Object.entries(packages)) {
+      mkdirSync(join(root, 'node_modules', name), { recursive: true })
+      writeFileSync(join(root, 'node_modules', name, 'package.json'), JSON.stringify(json))
+    }
+    mkdirSync(join(root, 'app'))
+    return { app: join(root, 'app'), remove: () => rmSync(root, { recursive: true, force: true }) }
+  }
+  const exportsOf = (...subpaths: string[]) => Object.fromEntries(subpaths.map((subpath) => [subpath, './dist/x.js']))
+
+  it('has Vite pre-bundle every crossbus entry a page can import, an adapter only beside its framework', () => {
+    const { app, remove } = project({
+      crossbus: { name: 'crossbus', exports: exportsOf('.', './core', './sync', './replay', './react', './vue', './destinations', './nats', './devtools', './vite', './package.json') },
+      react: { name: 'react' },
+    })
+    try {
+      const plugin = crossbusDevtools()
+      expect(call(plugin.config, { root: app, optimizeDeps: { include: ['crossbus/core'] } })).toEqual({
+        optimizeDeps: { include: ['crossbus', 'crossbus/sync', 'crossbus/replay', 'crossbus/react', 'crossbus/destinations', 'crossbus/devtools'] },
+      })
+    } finally {
+      remove()
+    }
+  })
+
+  it('adds nothing where crossbus is not installed (a checkout of crossbus itself)', () => {
+    const { app, remove } = project({ react: { name: 'react' } })
+    try {
+      expect(call(crossbusDevtools().config, { root: app })).toBeUndefined()
+    } finally {
+      remove()
+    }
   })
 })
 

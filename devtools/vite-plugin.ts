@@ -1,6 +1,8 @@
-// `crossbus/vite`: a Vite plugin that serves the standalone devtools page during development.
-// Only types come from Vite, so the plugin adds nothing to what the app installs.
+// `crossbus/vite`: a Vite plugin for development: it serves the standalone devtools page, and has
+// Vite pre-bundle the crossbus entries the app can use. Only types come from Vite, so the plugin
+// adds nothing to what the app installs.
 import type { Plugin, ViteDevServer } from 'vite'
+import { crossbusEntries } from './vite-entries'
 
 export interface CrossbusDevtoolsOptions {
   /** Where the page is served. Default `'/__crossbus/'`. */
@@ -25,6 +27,10 @@ const NAMED_BUS = /createBus\s*(?:<[^>()]*>)?\s*\(\s*\{(?:[^{}]|\{[^{}]*\})*?\bn
  * only: `vite build` ignores it). Open it next to the app's tabs: it watches a bus across every
  * tab, worker and frame of the origin, with no change to the app's code.
  *
+ * It also adds every crossbus entry the app can import (those whose peers it has: `crossbus/react`
+ * beside React) to `optimizeDeps.include`, so the dev server pre-bundles them at start instead of
+ * discovering them one page at a time and reloading the page each time.
+ *
  * @example
  * // vite.config.ts
  * import { defineConfig } from 'vite'
@@ -40,6 +46,11 @@ export function crossbusDevtools(options: CrossbusDevtoolsOptions = {}): Plugin 
   return {
     name: 'crossbus-devtools',
     apply: 'serve',
+    config(config) {
+      const listed = new Set(config.optimizeDeps?.include ?? [])
+      const include = crossbusEntries(config.root ?? process.cwd()).filter((entry) => !listed.has(entry))
+      return include.length === 0 ? undefined : { optimizeDeps: { include } }
+    },
     configResolved(config) {
       base = config.base
     },
