@@ -5,12 +5,11 @@
  */
 export class Bounded<V> {
   private readonly values = new Map<string, V>()
-  private readonly ring: Array<string | undefined>
+  // Grows to `limit` as keys come, then wraps: a context that is never flooded pays for few.
+  private ring: string[] = []
   private next = 0
 
-  constructor(private readonly limit: number) {
-    this.ring = new Array<string | undefined>(limit)
-  }
+  constructor(private readonly limit: number) {}
 
   get(key: string): V | undefined {
     return this.values.get(key)
@@ -26,7 +25,7 @@ export class Bounded<V> {
       this.values.set(key, value)
       return undefined
     }
-    const oldest = this.ring[this.next]
+    const oldest = this.ring.length < this.limit ? undefined : this.ring[this.next]
     let dropped: V | undefined
     if (oldest !== undefined) {
       dropped = this.values.get(oldest)
@@ -44,7 +43,7 @@ export class Bounded<V> {
 
   clear(): void {
     this.values.clear()
-    this.ring.fill(undefined)
+    this.ring = []
     this.next = 0
   }
 }

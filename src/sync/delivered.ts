@@ -1,5 +1,5 @@
 /** How many delivered events are remembered (the latest, per slot). A power of two. */
-export const DELIVERED_KEPT = 8_192
+export const DELIVERED_KEPT = 2_048
 const SLOT_MASK = DELIVERED_KEPT - 1
 
 /**
@@ -13,10 +13,11 @@ const SLOT_MASK = DELIVERED_KEPT - 1
  * origin fills consecutive slots, and remembering costs a few array writes per event.
  */
 export class Delivered {
-  private readonly origins = new Array<string | undefined>(DELIVERED_KEPT)
-  private readonly seqs = new Float64Array(DELIVERED_KEPT)
-  private readonly times = new Float64Array(DELIVERED_KEPT)
-  private readonly sizes = new Float64Array(DELIVERED_KEPT)
+  // Made on the first event delivered: a context that only sends pays nothing.
+  private origins: Array<string | undefined> | undefined
+  private seqs: Float64Array | undefined
+  private times = new Float64Array(0)
+  private sizes = new Float64Array(0)
 
   /** The base slot of an origin's events, computed once per message. */
   static base(origin: string): number {
@@ -26,6 +27,12 @@ export class Delivered {
   }
 
   remember(base: number, origin: string, seq: number, time: number, bytes: number): void {
+    if (this.origins === undefined || this.seqs === undefined) {
+      this.origins = new Array<string | undefined>(DELIVERED_KEPT)
+      this.seqs = new Float64Array(DELIVERED_KEPT)
+      this.times = new Float64Array(DELIVERED_KEPT)
+      this.sizes = new Float64Array(DELIVERED_KEPT)
+    }
     const slot = (base + seq) & SLOT_MASK
     this.origins[slot] = origin
     this.seqs[slot] = seq
@@ -36,11 +43,11 @@ export class Delivered {
   /** `true` if the event delivered with this identity is remembered and was another one. */
   conflicts(base: number, origin: string, seq: number, time: number, bytes: number): boolean {
     const slot = (base + seq) & SLOT_MASK
-    if (this.origins[slot] !== origin || this.seqs[slot] !== seq) return false
+    if (this.origins?.[slot] !== origin || this.seqs![slot] !== seq) return false
     return this.times[slot] !== time || this.sizes[slot] !== bytes
   }
 
   clear(): void {
-    this.origins.fill(undefined)
+    this.origins = undefined
   }
 }
