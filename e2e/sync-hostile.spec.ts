@@ -127,7 +127,8 @@ test('20,000 forged "here" messages neither stall a tab watching peers$ nor grow
   const marker = report.events.find((event) => event.path === '/marker')!
   // Before presence was linear this took 55 s; a loaded machine takes up to 7 s.
   expect(marker.at - postedAt).toBeLessThan(15_000)
-  await expect.poll(async () => (await reportOf(victim!.page)).peers.at(-1)!.ids.length).toBe(1 + 1_024)
+  // The most it ever listed: the forged peers answer no probe, so they are gone again a probe or two later.
+  await expect.poll(async () => Math.max(...(await reportOf(victim!.page)).peers.map((entry) => entry.ids.length))).toBe(1 + 1_024)
   expect((await reportOf(victim!.page)).errors.filter((error) => error.code === 'SYNC_TOO_MANY_PEERS')).toHaveLength(1)
   victim!.check()
   attacker!.check()
