@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BusEvent, HistoryRead } from '../core/index'
 import { createFakeHost } from '../testing/fake-host'
+import { HeadsWatch } from './completeness'
 import { HistoryReader } from './history-reader'
 import type { HistoryStores } from './history-stores'
 import type { HistoryWriter } from './history-writer'
 import { MemoryReplayStore } from './memory'
 import { DEFAULT_RETENTION } from './options'
-import { RecentEvents } from './recent'
+import { RecentEvents, type FirstHeld } from './recent'
 import { RetentionClock } from './retention-clock'
 
 const now = Date.UTC(2026, 0, 1)
@@ -20,8 +21,9 @@ class SharedStore extends MemoryReplayStore {
     void this.write(events)
     for (const e of events) this.headsHeld.set(e.origin, Math.max(this.headsHeld.get(e.origin) ?? 0, e.seq))
   }
-  heads(): Promise<Map<string, number>> {
-    return Promise.resolve(new Map(this.headsHeld))
+  private readonly watch = new HeadsWatch(() => Promise.resolve(new Map(this.headsHeld)))
+  settle(held: () => ReadonlyMap<string, FirstHeld>, since: number) {
+    return this.watch.settle(held, since)
   }
 }
 

@@ -75,12 +75,7 @@ export function openHistoryStores(host: PluginHost, options: ReplayOptions, open
     connection = connect(host.name, {
       fallBack: (reason, cause) => fallBack(reason, cause),
       reopened,
-      refused: (event, cause) =>
-        host.report(
-          replayError('REPLAY_NOT_STORABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describeError(cause)}). The events around it were stored.`, cause),
-        ),
-      malformed: (count) =>
-        host.report(replayError('REPLAY_MALFORMED_RECORD', `Left out ${count} record(s) of the history of the bus "${host.name}" that are no events (written into its database by something other than crossbus).`)),
+      report: (error) => host.report(error),
     })
     const idb = await connection.opened
     // Refused, blocked, or unblocked after we had already fallen back: keep to one store.

@@ -61,7 +61,7 @@ export class HistoryWriter {
       this.host.report(
         replayError(
           'REPLAY_BEHIND',
-          `History of the bus "${this.host.name}" is falling behind: ${this.unwritten} events sent here are not stored yet (IndexedDB keeps up with about 10,000 events per second). A tab closed now loses them from history; live delivery is unaffected.`,
+          `History of the bus "${this.host.name}" is falling behind: ${this.unwritten} events sent here are not stored yet; a tab closed now loses them from history; live delivery is unaffected.`,
         ),
       )
     }

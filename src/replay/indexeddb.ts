@@ -1,8 +1,11 @@
 import { unwrap, wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
-import { disjointRanges, isEventTime, type BusEvent } from '../core/index'
+import { describeError, disjointRanges, isEventTime, type BusError, type BusEvent } from '../core/index'
+import { replayError } from './errors'
 import { openWithReopen } from '../indexeddb/reopen'
 import { requested, transactionDone } from '../indexeddb/requests'
 import { readLatest, readSystems } from './indexeddb-read'
+import { HeadsWatch, type Incomplete } from './completeness'
+import type { FirstHeld } from './recent'
 import { createRecordCheck } from './stored-record'
 import type { Retention } from './options'
 import { compareEvents, type ReplayStore, type StoredRange } from './store'
@@ -30,10 +33,11 @@ export interface IndexedDbHooks {
   fallBack(reason: string, cause: unknown, reopening: boolean): void
   /** A new store, opened after another context deleted the database. */
   reopened?(store: IndexedDbReplayStore): void
-  /** An event was not stored (its data cannot be cloned, or is nested too deep); the others were. */
-  refused(event: BusEvent, cause: unknown): void
-  /** A read left out records that are no events (something else wrote them into the database). */
-  malformed?(count: number): void
+  /**
+   * Reports what the store met (`REPLAY_NOT_STORABLE`: an event it could not store, the others
+   * were; `REPLAY_MALFORMED_RECORD`: records a read left out that are no events).
+   */
+  report(error: BusError): void
 }
 
 /** The database of a bus: one per bus name, shared by every context of the origin. */
@@ -51,7 +55,7 @@ export interface HistoryConnection {
 
 /** Opens the history of a bus (see `openWithReopen` for what happens on deletion and upgrades). */
 export function connectIndexedDbHistory(busName: string, hooks: IndexedDbHooks): HistoryConnection {
-  const storeOf = (db: IDBDatabase) => new IndexedDbReplayStore(wrap(db), hooks)
+  const storeOf = (db: IDBDatabase) => new IndexedDbReplayStore(wrap(db), busName, hooks)
   const connection = openWithReopen(databaseName(busName), SCHEMA_VERSION, upgrade, {
     what: 'history database',
     onFallback: (reason, cause, reopening) => hooks.fallBack(reason, cause, reopening),
@@ -126,9 +130,11 @@ export class IndexedDbReplayStore implements ReplayStore {
   // Any script of the origin can write into this database: what comes back is checked.
   private readonly isEvent = createRecordCheck()
   private isClosed = false
+  private readonly watch = new HeadsWatch(() => this.heads())
 
   constructor(
     private readonly db: IDBPDatabase,
+    private readonly busName: string,
     private readonly hooks: IndexedDbHooks,
   ) {
     this.raw = unwrap(db)
@@ -152,7 +158,9 @@ export class IndexedDbReplayStore implements ReplayStore {
           // The store failing concerns every event; anything else (data that cannot be cloned,
           // nested too deep, or not keyed) concerns this one alone: refuse it, keep the rest.
           if (isStoreFailure(cause)) throw cause
-          this.hooks.refused(event, cause)
+          this.hooks.report(
+            replayError('REPLAY_NOT_STORABLE', `The event ${event.id} (${event.system} ${event.kind}) was delivered but not stored in history: its data cannot be stored (${describeError(cause)}). The events around it were stored.`, cause),
+          )
         }
       }
       // In the same transaction: a reader sees a head only with every event below it.
@@ -183,6 +191,10 @@ export class IndexedDbReplayStore implements ReplayStore {
     return heads
   }
 
+  settle(held: () => ReadonlyMap<string, FirstHeld>, since: number): Promise<Incomplete | undefined> {
+    return this.watch.settle(held, since)
+  }
+
   /** The time of the newest event stored, whoever stored it. */
   async newestTime(): Promise<number | undefined> {
     const cursor = await this.db.transaction(STORE, 'readonly').store.openKeyCursor(null, 'prev')
@@ -194,7 +206,8 @@ export class IndexedDbReplayStore implements ReplayStore {
   async read(range: StoredRange): Promise<BusEvent[]> {
     const records: unknown[] = await this.readRecords(range)
     const events = records.filter(this.isEvent)
-    if (events.length < records.length) this.hooks.malformed?.(records.length - events.length)
+    const malformed = records.length - events.length
+    if (malformed > 0) this.hooks.report(replayError('REPLAY_MALFORMED_RECORD', `Left out ${malformed} record(s) of the history of the bus "${this.busName}" that are no events (written into its database by something other than crossbus).`))
     return events
   }
 

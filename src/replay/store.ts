@@ -1,5 +1,7 @@
 import type { BusEvent, SystemRange } from '../core/index'
+import type { Incomplete } from './completeness'
 import type { Retention } from './options'
+import type { FirstHeld } from './recent'
 
 /**
  * Which stored events a read wants; the caller filters by pattern afterwards.
@@ -41,10 +43,11 @@ export interface ReplayStore {
    */
   trim(retention: Retention, now: number, self: string): Promise<void>
   /**
-   * Per context (origin), the seq of the last event it stored; a read started afterwards sees at
-   * least those events. Only a store shared by the contexts of the origin has them.
+   * Waits (briefly) until every other context has stored its events up to the oldest one `held`
+   * here, and says what is still missing; a read started afterwards sees at least those events.
+   * Only a store shared by the contexts of the origin can tell.
    */
-  heads?(): Promise<Map<string, number>>
+  settle?(held: () => ReadonlyMap<string, FirstHeld>, since: number): Promise<Incomplete | undefined>
   /** The time of the newest event stored. */
   newestTime(): Promise<number | undefined>
   /** Releases the store; writes already started still complete. */
