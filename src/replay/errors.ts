@@ -21,6 +21,7 @@ export const REPLAY_ERROR_CODES = {
   REPLAY_NOT_STORABLE: { kind: 'INVALID', retryable: false },
 } as const satisfies ErrorCodeTable
 
+/** The `code` of an error the replay module reports. */
 export type ReplayErrorCode = keyof typeof REPLAY_ERROR_CODES
 
 /** A `BusError` for one of replay's codes. */
