@@ -373,6 +373,8 @@ test('arrays with holes open in the detail, each hole said, however long the arr
 })
 
 test('a 50 MB string shows its start at once, and all of it on demand', async ({ page }) => {
+  // Making, cloning and saving megabytes takes seconds of a busy machine, whatever the panel does.
+  test.setTimeout(90_000)
   const check = await openApp(page, uniqueName('dt-long'))
   await mount(page)
   // Cloned, as an event from another context is: 'x'.repeat makes a rope V8 flattens on first read.
@@ -414,6 +416,8 @@ test('a 50 MB string shows its start at once, and all of it on demand', async ({
 })
 
 test('50,000 injected origins list a hundred in the origin filter and say how many are left out; a live context is listed all the same', async ({ context }) => {
+  // 50,000 events through the bus in one page take seconds of a busy machine.
+  test.setTimeout(90_000)
   const name = uniqueName('dt-flood')
   const page = await context.newPage()
   const other = await context.newPage()
