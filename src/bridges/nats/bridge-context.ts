@@ -7,7 +7,7 @@ import { natsError } from './errors'
 import { Exporter } from './exporter'
 import { IdentityLedger } from './identity-ledger'
 import { Importer } from './importer'
-import { fingerprintOf, MessageCodec } from './message'
+import { fingerprintOf, MessageCodec, stampOf } from './message'
 import type { ResolvedNatsOptions } from './options'
 import { GapTracker, PublishSeqs } from './publish-seq'
 import { coveringSubjects, subscriptionSubject } from './subject'
@@ -46,7 +46,7 @@ export class BridgeContext implements BridgeState {
     const subjects = coveringSubjects(prefix, imports.map((filter) => subscriptionSubject(prefix, filter.system, filter.kind)))
     this.runtime = {
       link: new NatsLink(options, subjects, {
-        message: (subject, payload, stamp) => this.importer.received(subject, payload, stamp),
+        message: (subject, payload) => this.importer.received(subject, payload),
         status: (state, server) => this.connectionChanged(state, server),
         failed: (error) => this.failed(error),
       }),
@@ -54,6 +54,7 @@ export class BridgeContext implements BridgeState {
       seqs: new PublishSeqs(host.origin),
       gaps: new GapTracker(),
       fingerprintOf,
+      stampOf,
     }
     this.exporter = new Exporter(this)
     this.importer = new Importer(this)

@@ -45,6 +45,7 @@ export interface Runtime {
   readonly seqs: import('./publish-seq').PublishSeqs
   readonly gaps: import('./publish-seq').GapTracker
   readonly fingerprintOf: (payload: Uint8Array) => number
+  readonly stampOf: (payload: Uint8Array) => string | undefined
 }
 
 /** What the exporter and the importer of one context share. */

@@ -2,14 +2,12 @@ import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core'
 import type { BusError } from '../../core/index'
 import { natsError } from './errors'
 import type { ResolvedNatsOptions } from './options'
-import { PUBLISH_SEQ_HEADER } from './publish-seq'
 
 /** Where a bridge's connection to NATS stands: `connecting`, `connected`, `reconnecting`, then `closed`. */
 export type NatsConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
 export interface NatsLinkEvents {
-  /** `stamp` is the publishing bridge's number of the message on its subject, if it has one. */
-  message(subject: string, payload: Uint8Array, stamp: string | undefined): void
+  message(subject: string, payload: Uint8Array): void
   /** `server` is the one connected to (`host:port`), while connected. */
   status(state: NatsConnectionState, server: string | undefined): void
   failed(error: BusError): void
@@ -26,7 +24,6 @@ const DRAIN_TIMEOUT_MS = 3000
  */
 export class NatsLink {
   private connection: NatsConnection | undefined
-  private core: typeof import('@nats-io/nats-core') | undefined
   private closing = false
   private outageStart = Date.now()
 
@@ -54,7 +51,6 @@ export class NatsLink {
       return this.fail(natsError('NATS_UNAVAILABLE', 'The NATS bridge could not load @nats-io/nats-core: install it next to crossbus (npm install @nats-io/nats-core).', cause))
     }
     if (this.closing) return
-    this.core = core
     let connection: NatsConnection
     try {
       connection = await core.wsconnect(this.connectionOptions())
@@ -71,7 +67,7 @@ export class NatsLink {
       connection.subscribe(subject, {
         callback: (error, message) => {
           if (error) this.events.failed(natsError('NATS_CONNECTION_CLOSED', `The NATS subscription to "${subject}" ended: ${error.message}`, error))
-          else this.events.message(message.subject, message.data, message.headers?.get(PUBLISH_SEQ_HEADER) || undefined)
+          else this.events.message(message.subject, message.data)
         },
       })
     }
@@ -84,13 +80,10 @@ export class NatsLink {
     })
   }
 
-  /** Publishes with the bridge's `stamp` header. Throws what the client throws (a payload over the server's limit, a closed connection). */
-  publish(subject: string, payload: Uint8Array, stamp: string): void {
-    const { connection, core } = this
-    if (!connection || !core) throw natsError('NATS_CONNECTION_CLOSED', 'The NATS connection is not open.')
-    const headers = core.headers()
-    headers.set(PUBLISH_SEQ_HEADER, stamp)
-    connection.publish(subject, payload, { headers })
+  /** Throws what the client throws (a payload over the server's limit, a closed connection). */
+  publish(subject: string, payload: Uint8Array): void {
+    if (!this.connection) throw natsError('NATS_CONNECTION_CLOSED', 'The NATS connection is not open.')
+    this.connection.publish(subject, payload)
   }
 
   /** Resolves once the server has answered a ping sent after everything published so far. */

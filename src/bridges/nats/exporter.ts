@@ -6,7 +6,7 @@ import { natsError } from './errors'
 import { ExportLog } from './export-log'
 import { RecentSet } from './recent'
 
-/** An exported event, and once published the message it went out as: a republish sends the same bytes and number. */
+/** An exported event, and once published the message it went out as: a republish sends the same bytes, and so the same number. */
 interface Outgoing {
   readonly event: BusEvent
   sent?: { readonly subject: string; readonly payload: Uint8Array; readonly stamp: string }
@@ -95,10 +95,10 @@ export class Exporter {
       try {
         let sent = outgoing.sent
         if (!sent) {
-          const message = codec.encode(outgoing.event)
-          sent = { ...message, stamp: seqs.next(message.subject) }
+          const message = codec.encode(outgoing.event, (subject) => seqs.next(subject))
+          sent = { subject: message.subject, payload: message.payload, stamp: message.stamp! }
         }
-        link.publish(sent.subject, sent.payload, sent.stamp)
+        link.publish(sent.subject, sent.payload)
         if (!outgoing.sent) {
           outgoing.sent = sent
           seqs.commit(sent.subject, sent.stamp)

@@ -3,7 +3,7 @@ import type { BusError, BusEvent, PluginHost } from '../../core/index'
 import type { BridgeState, Counts, Runtime } from './bridge-state'
 import { IdentityLedger } from './identity-ledger'
 import { Importer } from './importer'
-import { fingerprintOf, MessageCodec } from './message'
+import { fingerprintOf, MessageCodec, stampOf } from './message'
 import { resolveOptions } from './options'
 import { GapTracker } from './publish-seq'
 
@@ -21,12 +21,12 @@ function leadingImporter() {
   } as unknown as PluginHost
   const counts: Counts = { imported: 0, duplicates: 0, conflicts: 0, dropped: 0, gaps: 0, missed: 0 }
   const codec = new MessageCodec('p', 400)
-  const runtime = { codec, gaps: new GapTracker(), fingerprintOf } as unknown as Runtime
+  const runtime = { codec, gaps: new GapTracker(), fingerprintOf, stampOf } as unknown as Runtime
   const state: BridgeState = { host, options: resolveOptions({ servers: 'ws://h', subjectPrefix: 'p' }, 'b'), ledger: new IdentityLedger('me'), counts, leading: true, state: 'connected', runtime }
   const importer = new Importer(state)
   const receive = (e: BusEvent, stamp?: string) => {
-    const { subject, payload } = codec.encode(e)
-    importer.received(subject, payload, stamp)
+    const { subject, payload } = codec.encode(e, stamp === undefined ? undefined : () => stamp)
+    importer.received(subject, payload)
   }
   return { importer, told, counts, receive }
 }

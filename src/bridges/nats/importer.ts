@@ -33,15 +33,16 @@ export class Importer {
     if (provenance.bridge === NATS_PLUGIN_NAME) ledger.remember(event, heard?.fingerprint)
   }
 
-  received(subject: string, payload: Uint8Array, stamp: string | undefined): void {
+  received(subject: string, payload: Uint8Array): void {
     const { host, runtime, leading, options, ledger } = this.bridge
     if (host.closed) return
     let event: BusEvent
+    let stamp: string | undefined
     try {
-      event = runtime.codec.decode(subject, payload)
+      ;({ event, stamp } = runtime.codec.decode(subject, payload))
     } catch (error) {
       // It arrived, refused or not: its number is no gap.
-      runtime.gaps.seen(subject, stamp)
+      runtime.gaps.seen(subject, runtime.stampOf(payload))
       // The leader counts and reports; a standby context would only say it again.
       if (leading) this.dropped(asBusError(error, subject))
       return

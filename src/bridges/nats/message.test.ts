@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { BusError, type BusEvent } from '../../core/index'
-import { fingerprintOf, MessageCodec } from './message'
+import { fingerprintOf, MessageCodec, stampOf } from './message'
 
 const event: BusEvent = { id: 'o1-7', system: 'orders.eu', kind: 'order.created', path: '/orders/7', data: { total: 7, items: ['a'] }, time: 1_700_000_000_123, origin: 'o1', seq: 7 }
 const bytes = (text: string) => new TextEncoder().encode(text)
 const encodeMessage = (prefix: string, e: BusEvent) => new MessageCodec(prefix, 1024).encode(e)
-const decodeMessage = (prefix: string, subject: string, payload: Uint8Array, maxBytes: number) => new MessageCodec(prefix, maxBytes).decode(subject, payload)
+const decodeMessage = (prefix: string, subject: string, payload: Uint8Array, maxBytes: number) => new MessageCodec(prefix, maxBytes).decode(subject, payload).event
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -18,10 +18,19 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('NATS messages', () => {
-  it('have the same fingerprint when their bytes are the same', () => {
+  it('have the same fingerprint when their bytes are the same, whoever published them', () => {
     const a = encodeMessage('p', event).payload
     expect(fingerprintOf(a)).toBe(fingerprintOf(encodeMessage('p', structuredClone(event)).payload))
     expect(fingerprintOf(a)).not.toBe(fingerprintOf(encodeMessage('p', { ...event, data: { total: 8, items: ['a'] } }).payload))
+    // Stamped by two publishers: the stamp is read back, and left out of the fingerprint.
+    const codec = new MessageCodec('p', 1024)
+    const stamped = codec.encode(event, (subject) => `tab~0 ${subject.length}`)
+    expect(stamped.stamp).toBe('tab~0 27')
+    expect(codec.decode(stamped.subject, stamped.payload)).toEqual({ event, stamp: 'tab~0 27' })
+    expect(stampOf(stamped.payload)).toBe('tab~0 27')
+    expect(stampOf(a)).toBeUndefined()
+    expect(fingerprintOf(stamped.payload)).toBe(fingerprintOf(a))
+    expect(fingerprintOf(codec.encode(event, () => 'other~3 9').payload)).toBe(fingerprintOf(a))
   })
 
   it('carry the event as its CloudEvent and come back identical', () => {
@@ -55,7 +64,7 @@ describe('NATS messages', () => {
       for (const e of [event, other]) {
         const { subject, payload } = codec.encode(e)
         expect(subject).toBe(e === event ? 'p.orders.eu.:.order.created' : 'p.my%20system.:.a%3Ab')
-        expect(codec.decode(subject, payload)).toEqual(e)
+        expect(codec.decode(subject, payload)).toEqual({ event: e, stamp: undefined })
         // The right subject of another event is still caught as not naming this one.
         expect(codeOf(() => codec.decode(e === event ? 'p.my%20system.:.a%3Ab' : 'p.orders.eu.:.order.created', payload))).toBe('NATS_MALFORMED_MESSAGE')
         expect(codeOf(() => codec.decode('p.garbage', payload))).toBe('NATS_MALFORMED_MESSAGE')

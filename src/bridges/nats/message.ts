@@ -1,6 +1,7 @@
 import { BusError, type BusEvent } from '../../core/index'
 import { fromCloudEvent, toCloudEvent } from '../../cloudevents/event'
 import { natsError } from './errors'
+import { PUBLISH_SEQ_ATTRIBUTE } from './publish-seq'
 import { parseSubject, subjectOf } from './subject'
 
 const encoder = new TextEncoder()
@@ -27,15 +28,22 @@ export class MessageCodec {
     private readonly maxBytes: number,
   ) {}
 
-  /** An event as a NATS message. Throws `NATS_EXPORT_FAILED` for data that cannot travel as JSON. */
-  encode(event: BusEvent): { subject: string; payload: Uint8Array } {
+  /**
+   * An event as a NATS message, stamped first with `stampOf(subject)` (the publisher's number of it,
+   * see `publish-seq.ts`) when given. Throws `NATS_EXPORT_FAILED` for data that cannot travel as JSON.
+   */
+  encode(event: BusEvent, stampOf?: (subject: string) => string): { subject: string; payload: Uint8Array; stamp: string | undefined } {
     let json: string
     try {
       json = JSON.stringify(toCloudEvent(event))
     } catch (cause) {
       throw natsError('NATS_EXPORT_FAILED', `The event "${event.id}" (${event.system} ${event.kind}) was not published to NATS: its data cannot travel as JSON.`, cause)
     }
-    return { subject: this.subjectOf(event.system, event.kind), payload: encoder.encode(json) }
+    const subject = this.subjectOf(event.system, event.kind)
+    const stamp = stampOf?.(subject)
+    // First, so a fingerprint can skip it: copies of one event from two publishers differ only there.
+    if (stamp !== undefined) json = `${STAMP_PREFIX}${stamp}",${json.slice(1)}`
+    return { subject, payload: encoder.encode(json), stamp }
   }
 
   /**
@@ -43,7 +51,7 @@ export class MessageCodec {
    * `NATS_MALFORMED_MESSAGE`) for a message that is too large, is not UTF-8 JSON of a valid
    * CloudEvent, or whose subject does not name the event's system and kind.
    */
-  decode(subject: string, payload: Uint8Array): BusEvent {
+  decode(subject: string, payload: Uint8Array): { event: BusEvent; stamp: string | undefined } {
     const { prefix, maxBytes } = this
     if (payload.byteLength > maxBytes) {
       throw natsError('NATS_MESSAGE_TOO_LARGE', `A NATS message on "${subject}" was dropped: ${payload.byteLength} bytes is over maxMessageBytes (${maxBytes}).`)
@@ -71,7 +79,8 @@ export class MessageCodec {
     if (event.seq > 0 && event.id !== `${event.origin}-${event.seq}`) {
       throw malformed(`its id "${event.id}" is not its crossbusorigin and crossbusseq ("${event.origin}-${event.seq}")`)
     }
-    return event
+    const stamp = (json as Record<string, unknown>)[PUBLISH_SEQ_ATTRIBUTE]
+    return { event, stamp: typeof stamp === 'string' ? stamp : undefined }
   }
 
   private subjectOf(system: string, kind: string): string {
@@ -102,12 +111,38 @@ export class MessageCodec {
   }
 }
 
+const STAMP_PREFIX = `{"${PUBLISH_SEQ_ATTRIBUTE}":"`
+const STAMP_BYTES = encoder.encode(STAMP_PREFIX)
+const QUOTE = 0x22
+const COMMA = 0x2c
+const BRACE = 0x7b
+
 /**
- * A fingerprint of a message's content (FNV-1a over its bytes): two copies of one event, encoded by
- * any bridge, have the same bytes, so a copy whose fingerprint differs carries other content.
+ * A fingerprint of a message's content (FNV-1a over its bytes, the publisher's stamp left out): two
+ * copies of one event, encoded by any bridge, have the same bytes but for the stamp, so a copy
+ * whose fingerprint differs carries other content.
  */
 export function fingerprintOf(payload: Uint8Array): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < payload.length; i++) hash = Math.imul(hash ^ payload[i]!, 0x01000193)
+  const end = stampEnd(payload)
+  const from = end === undefined ? 0 : end + 2
+  // The stamp left out, what is left is hashed as the unstamped JSON: "{" and the rest.
+  let hash = from === 0 ? 0x811c9dc5 : Math.imul(0x811c9dc5 ^ BRACE, 0x01000193)
+  for (let i = from; i < payload.length; i++) hash = Math.imul(hash ^ payload[i]!, 0x01000193)
   return hash >>> 0
+}
+
+/** The publisher's stamp a message opens with, read without parsing it (a message too large to parse still arrived). */
+export function stampOf(payload: Uint8Array): string | undefined {
+  const end = stampEnd(payload)
+  return end === undefined ? undefined : decoder.decode(payload.subarray(STAMP_BYTES.length, end))
+}
+
+// Stamps are short: one that is not closed within this many bytes is none.
+const MAX_STAMP_BYTES = 1100
+
+/** Where the stamp a message opens with ends (its closing quote, followed by a comma). */
+function stampEnd(payload: Uint8Array): number | undefined {
+  for (let i = 0; i < STAMP_BYTES.length; i++) if (payload[i] !== STAMP_BYTES[i]) return undefined
+  const end = payload.subarray(0, STAMP_BYTES.length + MAX_STAMP_BYTES).indexOf(QUOTE, STAMP_BYTES.length)
+  return end > 0 && payload[end + 1] === COMMA ? end : undefined
 }

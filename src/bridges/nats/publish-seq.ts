@@ -2,10 +2,12 @@
  * Core NATS keeps nothing for a subscriber that is away: a device that reconnects after a sender
  * published misses those messages for good. Origins' seqs cannot show it (a sender exports only
  * some of its events, a receiver imports only some subjects), so each publishing bridge numbers
- * what it publishes, per subject, in a header; a receiver, which takes a subject whole or not at
- * all, sees each jump as messages it missed, and how many.
+ * what it publishes, per subject, in a CloudEvents extension attribute of the message; a receiver,
+ * which takes a subject whole or not at all, sees each jump as messages it missed, and how many.
+ * (An attribute, not a NATS header: the client's headers cost more per message than the rest of
+ * the bridge's share.)
  */
-export const PUBLISH_SEQ_HEADER = 'Crossbus-Publish-Seq'
+export const PUBLISH_SEQ_ATTRIBUTE = 'crossbuspubseq'
 
 // Subjects numbered by one publisher; past it, it starts over under a new name.
 const SUBJECT_LIMIT = 4096
