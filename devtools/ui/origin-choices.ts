@@ -59,6 +59,7 @@ export class OriginChoices {
   private sayLeftOut(): void {
     const count = this.unlisted.size
     this.more.hidden = count === 0
-    this.more.textContent = `${count.toLocaleString('en')}${count >= MAX_COUNTED ? '+' : ''} more origin${count === 1 ? '' : 's'} not listed`
+    // Empty while hidden: a select is as wide as its longest option, hidden or not.
+    this.more.textContent = count === 0 ? '' : `${count.toLocaleString('en')}${count >= MAX_COUNTED ? '+' : ''} more origin${count === 1 ? '' : 's'} not listed`
   }
 }
