@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs'
 import { BusError } from '../../src/core/index'
-import type { DeadLetter, DestinationConfig, Destinations, DestinationStatus } from '../../src/destinations/types'
+import type { DeadLetter, DestinationConfig, Destinations, DestinationStatus } from '../../src/destinations/index'
 import { button, clockTime, h, replaceChildren } from './dom'
 
 // While the tab is shown, the list and the dead letters are read again this often: another tab
