@@ -22,23 +22,31 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
-/** The adapters import only `BusError` and types from the core, so their figure is mostly their own. */
+/**
+ * The adapters import only `BusError` and types from the core, so their figure is mostly their own.
+ *
+ * Budgets raised with the hardening of issue 21 (sparse-array and size checks that stop at their
+ * budget, the origin table, event conflicts, history completeness, linear-time globs, rate limits
+ * in devtools): crossbus 20 -> 23.5, createBus 18 -> 21.5, sync 9 -> 10.5, replay 5 -> 5.5,
+ * destinations 10 -> 11, devtools 4 -> 6. The size issue ("At the limit") brings them down again:
+ * CloudEvents to its own entry, rarely used checks lazily.
+ */
 const entries = [
-  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 20 },
+  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 23.5 },
   // What most apps import: createBus with sync and replay, without the CloudEvents mapping.
-  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 18 },
+  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 21.5 },
   { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 10 },
   // What an app that builds its own bus pays: createBus of crossbus/core and nothing else.
   { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 12 },
-  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 9 },
-  { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 5 },
+  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 10.5 },
+  { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 5.5 },
   { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 3, external: ['react', 'react-dom', 'react/*'] },
   { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 3, external: ['vue'] },
-  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 10 },
+  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 11 },
   // The NATS client is the app's (an optional peer), loaded on demand: not counted here.
   { name: 'crossbus/nats', entry: 'src/bridges/nats/index.ts', budgetKb: 6, external: ['@nats-io/nats-core'] },
   // The panel's UI is a lazy chunk: what an app pays up front is the recorder and mountDevtools.
-  { name: 'crossbus/devtools', entry: 'devtools/index.ts', budgetKb: 4 },
+  { name: 'crossbus/devtools', entry: 'devtools/index.ts', budgetKb: 6 },
   { name: 'crossbus/vite (dev server only)', entry: 'devtools/vite-plugin.ts', budgetKb: 2 },
 ]
 
