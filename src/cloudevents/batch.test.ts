@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { CloudEvent } from 'cloudevents'
 import { BusError, type BusEvent } from '../core/index'
+import { invalidError } from '../testing/cloud-events'
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE, fromCloudEventBatch, toCloudEventBatch } from './batch'
 
 const events: BusEvent[] = [
@@ -9,19 +10,6 @@ const events: BusEvent[] = [
   { id: 'tab2-1', system: 'stock', kind: 'stock.low', path: '/skus/A-1', data: [{ sku: 'A-1', left: 2 }], time: 1_714_564_800_002, origin: 'tab2', seq: 1 },
 ]
 
-function batchError(run: () => unknown): BusError {
-  try {
-    run()
-  } catch (err) {
-    expect(err).toBeInstanceOf(BusError)
-    const error = err as BusError
-    expect(error.kind).toBe('INVALID')
-    expect(error.code).toBe('CLOUDEVENT_INVALID')
-    expect(error.retryable).toBe(false)
-    return error
-  }
-  throw new Error('expected a BusError, but nothing was thrown')
-}
 
 describe('CloudEvents JSON batch', () => {
   it('round trips through JSON text, in order', () => {
@@ -43,17 +31,17 @@ describe('CloudEvents JSON batch', () => {
   })
 
   it('refuses input that is not an array', () => {
-    expect(batchError(() => fromCloudEventBatch(toCloudEventBatch(events)[0])).message).toBe(
+    expect(invalidError(() => fromCloudEventBatch(toCloudEventBatch(events)[0])).message).toBe(
       'Invalid CloudEvents batch: expected a JSON array, got object.',
     )
-    expect(batchError(() => fromCloudEventBatch(null)).message).toMatch(/expected a JSON array, got null/)
-    expect(batchError(() => fromCloudEventBatch('[]')).message).toMatch(/expected a JSON array, got string/)
+    expect(invalidError(() => fromCloudEventBatch(null)).message).toMatch(/expected a JSON array, got null/)
+    expect(invalidError(() => fromCloudEventBatch('[]')).message).toMatch(/expected a JSON array, got string/)
   })
 
   it('names the index of the event that failed, keeping its reason as the cause', () => {
     const batch: unknown[] = JSON.parse(JSON.stringify(toCloudEventBatch(events)))
     batch[2] = { ...(batch[2] as object), time: 'soon' }
-    const error = batchError(() => fromCloudEventBatch(batch))
+    const error = invalidError(() => fromCloudEventBatch(batch))
     expect(error.message).toBe(
       'Batch item 2: Invalid CloudEvent "tab2-1": time "soon" is not an RFC 3339 timestamp such as "2024-05-01T12:00:00.000Z".',
     )
@@ -64,11 +52,11 @@ describe('CloudEvents JSON batch', () => {
     const batch = toCloudEventBatch(events)
     const sparse: unknown[] = [batch[0]]
     sparse[2] = batch[1]
-    expect(batchError(() => fromCloudEventBatch(sparse)).message).toBe('Batch item 1: Invalid CloudEvent: expected a JSON object, got undefined.')
+    expect(invalidError(() => fromCloudEventBatch(sparse)).message).toBe('Batch item 1: Invalid CloudEvent: expected a JSON object, got undefined.')
   })
 
   it('names the index of an event that cannot be encoded', () => {
     const bad = [...events, { ...events[0]!, path: '' }]
-    expect(batchError(() => toCloudEventBatch(bad)).message).toMatch(/^Batch item 3: Cannot encode event "tab1-1" as a CloudEvent: its path is empty/)
+    expect(invalidError(() => toCloudEventBatch(bad)).message).toMatch(/^Batch item 3: Cannot encode event "tab1-1" as a CloudEvent: its path is empty/)
   })
 })
