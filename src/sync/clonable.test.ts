@@ -146,6 +146,19 @@ describe('measureClonable', () => {
       expect(measureClonable([1, 'ab', [2]], LIMIT)).toBe(8 + 3 * 8 + 2 + 8)
     })
 
+    it('measures a flat object (the shortcut for small events) as the walk does, and leaves its refusals to the walk', () => {
+      // 8 for the slot, then per key its name, its slot and its value (strings by length).
+      expect(measureClonable({ a: 'xy', bb: 1, c: null, d: undefined }, LIMIT)).toBe(8 + (1 + 8 + 8 + 2) + (2 + 8 + 8) + (1 + 8 + 8) + (1 + 8 + 8))
+      expect(measureClonable({ a: 'xy', bb: 1, c: null, d: undefined }, LIMIT)).toBe(measureClonable({ a: 'xy', bb: 1, c: null, d: undefined, e: {} }, LIMIT) - (1 + 8 + 8))
+      expect(measureClonable(Object.create(null) as object, LIMIT)).toBe(8)
+      expect(measureClonable('abc', LIMIT)).toBe(8 + 3)
+      expect(catchError(() => measureClonable({ ok: 1, f: () => 1 }, LIMIT)).message).toContain('data.f is a function')
+      expect(catchError(() => measureClonable({ ok: 1, s: Symbol('s') }, LIMIT)).message).toContain('data.s is a symbol')
+      expect(catchError(() => measureClonable(JSON.parse('{"ok":1,"__proto__":1}') as unknown, LIMIT)).code).toBe('SYNC_UNSAFE_KEY')
+      expect(catchError(() => measureClonable({ [Symbol.toStringTag]: 'Spoof', a: 1 }, LIMIT)).code).toBe('SYNC_NOT_CLONABLE')
+      expect(catchError(() => measureClonable({ a: 'x'.repeat(30) }, 40)).message).toContain('at data.a')
+    })
+
     it('names the path of what it refuses, inside Maps, Sets and arrays', () => {
       const data = { a: [0, new Map([['k', new Set([() => 1])]])] }
       expect(catchError(() => measureClonable(data, LIMIT)).message).toContain('data.a[1] (a Map value) (a Set entry) is a function')

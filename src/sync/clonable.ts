@@ -67,6 +67,8 @@ interface Frame {
  * (holes too) eight bytes each.
  */
 export function measureClonable(value: unknown, limit: number, where = 'data', maxEventBytes = limit): number {
+  const flat = measureFlat(value, limit)
+  if (flat >= 0) return flat
   const walk = new Walk(limit, where, maxEventBytes)
   walk.visit(value, SLOT_BYTES)
   const frames = walk.frames
@@ -85,10 +87,47 @@ export function measureClonable(value: unknown, limit: number, where = 'data', m
   return walk.bytes
 }
 
+/**
+ * The size of the common small event's data, a primitive or a plain object of primitives, as the
+ * walk would charge it, without the walk's frames and sets; `-1` for anything else, and for
+ * anything the walk would refuse (an unsafe key, a function, a size over `limit`), so the walk
+ * decides and words the error.
+ */
+function measureFlat(value: unknown, limit: number): number {
+  let bytes = SLOT_BYTES
+  switch (typeof value) {
+    case 'string':
+      bytes += value.length
+      break
+    case 'function':
+    case 'symbol':
+      return -1
+    case 'object': {
+      if (value === null) break
+      if (Array.isArray(value)) return -1
+      const proto: unknown = Object.getPrototypeOf(value)
+      if (proto !== null && (Object.getPrototypeOf(proto) !== null || toTag.call(value) !== '[object Object]')) return -1
+      const keys = Object.keys(value)
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        if (isUnsafeKey(key)) return -1
+        const item = (value as Record<string, unknown>)[key]
+        const type = typeof item
+        if (type === 'string') bytes += (item as string).length
+        else if (type === 'object' ? item !== null : type === 'function' || type === 'symbol') return -1
+        bytes += key.length + 2 * SLOT_BYTES
+      }
+    }
+  }
+  return bytes > limit ? -1 : bytes
+}
+
 /** The state of one walk: what it charged, what it saw, the containers it is inside. */
 class Walk {
   bytes = 0
   readonly frames: Frame[] = []
+  // The first container opened, then (from the second) a Set: most data has one container.
+  private first: object | undefined
   private seen: Set<object> | undefined
 
   constructor(
@@ -151,9 +190,11 @@ class Walk {
   }
 
   private open(item: object): void {
-    if (this.seen === undefined) this.seen = new Set()
+    if (this.first === undefined) this.first = item
+    else if (item === this.first) return
+    else if (this.seen === undefined) this.seen = new Set([item])
     else if (this.seen.has(item)) return
-    this.seen.add(item)
+    else this.seen.add(item)
     if (Array.isArray(item)) return this.openArray(item)
     const proto: unknown = Object.getPrototypeOf(item)
     // A plain object's prototype is null or some realm's Object.prototype (whose own prototype is null).

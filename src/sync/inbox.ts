@@ -32,7 +32,8 @@ export class Inbox {
   events(message: EventsMessage): void {
     // One clock reading per message: the tracker needs it per event only to judge activity.
     const now = Date.now()
-    const refusals = new Refusals(message.from)
+    // Made on the first refusal: a message delivered whole allocates nothing for them.
+    let refusals: Refusals | undefined
     const base = Delivered.base(message.from)
     for (let i = 0; i < message.events.length; i++) {
       if (!this.open()) return
@@ -42,7 +43,7 @@ export class Inbox {
       if (!verdict.deliver) {
         // Only a duplicate can conflict: a refused event was never delivered.
         const conflict = verdict.refused === undefined && this.delivered.conflicts(base, event.origin, event.seq, event.time, bytes)
-        refusals.add(event, verdict, conflict)
+        ;(refusals ??= new Refusals(message.from)).add(event, verdict, conflict)
         continue
       }
       if (verdict.missed > 0) {
@@ -53,7 +54,7 @@ export class Inbox {
       this.delivered.remember(base, event.origin, event.seq, event.time, bytes)
       this.host.receive(event, message.from)
     }
-    for (const error of refusals.errors()) this.host.drop(error)
+    if (refusals !== undefined) for (const error of refusals.errors()) this.host.drop(error)
   }
 
   /** Injected events keep the identity a bridge gave them: the bus refuses one it saw already. */

@@ -37,7 +37,8 @@ export class Outbox {
     if (bridge === undefined) {
       while (at > 0 && this.pending[at - 1]!.bridge === undefined && this.pending[at - 1]!.event.seq > event.seq) at--
     }
-    this.pending.splice(at, 0, entry)
+    if (at === this.pending.length) this.pending.push(entry)
+    else this.pending.splice(at, 0, entry)
     if (!this.queued) {
       this.queued = true
       queueMicrotask(() => this.flush())

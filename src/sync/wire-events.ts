@@ -31,15 +31,17 @@ export class WireEventReader {
     const wires = checkCount(raw)
     const events: BusEvent[] = new Array(wires.length)
     const sizes: number[] = new Array(wires.length)
+    const idPrefix = `${from}-`
     let previous = 0
     let total = 0
     for (let i = 0; i < wires.length; i++) {
       const wire: unknown = wires[i]
       if (!Array.isArray(wire) || wire.length !== 6) throw malformed(`event ${i} is not a [seq, system, kind, path, time, data] tuple`)
-      const [seq, system, kind, path, time, data] = wire as unknown[]
+      // Read by index: destructuring would go through the array iterator for every event.
+      const seq: unknown = wire[0]
       if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
       previous = seq
-      const event = this.eventOf(i, `${from}-${seq}`, from, seq, system, kind, path, time, data)
+      const event = this.eventOf(i, idPrefix + seq, from, seq, wire[1], wire[2], wire[3], wire[4], wire[5])
       // Also the key check (a clone holds nothing unclonable).
       sizes[i] = this.measure(event, i)
       total = this.add(total, sizes[i]!)
