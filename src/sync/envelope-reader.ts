@@ -29,9 +29,11 @@ export interface ReaderLimits {
  */
 export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEventBytes: DEFAULT_MAX_EVENT_BYTES }): (raw: unknown) => Incoming | BusError {
   const wire = new WireEventReader(maxEventBytes)
+  // The last sender id that passed ORIGIN_ID: a burst or a ping-pong tests each id once.
+  const origins: { last: string | undefined } = { last: undefined }
   return (raw) => {
     try {
-      return readEnvelope(raw, wire)
+      return readEnvelope(raw, wire, origins)
     } catch (error) {
       if (error instanceof BusError) return error.code === 'SYNC_MALFORMED_MESSAGE' || error.code === 'SYNC_TOO_LARGE' ? error : malformed(error.message, error)
       throw error
@@ -39,7 +41,7 @@ export function createEnvelopeReader({ maxEventBytes }: ReaderLimits = { maxEven
   }
 }
 
-function readEnvelope(raw: unknown, wire: WireEventReader): Incoming | BusError {
+function readEnvelope(raw: unknown, wire: WireEventReader, origins: { last: string | undefined }): Incoming | BusError {
   if (!isPlainRecord(raw)) return malformed('not a plain object, or one with a __proto__, constructor or prototype key')
   const v = raw.v
   if (v !== ENVELOPE_VERSION) {
@@ -49,7 +51,11 @@ function readEnvelope(raw: unknown, wire: WireEventReader): Incoming | BusError 
     return malformed('no known version "v"')
   }
   const from = raw.from
-  if (typeof from !== 'string' || !ORIGIN_ID.test(from)) return malformed('"from" is not a bus id')
+  if (typeof from !== 'string') return malformed('"from" is not a bus id')
+  if (from !== origins.last) {
+    if (!ORIGIN_ID.test(from)) return malformed('"from" is not a bus id')
+    origins.last = from
+  }
   switch (raw.type) {
     case 'events': {
       const { events, sizes } = wire.events(from, raw.events)

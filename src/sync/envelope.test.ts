@@ -15,6 +15,13 @@ function codeOf(raw: unknown): string | undefined {
 }
 
 describe('envelope reader', () => {
+  it('checks every sender id, also right after a valid one (it remembers only the last that passed)', () => {
+    const reader = createEnvelopeReader()
+    expect(reader({ v: 1, type: 'bye', from: FROM })).toMatchObject({ type: 'bye', from: FROM })
+    for (const from of ['', 'ABC', 'a'.repeat(65), `${FROM}!`]) expect(reader({ v: 1, type: 'bye', from })).toMatchObject({ code: 'SYNC_MALFORMED_MESSAGE' })
+    expect(reader({ v: 1, type: 'bye', from: FROM })).toMatchObject({ type: 'bye', from: FROM })
+  })
+
   it('rebuilds events as fresh objects with id and origin from the envelope', () => {
     const result = read(events([1, 'orders', 'order.created', '/orders/1', 1000, { total: 1 }], [2, 'orders', 'order.paid', '/orders/1', 1001, undefined]))
     expect(result).toEqual({
