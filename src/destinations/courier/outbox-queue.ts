@@ -24,8 +24,17 @@ export interface QueueSource {
 export class OutboxQueue {
   private queue: OutboxEntry[] = []
   private held: OutboxEntry[][] = []
-  /** A read is under way: an offer now could be read back too. */
+  /** A read is under way: an offer now could be read back too (only the read from the oldest takes offers). */
   private reading = false
+  /** The read under way is from the oldest, with nothing read past a cursor (see `fill`). */
+  private fromOldest = false
+  /**
+   * That read has begun (its transaction exists, or the memory store has answered): the writes of
+   * entries offered since are not in it, nor in the count it returns.
+   */
+  private snapshotTaken = false
+  /** Entries offered since that read began. */
+  private offeredSince: OutboxEntry[] = []
   /** The read under way for after the queue, if any. */
   private prefetch: Promise<OutboxEntry[]> | undefined
   /** Where the latest read stopped short of the end of the outbox: the next read continues there. */
@@ -46,11 +55,12 @@ export class OutboxQueue {
 
   /** Whether entries offered from memory can go at the end: no read under way or continuing could hand them back again. */
   get takesOffers(): boolean {
-    return !this.reading && this.after === undefined && this.prefetch === undefined
+    return (!this.reading || this.fromOldest) && this.after === undefined && this.prefetch === undefined
   }
 
   append(entries: readonly OutboxEntry[]): void {
     this.queue = this.queue.concat(entries)
+    if (this.snapshotTaken) this.offeredSince = this.offeredSince.concat(entries)
   }
 
   /** Batches to send first, in order. */
@@ -67,13 +77,30 @@ export class OutboxQueue {
     if (this.queue.length >= perRequest || (this.queue.length > 0 && !this.prefetch && this.after === undefined)) return
     this.reading = true
     const generation = this.generation
+    const fromOldest = this.queue.length === 0
     try {
-      const entries = this.queue.length === 0 ? await this.readFromOldest(perRequest) : await this.readOn(perRequest)
+      const entries = fromOldest ? await this.readFromOldest(perRequest) : await this.readOn(perRequest)
       // Cleared meanwhile (the courier stopped): what was read is the next leader's to send.
-      if (generation === this.generation) this.queue = this.queue.concat(entries)
+      if (generation !== this.generation) return
+      this.queue = fromOldest ? this.withOffers(entries) : this.queue.concat(entries)
     } finally {
       this.reading = false
+      this.fromOldest = false
+      this.snapshotTaken = false
+      this.offeredSince = []
     }
+  }
+
+  /**
+   * What a read from the oldest found, then what was offered since it began (the queue holds only
+   * that): their write came after the read, so it is not in what it found. If the read stopped
+   * short, the reads that continue it will find them in the outbox, in order: they leave the
+   * queue instead.
+   */
+  private withOffers(read: OutboxEntry[]): OutboxEntry[] {
+    if (this.after === undefined || this.offeredSince.length === 0) return read.concat(this.queue)
+    const gone = new Set(this.offeredSince)
+    return read.concat(this.queue.filter((entry) => !gone.has(entry)))
   }
 
   /** Up to `count` batches of `perRequest` (only full ones after the first); reads on meanwhile if the queue runs short. */
@@ -128,8 +155,13 @@ export class OutboxQueue {
       const entries = await pending
       if (entries.length > 0) return entries
     }
+    // Nothing read past a cursor is held any more: offers are taken from here on (`withOffers`).
+    this.fromOldest = true
     await this.source.settled()
-    return this.peek(undefined, perRequest)
+    // Entries offered meanwhile go first, as when an offer finds the queue idle: the outbox is
+    // read from the oldest once they are out (the read now would hand them back as well).
+    if (this.queue.length > 0) return []
+    return this.peek(undefined, perRequest, true)
   }
 
   /** The entries after the queue: the read under way for them, or one continuing where the last stopped. */
@@ -139,10 +171,14 @@ export class OutboxQueue {
     return pending
   }
 
-  private async peek(after: OutboxCursor | undefined, perRequest: number): Promise<OutboxEntry[]> {
-    const { entries, next, pending } = await this.source.read(Math.max(READ_AHEAD_MIN, perRequest * READ_AHEAD_REQUESTS), after)
+  /** `snapshot`: the read from the oldest, which takes offers once it has begun. */
+  private async peek(after: OutboxCursor | undefined, perRequest: number, snapshot = false): Promise<OutboxEntry[]> {
+    const read = this.source.read(Math.max(READ_AHEAD_MIN, perRequest * READ_AHEAD_REQUESTS), after)
+    if (snapshot) this.snapshotTaken = true
+    const { entries, next, pending } = await read
     this.after = next
-    this.source.counted(pending)
+    // Entries offered since the read began are being written: they count too.
+    this.source.counted(snapshot ? pending + this.offeredSince.length : pending)
     return entries
   }
 }
