@@ -292,15 +292,18 @@ test('a crash of the leading tab mid-delivery loses nothing', async ({ context }
   const cdp = await context.newCDPSession(leader.page)
   void cdp.send('Page.crash').catch(() => {})
   await crashed
-  const deliveredBeforeCrash = receiverOf().accepted.length
-  expect(deliveredBeforeCrash).toBeLessThan(40)
+  const acceptedBeforeCrash = new Set(receiverOf().accepted.map((event) => event.subject))
+  expect(acceptedBeforeCrash.size).toBeLessThan(40)
 
   const next = await openTab(context)
   await start(next.page, name)
   await expect.poll(() => new Set(receiverOf().accepted.map((event) => event.subject)).size, SLOW).toBe(40)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('x', 40).sort())
-  // At most the one request in flight at the crash arrives twice, with the same CloudEvents id.
-  expect(receiverOf().accepted.length - 40).toBeLessThanOrEqual(1)
+  // Only what the receiver had accepted by the crash arrives again (the outbox removes accepted
+  // events in sweeps, so on a busy machine more than the last one can still be there), each time
+  // with the same CloudEvents id; nothing sent after the crash arrives twice.
+  const twice = [...acceptedCounts()].filter(([, count]) => count > 1).map(([subject]) => subject)
+  expect(twice.filter((subject) => !acceptedBeforeCrash.has(subject))).toEqual([])
   const idsPerSubject = new Map<string, Set<string>>()
   for (const event of receiverOf().accepted) idsPerSubject.set(event.subject, (idsPerSubject.get(event.subject) ?? new Set()).add(event.id))
   expect([...idsPerSubject.values()].every((ids) => ids.size === 1)).toBe(true)
