@@ -91,15 +91,7 @@ test('a forged seq of Number.MAX_SAFE_INTEGER is refused and counted, and the co
 })
 
 test('a forged seq a few ahead of a context steals no slot: its real events up to and at that seq still arrive, once each', async ({ context }) => {
-  const name = uniqueName('hostile')
-  const [sender, receiver, attacker] = await tabs(context, 3)
-  const id = await startLab(sender!.page, name)
-  await startLab(receiver!.page, name)
-  await startAttacker(attacker!.page, name)
-
-  await burst(sender!.page, 3)
-  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3])
-  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, 6)), id)
+  const { sender, receiver, attacker, id } = await forgedAfterThree(context, 6)
   await expect.poll(async () => (await reportOf(receiver!.page)).events.filter((event) => event.forged).length).toBe(1)
   await burst(sender!.page, 5, 'after')
 
@@ -303,15 +295,7 @@ test('8,300 forged one-event senders fill every slot, and a tab opened afterward
 })
 
 test("a forged event at a context's next seq is delivered in its place, but the real one is dropped as a conflict, said by the receiver and by the context named", async ({ context }) => {
-  const name = uniqueName('hostile')
-  const [sender, receiver, attacker] = await tabs(context, 3)
-  const id = await startLab(sender!.page, name)
-  await startLab(receiver!.page, name)
-  await startAttacker(attacker!.page, name)
-
-  await burst(sender!.page, 3)
-  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3])
-  await attacker!.page.evaluate((from) => window.attacker.post(window.attacker.forgedEvent(from, 4)), id)
+  const { sender, receiver, attacker, id } = await forgedAfterThree(context, 4)
   await expect.poll(async () => (await reportOf(receiver!.page)).events.filter((event) => event.forged).map((event) => event.seq)).toEqual([4])
   await burst(sender!.page, 2, 'after')
 
@@ -394,4 +378,17 @@ declare global {
     lab: Lab
     attacker: Attacker
   }
+}
+
+/** A sender's first three events reach a receiver, then an attacker posts one forged in its name at `seq`. */
+async function forgedAfterThree(context: BrowserContext, seq: number) {
+  const name = uniqueName('hostile')
+  const [sender, receiver, attacker] = await tabs(context, 3)
+  const id = await startLab(sender!.page, name)
+  await startLab(receiver!.page, name)
+  await startAttacker(attacker!.page, name)
+  await burst(sender!.page, 3)
+  await expect.poll(() => realSeqs(receiver!.page, id)).toEqual([1, 2, 3])
+  await attacker!.page.evaluate(([from, at]) => window.attacker.post(window.attacker.forgedEvent(from, at)), [id, seq] as const)
+  return { sender: sender!, receiver: receiver!, attacker: attacker!, id }
 }
