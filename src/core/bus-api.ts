@@ -6,6 +6,7 @@ import type { Policy } from './policy'
 import type { HistoryQuery, SubscribeOptions } from './history-query'
 import type { AttachedPlugin, BusPlugin, Peer } from './plugin'
 import type { BusSubscription } from './subscription'
+import type { ReplyFor, RequestArgs, RequestHandler, RequestHandlerFn, RequestKindOf } from './requests'
 
 // The public shape of a bus, apart from how `createBus` builds it.
 
@@ -86,6 +87,30 @@ export interface BusHandle<E extends EventMap = AnyEventMap> {
    * location.assign('/thanks')
    */
   flush(): Promise<void>
+
+  /**
+   * Asks every context of the bus (this one, other tabs, workers, frames) and resolves with the one
+   * reply (see `handle`). Needs the `requests()` plugin (`createBus` of `crossbus` has it). Fails with
+   * a `BusError`: `NOT_FOUND` when no context handles the kind, `TIMEOUT` (retryable) after
+   * `timeoutMs`, the handler's own message when it throws, `REQUEST_CANCELED` when `signal` aborts,
+   * `REQUEST_HANDLER_GONE` when the handling context closes first. The request and its reply are
+   * ordinary events: a handle may request only where its policy lets it send.
+   *
+   * @example
+   * const { total } = await bus.request('cart', 'cart.price', '/cart', { items: ['a'] }, { timeoutMs: 2000 })
+   */
+  request<S extends SystemOf<E>, K extends RequestKindOf<E, S> & KindOf<E, S>>(system: S, kind: K, path: string, ...args: RequestArgs<E[S][K]>): Promise<ReplyFor<E, S, K>>
+
+  /**
+   * Answers the requests of one kind, from any context. When several contexts handle a kind, the
+   * first to claim a request answers it and the others stay silent. Needs subscribe and send on
+   * the system under this handle's policy. `close()` on the result stops handling.
+   *
+   * @example
+   * const pricing = bus.handle('cart', 'cart.price', (e) => ({ total: e.data.items.length * 5 }))
+   * await pricing.ready
+   */
+  handle<S extends SystemOf<E>, K extends RequestKindOf<E, S> & KindOf<E, S>>(system: S, kind: K, handler: RequestHandlerFn<E, S, K>): RequestHandler
 
   /**
    * A handle that may send and subscribe only where `policy` allows (and where this handle

@@ -3,13 +3,14 @@ import type { Bus, BusHandle, CoreBusOptions } from './bus-api'
 import { BusState } from './bus-state'
 import { EventClock } from './clock'
 import { busError } from './errors'
-import type { AnyEventMap, EventMap } from './event'
+import type { AnyEventMap, BusEvent, EventMap } from './event'
 import type { HistoryQuery, SubscribeOptions } from './history-query'
 import { newOriginId } from './ids'
 import { Leadership } from './leadership'
 import { checkOptions } from './options'
 import { attachPlugin, type PluginHostParts } from './plugin-host'
 import { compilePolicy, intersect, type Policy, type PolicyCheck } from './policy'
+import type { HandlerContext, RequestOptions, RequestService } from './requests'
 import { Subscriptions } from './subscriptions'
 
 export type { Bus, BusHandle, BusStats, CoreBusOptions } from './bus-api'
@@ -47,15 +48,28 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   const use = (plugin: Parameters<Bus['use']>[0]) => attachPlugin(plugin, parts)
   for (const plugin of plugins) use(plugin)
 
+  // `request` and `handle` delegate to the requests plugin, like `history` to the history service.
+  const requestService = (): RequestService => {
+    state.ensureOpen()
+    const service = state.plugins.offered('requests')
+    if (!service) throw busError('REQUESTS_NOT_ENABLED', 'request() and handle() need the requests() plugin (createBus of crossbus adds it).')
+    return service
+  }
   /** A handle ruled by `policy` (none: the bus itself, with its own policy). */
-  const handle = (policy: PolicyCheck | undefined): BusHandle<E> =>
-    ({
+  const handle = (policy: PolicyCheck | undefined): BusHandle<E> => {
+    const self: BusHandle = {
       send: (system: string, kind: string, path: string, data?: unknown) => admission.send(policy, system, kind, path, data),
       subscribe: (pattern: string, kind?: string | SubscribeOptions, options?: SubscribeOptions) => subscriptions.subscribe(policy, pattern, kind, options),
       history: (pattern: string, kind?: string | HistoryQuery, query?: HistoryQuery) => subscriptions.history(policy, pattern, kind, query),
       flush: () => state.plugins.flush(),
+      request: async (system: string, kind: string, path: string, data?: unknown, options?: RequestOptions) =>
+        requestService().request({ handle: self, peers$: leadership.peers$ }, system, kind, path, data, options),
+      handle: (system: string, kind: string, handler: (event: BusEvent, context: HandlerContext) => unknown) =>
+        requestService().handle({ handle: self, peers$: leadership.peers$ }, system, kind, handler),
       scope: (inner: Policy) => handle(intersect(policy, compilePolicy(inner, state.report))),
-    }) as unknown as BusHandle<E>
+    } as unknown as BusHandle
+    return self as unknown as BusHandle<E>
+  }
 
   let closing: Promise<void> | undefined
   return {

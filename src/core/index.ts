@@ -11,6 +11,7 @@ export type { Channel, Received } from './channel'
 export type { BusSubscription } from './subscription'
 export type { Policy, PolicyAction, PolicyRules } from './policy'
 export type { HistoryQuery, ReplaySpec, SubscribeOptions } from './history-query'
+export type * from './requests'
 export type * from './plugin'
 export { disjointRanges, inSystemRanges, systemRangesOf, type SystemRange } from './system-range'
 

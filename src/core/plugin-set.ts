@@ -8,7 +8,7 @@ interface Attached {
   readonly hooks: PluginHooks
 }
 
-type Capability = 'history' | 'presence'
+type Capability = 'history' | 'presence' | 'requests'
 
 /**
  * The plugins attached to one bus. Hooks are kept as plain arrays rebuilt on attach and detach,
@@ -38,7 +38,7 @@ export class PluginSet {
       throw busError('PLUGIN_CONFLICT', `A plugin named "${plugin.name}" is already attached to this bus; detach it first.`)
     }
     const hooks = plugin.setup(hostFor(plugin)) ?? {}
-    for (const capability of ['history', 'presence'] as const) {
+    for (const capability of ['history', 'presence', 'requests'] as const) {
       if (hooks[capability] && this.provider(capability)) {
         throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" offers ${capability}, which the plugin "${this.provider(capability)!.plugin.name}" already offers on this bus.`)
       }
@@ -137,6 +137,11 @@ export class PluginSet {
         this.failed(entry, hook, cause)
       }
     }
+  }
+
+  /** The service a plugin offers for `capability`, if one does. */
+  offered<C extends Capability>(capability: C): PluginHooks[C] {
+    return this.provider(capability)?.hooks[capability]
   }
 
   private provider(capability: Capability): Attached | undefined {

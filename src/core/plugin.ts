@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs'
 import type { BusError } from './errors'
 import type { BusEvent } from './event'
+import type { RequestService } from './requests'
 import type { SystemRange } from './system-range'
 
 /**
@@ -97,6 +98,8 @@ export interface PluginHooks {
   readonly history?: HistoryService
   /** Offers `peers$` and leadership across contexts (one plugin per bus). */
   readonly presence?: PresenceService
+  /** Offers `bus.request()` and `bus.handle()` (one plugin per bus: `requests()` of `crossbus`). */
+  readonly requests?: RequestService
 }
 
 /** What the bus lends a plugin. */
