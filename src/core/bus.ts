@@ -2,6 +2,7 @@ import { Admission } from './admission'
 import type { Bus, BusHandle, CoreBusOptions } from './bus-api'
 import { BusState } from './bus-state'
 import { EventClock } from './clock'
+import { announceToDevtools } from './devtools-hook'
 import { busError } from './errors'
 import type { AnyEventMap, BusEvent, EventMap } from './event'
 import type { HistoryQuery, SubscribeOptions } from './history-query'
@@ -72,7 +73,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
   }
 
   let closing: Promise<void> | undefined
-  return {
+  const bus: Bus<E> = {
     ...handle(rootPolicy),
     name,
     origin: state.origin,
@@ -86,6 +87,8 @@ export function createBus<E extends EventMap = AnyEventMap>(options: CoreBusOpti
     use,
     close: () => (closing ??= closeBus(state, subscriptions, leadership)),
   }
+  announceToDevtools(bus as Bus)
+  return bus
 }
 
 /** Ends every subscription, then closes the plugins (last attached first), then every stream. */
