@@ -8,6 +8,7 @@
 //   routes it (cached) and calls each subscription's observer.
 // - mitt: builds the same event object itself (id from origin and seq, Date.now()) and calls
 //   `emitter.emit('orders', event)`.
+// - mitt, bare: `emitter.emit('orders', { n })`, the data alone: what a send costs beyond mitt's call.
 // - RxJS: builds the same event object and calls `subject.next(event)`.
 // Every subscriber is its own closure that counts the event and keeps it (`last = e`), so no
 // engine can optimise the event away.
@@ -42,19 +43,24 @@ function sendCase(subscribers) {
   const emitter = mitt()
   for (let i = 0; i < subscribers; i++) emitter.on('orders', handler())
   const mittEvent = peerEvents()
+  const bare = mitt()
+  for (let i = 0; i < subscribers; i++) bare.on('orders', handler())
 
   const subject = new Subject()
   for (let i = 0; i < subscribers; i++) subject.subscribe(handler())
   const rxEvent = peerEvents()
 
   return {
-    deliveriesPerOp: { crossbus: subscribers, mitt: subscribers, rxjs: subscribers },
+    deliveriesPerOp: { crossbus: subscribers, mitt: subscribers, bare: subscribers, rxjs: subscribers },
     loops: {
       crossbus(n) {
         for (let i = 0; i < n; i++) bus.send('orders', 'order.created', '/orders/1', { n: i })
       },
       mitt(n) {
         for (let i = 0; i < n; i++) emitter.emit('orders', mittEvent({ n: i }))
+      },
+      bare(n) {
+        for (let i = 0; i < n; i++) bare.emit('orders', { n: i })
       },
       rxjs(n) {
         for (let i = 0; i < n; i++) subject.next(rxEvent({ n: i }))
@@ -63,6 +69,7 @@ function sendCase(subscribers) {
     close() {
       bus.close()
       emitter.all.clear()
+      bare.all.clear()
       subject.complete()
     },
   }

@@ -22,6 +22,24 @@ describe('send', () => {
     expect(first.time).toBeLessThanOrEqual(Date.now())
   })
 
+  it('stamps a burst sent in one task with one reading of the clock, and reads it anew in the next task', async () => {
+    const bus = newBus()
+    const now = vi.spyOn(Date, 'now')
+    try {
+      const burst = Array.from({ length: 100 }, (_, i) => bus.send('a', 'k', `/${i}`))
+      // One reading per 32 sends at most, never one per send.
+      expect(now.mock.calls.length).toBeLessThanOrEqual(4)
+      expect(burst.every((e, i) => i === 0 || e.time >= burst[i - 1]!.time)).toBe(true)
+      await Promise.resolve()
+      const reads = now.mock.calls.length
+      now.mockReturnValue(burst[99]!.time + 5_000)
+      expect(bus.send('a', 'k', '/later').time).toBe(burst[99]!.time + 5_000)
+      expect(now.mock.calls.length).toBe(reads + 1)
+    } finally {
+      now.mockRestore()
+    }
+  })
+
   it('gives ids unique across bus instances', () => {
     const ids = new Set<string>()
     for (let i = 0; i < 50; i++) ids.add(newBus().send('a', 'b', '/c').id)
@@ -159,6 +177,28 @@ describe('subscribe', () => {
     expect(late).toEqual([])
     bus.send('a', 'k', '/2')
     expect(late).toEqual(['/2'])
+  })
+
+  it('delivers nothing to an observer detached before its turn, and counts what was delivered', () => {
+    const bus = newBus()
+    const got: string[] = []
+    const sub = bus.subscribe('a')
+    let second: { unsubscribe(): void } | undefined
+    sub.subscribe((e) => {
+      got.push(`first ${e.path}`)
+      second?.unsubscribe()
+    })
+    second = sub.subscribe((e) => got.push(`second ${e.path}`))
+    sub.subscribe((e) => got.push(`third ${e.path}`))
+    const other = bus.subscribe('a', 'k')
+    const channel = other.channel()
+    bus.send('a', 'k', '/1')
+    bus.send('a', 'k', '/2')
+    bus.send('a', 'other', '/3')
+    expect(got).toEqual(['first /1', 'third /1', 'first /2', 'third /2', 'first /3', 'third /3'])
+    expect(channel.size).toBe(2)
+    // Two subscriptions for each of the two `k` events, one for the `other` event.
+    expect(bus.stats().delivered).toBe(5)
   })
 
   it.each([

@@ -7,7 +7,7 @@ import { ReplaySeam } from './replay-seam'
 import type { Route } from './router'
 
 /** Where a subscription hands events: an RxJS Subscriber, or a plain handler on the fast path. */
-interface Sink {
+export interface Sink {
   next(event: BusEvent): void
   complete(): void
 }
@@ -20,6 +20,8 @@ export interface SubscriptionHost {
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void
   /** Reports a history that could not be read for a replaying subscription; live events follow. */
   historyFailed(cause: unknown, subscription: RoutedSubscription): void
+  /** What the subscription hands events to changed (an observer, its channel, closing): re-plan delivery. */
+  sinksChanged(): void
 }
 
 /** @internal */
@@ -78,6 +80,10 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   private buffered: BufferedChannel<BusEvent> | undefined
   private isClosed = false
   private readonly seam: ReplaySeam | undefined
+  /** What the bus's delivery calls for this subscription (see `sinks()`), until that changes. */
+  private planned: readonly Sink[] | undefined
+  private seamSink: Sink | undefined
+  private channelSink: Sink | undefined
 
   constructor(init: SubscriptionInit) {
     let self: RoutedSubscription<E> | undefined
@@ -141,7 +147,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
       },
     }
     if (this.isClosed) sink.complete()
-    else this.observers = [...this.observers, sink]
+    else this.setObservers([...this.observers, sink])
     return subscription
   }
 
@@ -150,6 +156,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
     if (!this.buffered) {
       this.buffered = new BufferedChannel<BusEvent>()
       if (this.isClosed) this.buffered.close()
+      else this.setObservers(this.observers)
     }
     return this.buffered as Channel<BusEvent> as Channel<E>
   }
@@ -176,7 +183,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
     this.host.release(this as RoutedSubscription)
     this.buffered?.close()
     const observers = this.observers
-    this.observers = []
+    this.setObservers([])
     for (const observer of observers) observer.complete()
   }
 
@@ -185,12 +192,42 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
     return this.admitsSystem(system)
   }
 
-  /** Hands one event to every observer and the channel, if its kind is wanted. */
-  deliver(event: BusEvent): boolean {
-    if (this.isClosed || (this.kindFilter !== undefined && !this.kindFilter.test(event.kind))) return false
-    // Replay mode holds live events until history is delivered, then lets each through once.
-    if (this.seam === undefined || this.seam.admit(event)) this.emit(event)
-    return true
+  /** Whether events of this kind are wanted (the kind filter). */
+  wants(kind: string): boolean {
+    return this.kindFilter === undefined || this.kindFilter.test(kind)
+  }
+
+  /**
+   * What the bus's delivery calls, in order, for each event this subscription wants: each
+   * observer's `next` straight (a plain handler is its own sink), then the channel's push. One
+   * that replays has a single sink instead, which passes live events through the seam. One with
+   * nothing attached has a sink that does nothing, so that it still counts as delivered to.
+   */
+  sinks(): readonly Sink[] {
+    if (this.planned) return this.planned
+    let sinks: Sink[]
+    if (this.seam !== undefined) {
+      const seam = this.seam
+      // Replay mode holds live events until history is delivered, then lets each through once.
+      sinks = [(this.seamSink ??= { next: (event) => void (seam.admit(event) && this.emit(event)), complete: noop })]
+    } else {
+      sinks = [...this.observers]
+      const buffered = this.buffered
+      if (buffered) sinks.push((this.channelSink ??= { next: (event) => buffered.push(event), complete: noop }))
+      if (sinks.length === 0) sinks.push(IDLE)
+    }
+    return (this.planned = sinks)
+  }
+
+  /** Whether `sink`, planned by `sinks()`, still takes events: the subscription is open and holds it. */
+  holds(sink: Sink): boolean {
+    if (this.isClosed) return false
+    return sink === IDLE || sink === this.seamSink || sink === this.channelSink || this.observers.includes(sink)
+  }
+
+  /** Reports what one of its sinks threw; delivery to the others goes on. */
+  handlerThrew(cause: unknown): void {
+    this.host.handlerFailed(cause, this as RoutedSubscription)
   }
 
   private emit(event: BusEvent): void {
@@ -211,17 +248,22 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
       return noop
     }
     const sink = subscriber as Subscriber<unknown> as Sink
-    this.observers = [...this.observers, sink]
+    this.setObservers([...this.observers, sink])
     return () => this.detach(sink)
   }
 
-  private handlerThrew(cause: unknown): void {
-    this.host.handlerFailed(cause, this as RoutedSubscription)
+  private detach(sink: Sink): void {
+    this.setObservers(this.observers.filter((other) => other !== sink))
   }
 
-  private detach(sink: Sink): void {
-    this.observers = this.observers.filter((other) => other !== sink)
+  private setObservers(observers: readonly Sink[]): void {
+    this.observers = observers
+    this.planned = undefined
+    this.host.sinksChanged()
   }
 }
 
 function noop(): void {}
+
+/** The sink of a subscription with nothing attached. */
+const IDLE: Sink = { next: noop, complete: noop }
