@@ -11,8 +11,9 @@ const MAX_ERRORS = 500
  * What the panel knows, kept by a plugin that observes the bus: every event with its provenance
  * (never a subscription: nothing is counted in `stats()` and no policy filters it), the failures on
  * `errors$`, the open subscriptions. The event hook runs inside every send, so it does the least it
- * can: the event and its provenance go into the ring as they are, and the UI is told once until it
- * looks (then it reads everything new in one animation frame).
+ * can: the event and its provenance go into the ring as they are (their sizes are measured in one
+ * batch after the burst, see `EventRing`), and the UI is told once until it looks (then it reads
+ * everything new in one animation frame).
  */
 export class Recorder {
   readonly events: EventRing
@@ -31,7 +32,10 @@ export class Recorder {
   private errorCount = 0
 
   constructor(maxEvents: number, maxBufferBytes?: number) {
-    this.events = new EventRing(maxEvents, maxBufferBytes)
+    // Sizes are measured in the task after a burst, not inside each send: a timer runs in a
+    // worker and in a background tab too (where a frame never comes), so the byte budget holds
+    // within a frame while the page is shown, and within the browser's timer throttling when not.
+    this.events = new EventRing(maxEvents, maxBufferBytes, (settle) => void setTimeout(settle, 0))
   }
 
   /** The plugin to give `bus.use`. */

@@ -79,6 +79,35 @@ describe('EventRing', () => {
     expect([ring.size, ring.bytes]).toEqual([0, 0])
   })
 
+  it('measures sizes off the push, in one batch the scheduler runs, and holds the byte budget once it has run', () => {
+    const MiB = 1024 * 1024
+    const pending: Array<() => void> = []
+    const ring = new EventRing(1000, 2 * MiB, (settle) => void pending.push(settle))
+    for (let n = 0; n < 10; n++) ring.push(event(`/big/${n}`, 'x'.repeat(MiB)), sent)
+    // One batch asked for the whole burst; nothing measured or forgotten by the pushes themselves.
+    expect([pending.length, ring.unmeasured, ring.end]).toEqual([1, 10, 10])
+    pending.shift()!()
+    expect([ring.unmeasured, ring.first, ring.size]).toEqual([0, 9, 1])
+    expect(ring.bytes).toBeGreaterThan(MiB)
+    // The next push asks for a new batch; reading a bound settles at once, before it runs.
+    ring.push(event('/small', 1), sent)
+    expect(pending.length).toBe(1)
+    expect([ring.size, ring.unmeasured]).toEqual([2, 0])
+    pending.shift()!()
+    expect(ring.size).toBe(2)
+  })
+
+  it('forgets by count events not measured yet without counting their bytes', () => {
+    const pending: Array<() => void> = []
+    const ring = new EventRing(3, 10_000, (settle) => void pending.push(settle))
+    for (const path of ['a', 'b', 'c', 'd', 'e']) ring.push(event(path), sent)
+    pending.shift()!()
+    expect([ring.first, ring.size, ring.forgotten]).toEqual([2, 3, 2])
+    let sum = 0
+    for (let n = ring.first; n < ring.end; n++) sum += ring.record(n)!.bytes
+    expect(ring.bytes).toBe(sum)
+  })
+
   it('refuses a byte budget that is not a positive integer', () => {
     expect(() => new EventRing(10, 0)).toThrow('A ring needs a positive integer byte budget, got 0.')
     expect(() => new EventRing(10, Number.POSITIVE_INFINITY)).toThrow(RangeError)
