@@ -14,8 +14,10 @@ const candidateEntries: Record<string, string> = {
   replay: 'src/replay/index.ts',
   react: 'src/react/index.ts',
   vue: 'src/vue/index.ts',
+  cloudevents: 'src/cloudevents/index.ts',
   destinations: 'src/destinations/index.ts',
   nats: 'src/bridges/nats/index.ts',
+  frames: 'src/bridges/frames/index.ts',
   devtools: 'devtools/index.ts',
   vite: 'devtools/vite-plugin.ts',
 }

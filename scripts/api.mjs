@@ -28,8 +28,10 @@ const entries = [
   { report: 'replay', subpath: './replay', declarations: 'dist/types/src/replay/index.d.ts', rollup: 'dist/replay.d.ts' },
   { report: 'react', subpath: './react', declarations: 'dist/types/src/react/index.d.ts', rollup: 'dist/react.d.ts' },
   { report: 'vue', subpath: './vue', declarations: 'dist/types/src/vue/index.d.ts', rollup: 'dist/vue.d.ts' },
+  { report: 'cloudevents', subpath: './cloudevents', declarations: 'dist/types/src/cloudevents/index.d.ts', rollup: 'dist/cloudevents.d.ts' },
   { report: 'destinations', subpath: './destinations', declarations: 'dist/types/src/destinations/index.d.ts', rollup: 'dist/destinations.d.ts' },
   { report: 'nats', subpath: './nats', declarations: 'dist/types/src/bridges/nats/index.d.ts', rollup: 'dist/nats.d.ts' },
+  { report: 'frames', subpath: './frames', declarations: 'dist/types/src/bridges/frames/index.d.ts', rollup: 'dist/frames.d.ts' },
   { report: 'devtools', subpath: './devtools', declarations: 'dist/types/devtools/index.d.ts', rollup: 'dist/devtools.d.ts' },
   { report: 'vite', subpath: './vite', declarations: 'dist/types/devtools/vite-plugin.d.ts', rollup: 'dist/vite.d.ts' },
 ]

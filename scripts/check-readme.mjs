@@ -42,6 +42,8 @@ writeFileSync(
         'crossbus/sync': ['../src/sync/index.ts'],
         'crossbus/replay': ['../src/replay/index.ts'],
         'crossbus/nats': ['../src/bridges/nats/index.ts'],
+        'crossbus/frames': ['../src/bridges/frames/index.ts'],
+        'crossbus/cloudevents': ['../src/cloudevents/index.ts'],
         'crossbus/destinations': ['../src/destinations/index.ts'],
         'crossbus/devtools': ['../devtools/index.ts'],
         'crossbus/vite': ['../devtools/vite-plugin.ts'],

@@ -42,9 +42,11 @@ const entries = [
   { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 5.5 },
   { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 3, external: ['react', 'react-dom', 'react/*'] },
   { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 3, external: ['vue'] },
+  { name: 'crossbus/cloudevents', entry: 'src/cloudevents/index.ts', budgetKb: 3 },
   { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 11 },
   // The NATS client is the app's (an optional peer), loaded on demand: not counted here.
   { name: 'crossbus/nats', entry: 'src/bridges/nats/index.ts', budgetKb: 6, external: ['@nats-io/nats-core'] },
+  { name: 'crossbus/frames', entry: 'src/bridges/frames/index.ts', budgetKb: 4 },
   // The panel's UI is a lazy chunk: what an app pays up front is the recorder and mountDevtools.
   { name: 'crossbus/devtools', entry: 'devtools/index.ts', budgetKb: 6 },
   { name: 'crossbus/vite (dev server only)', entry: 'devtools/vite-plugin.ts', budgetKb: 2 },

@@ -18,8 +18,10 @@ const entrySources: Record<string, string> = {
   'crossbus/replay': 'src/replay/index.ts',
   'crossbus/react': 'src/react/index.ts',
   'crossbus/vue': 'src/vue/index.ts',
+  'crossbus/cloudevents': 'src/cloudevents/index.ts',
   'crossbus/destinations': 'src/destinations/index.ts',
   'crossbus/nats': 'src/bridges/nats/index.ts',
+  'crossbus/frames': 'src/bridges/frames/index.ts',
   'crossbus/devtools': 'devtools/index.ts',
 }
 
