@@ -43,7 +43,8 @@ rmSync(consumerDir, { recursive: true, force: true })
 mkdirSync(consumerDir)
 writeFileSync(
   join(consumerDir, 'app.ts'),
-  `import { createBus, toCloudEvent, type Bus, type BusEvent, type BusHandle, type EventsMatching } from 'crossbus'
+  `import { createBus, type Bus, type BusEvent, type BusHandle, type EventsMatching } from 'crossbus'
+import { toCloudEvent } from 'crossbus/cloudevents'
 import { createBus as createCoreBus, compileEventFilter, type ModuleHandle } from 'crossbus/core'
 import { sync } from 'crossbus/sync'
 import { replay } from 'crossbus/replay'
