@@ -1,5 +1,6 @@
 import { busError, checkOptions, CORE_OPTIONS, createBus as createCoreBus, type AnyEventMap, type Bus, type BusPlugin, type CoreBusOptions, type EventMap } from './core/index'
 import { replay, type ReplayOptions } from './replay/index'
+import { requests } from './rpc/index'
 import { sync } from './sync/index'
 
 export interface BusOptions extends CoreBusOptions {
@@ -24,7 +25,8 @@ export interface BusOptions extends CoreBusOptions {
  * against the system and subscribers get typed data; untyped, any names and data go.
  *
  * This is `createBus` of `crossbus/core` with the `sync()` and `replay()` plugins added from the
- * options; import that one to pay only for the plugins you pass.
+ * options, and `requests()` (for `request` and `handle`, loaded on first use) unless `plugins`
+ * has one; import that one to pay only for the plugins you pass.
  *
  * @example
  * interface ShopEvents { orders: { 'order.created': { order_id: string; total: number } } }
@@ -43,5 +45,7 @@ export function createBus<E extends EventMap = AnyEventMap>(options: BusOptions 
   const syncPlugin = sync(maxEventBytes === undefined ? {} : { maxEventBytes })
   if (crossTab) defaults.push(syncPlugin)
   if (replayOptions !== undefined) defaults.push(replay(replayOptions))
+  // request() and handle(): a check per event up front, the protocol loaded on first use.
+  if (!plugins.some((plugin) => plugin?.name === 'requests')) defaults.push(requests())
   return createCoreBus<E>({ ...core, plugins: [...defaults, ...plugins] })
 }

@@ -38,6 +38,20 @@ export type {
   Provenance,
   Received,
   ReplaySpec,
+  ReplyFor,
+  ReplyMark,
+  ReplyOf,
+  RequestArgs,
+  RequestHandler,
+  RequestHandlerFn,
+  RequestHandlerStats,
+  RequestHandlerStatus,
+  RequestKindOf,
+  RequestOptions,
+  RequestService,
+  RequestVia,
+  HandlerContext,
+  WithReply,
   SubscribeOptions,
   SubscriptionInfo,
   SystemOf,
@@ -45,18 +59,10 @@ export type {
   SystemRange,
 } from './core/index'
 export { BusError, ERROR_CODES, errorMaker } from './core/index'
-export {
-  CLOUDEVENT_ERROR_CODES,
-  CLOUDEVENTS_BATCH_CONTENT_TYPE,
-  CLOUDEVENTS_CONTENT_TYPE,
-  EXTERNAL_ORIGIN,
-  fromCloudEvent,
-  fromCloudEventBatch,
-  toCloudEvent,
-  toCloudEventBatch,
-} from './cloudevents/index'
-export type { CloudEventErrorCode, CloudEventJson } from './cloudevents/index'
+// The CloudEvents mapping is its own entry, `crossbus/cloudevents`: most apps never use it.
 export { sync } from './sync/index'
 export type { SyncOptions } from './sync/index'
 export { replay } from './replay/index'
+export { requests, REQUEST_ERROR_CODES } from './rpc/index'
+export type { RequestErrorCode, RequestsOptions } from './rpc/index'
 export type { ReplayOptions } from './replay/index'
