@@ -50,8 +50,9 @@ export default defineConfig({
       'react/jsx-runtime',
       'react/jsx-dev-runtime',
       'vue',
-      // The NATS bridge's client, imported on demand by src/bridges/nats.
+      // The NATS bridge's clients, imported on demand by src/bridges/nats (JetStream's in its durable mode).
       '@nats-io/nats-core',
+      '@nats-io/jetstream',
     ],
   },
   worker: {
