@@ -147,11 +147,128 @@ test('a version 1 database is upgraded to the current version with every event k
     },
     FIXTURE,
   )
-  expect(result.before).toEqual({ version: 1, keyPath: ['time', 'origin', 'seq'], indexes: [] })
-  expect(result.after).toEqual({ version: 3, keyPath: ['time', 'origin', 'seq', 'system', 'id'], indexes: ['by-system'] })
+  expect(result.before).toEqual({ version: 1, stores: ['events'], keyPath: ['time', 'origin', 'seq'], indexes: [] })
+  expect(result.after).toEqual({ version: 4, stores: ['batches', 'heads'], keyPath: ['system', 'time', 'origin', 'seq', 'id', 'from', 'count'], indexes: ['by-time'] })
   expect(result.all).toEqual(['orders/a-1', 'users/a-2', 'orders/b-1', 'orders.eu/a-3'])
   expect(result.orders).toEqual(['orders/a-1', 'orders/b-1', 'orders.eu/a-3'])
   expect(result.written).toEqual(['orders/a-1', 'orders/b-1', 'orders/a-4'])
+})
+
+for (const version of [2, 3] as const) {
+  test(`a version ${version} database, written as crossbus wrote it, is upgraded to batches with every event (and head) kept`, async ({ page }) => {
+    const result = await page.evaluate(
+      async ([url, version]) => {
+        const { createVersion2or3, describeDatabase, headsOf, openStore, MemoryReplayStore, sent, injected, labels }: Fixture = await import(url)
+        const name = `index-upgrade-v${version}`
+        // 2,500 events of three contexts and a bridge, four systems interleaved, written 100 per
+        // transaction: more than one batch record's worth of some systems.
+        const systems = ['orders', 'users', 'orders.eu', 'billing']
+        const seqs = new Map<string, number>()
+        const events = Array.from({ length: 2_500 }, (_, i) => {
+          const system = systems[(i * 7) % systems.length]!
+          if (i % 10 === 9) return injected(system, `x${i}`, 1_000 + Math.floor(i / 3))
+          const origin = ['a', 'b', 'c'][i % 3]!
+          const seq = (seqs.get(origin) ?? 0) + 1
+          seqs.set(origin, seq)
+          return sent(system, origin, seq, 1_000 + Math.floor(i / 3))
+        })
+        const writes = Array.from({ length: 25 }, (_, i) => events.slice(i * 100, i * 100 + 100))
+        await createVersion2or3(name, version, writes)
+        const before = await describeDatabase(name)
+        const expected = new MemoryReplayStore()
+        await expected.write(events)
+        const store = await openStore(name)
+        const after = await describeDatabase(name)
+        const reads = [{}, { systems: [{ equals: 'orders' }] }, { systems: [{ startsWith: 'orders' }], since: 1_400 }, { systems: [{ equals: 'billing' }], last: 50 }]
+        const same: boolean[] = []
+        for (const range of reads) same.push(JSON.stringify(await store.read(range)) === JSON.stringify(await expected.read(range)))
+        const heads = await headsOf(name)
+        // Writing old events again changes nothing; new ones land in order.
+        const more = [events[0]!, sent('orders', 'a', 2_000, 2_000)]
+        await store.write(more)
+        await expected.write(more)
+        same.push(JSON.stringify(await store.read({})) === JSON.stringify(await expected.read({})))
+        const count = (await store.read({})).length
+        const firstTwo = labels((await store.read({ systems: [{ equals: 'orders' }] })).slice(0, 2))
+        store.close()
+        return { before, after, same, heads, count, firstTwo, seqs: Object.fromEntries(seqs) }
+      },
+      [FIXTURE, version] as const,
+    )
+    const v2 = { version: 2, stores: ['events'], keyPath: ['time', 'origin', 'seq', 'system', 'id'], indexes: ['by-system'] }
+    expect(result.before).toEqual(version === 2 ? v2 : { ...v2, version: 3, stores: ['events', 'heads'] })
+    expect(result.after).toEqual({ version: 4, stores: ['batches', 'heads'], keyPath: ['system', 'time', 'origin', 'seq', 'id', 'from', 'count'], indexes: ['by-time'] })
+    expect(result.same).toEqual([true, true, true, true, true])
+    expect(result.count).toBe(2_501)
+    expect(result.firstTwo).toEqual(['orders/a-1', 'orders/b-2'])
+    // Version 3's heads carried over: every context's events up to its last seq are stored.
+    expect(result.heads).toEqual(version === 3 ? result.seqs : {})
+  })
+}
+
+test('a write keeps one record per system (at most 1,000 events each), and a read merges them in store order', async ({ page }) => {
+  const result = await page.evaluate(
+    async (url) => {
+      const { openStore, sent }: Fixture = await import(url)
+      const store = await openStore('index-batches')
+      const events = Array.from({ length: 2_500 }, (_, i) => sent(i % 5 === 0 ? 'users' : 'orders', 'a', i + 1, 100 + Math.floor(i / 10)))
+      await store.write(events)
+      await store.write([sent('orders', 'b', 1, 150), sent('orders', 'b', 2, 400)])
+      const counts = await new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open('crossbus-replay:index-batches')
+        open.onsuccess = () => {
+          const read = open.result.transaction('batches', 'readonly').objectStore('batches').getAll()
+          read.onsuccess = () => {
+            open.result.close()
+            resolve((read.result as Array<{ count: number }>).map((batch) => batch.count))
+          }
+          read.onerror = () => reject(read.error)
+        }
+        open.onerror = () => reject(open.error)
+      })
+      const orders = await store.read({ systems: [{ equals: 'orders' }] })
+      const sorted = orders.every((e, i) => i === 0 || e.time > orders[i - 1]!.time || (e.time === orders[i - 1]!.time && (e.origin > orders[i - 1]!.origin || (e.origin === orders[i - 1]!.origin && e.seq > orders[i - 1]!.seq))))
+      store.close()
+      return { counts, orders: orders.length, sorted, b: orders.filter((e) => e.origin === 'b').map((e) => e.seq) }
+    },
+    FIXTURE,
+  )
+  // a's 2,000 orders in two records, its 500 users in one, b's two orders in one of their own.
+  expect(result.counts.slice().sort((x, y) => x - y)).toEqual([2, 500, 1_000, 1_000])
+  expect(result).toMatchObject({ orders: 2_002, sorted: true, b: [1, 2] })
+})
+
+test('a trim that cuts through batches of several contexts keeps exactly the newest events and rewrites the rest', async ({ page }) => {
+  const result = await page.evaluate(
+    async (url) => {
+      const { openStore, MemoryReplayStore, sent, labels }: Fixture = await import(url)
+      const store = await openStore('index-trim-split')
+      const memory = new MemoryReplayStore()
+      // Two contexts, their writes overlapping in time, two systems.
+      for (let write = 0; write < 6; write++) {
+        for (const origin of ['a', 'b']) {
+          const batch = Array.from({ length: 50 }, (_, i) => sent(i % 3 ? 'orders' : 'users', origin, write * 50 + i + 1, 1_000 + write * 40 + i))
+          await store.write(batch)
+          await memory.write(batch)
+        }
+      }
+      const same: boolean[] = []
+      for (const [retention, now] of [
+        [{ maxEvents: 1_000, maxAgeMs: 200 }, 1_250],
+        [{ maxEvents: 333, maxAgeMs: 10_000 }, 1_250],
+        [{ maxEvents: 100, maxAgeMs: 10_000 }, 1_250],
+      ] as const) {
+        await store.trim(retention, now, 'a')
+        await memory.trim(retention, now, 'a')
+        same.push(labels(await store.read({})).join() === labels(await memory.read({})).join())
+      }
+      const left = (await store.read({})).length
+      store.close()
+      return { same, left }
+    },
+    FIXTURE,
+  )
+  expect(result).toEqual({ same: [true, true, true], left: 100 })
 })
 
 test('retention still trims the whole store by age and count', async ({ page }) => {

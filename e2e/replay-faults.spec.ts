@@ -187,14 +187,17 @@ test('records a hostile script writes into the history database neither break re
       new Promise<void>((resolve, reject) => {
         const request = indexedDB.open(dbName)
         request.onsuccess = () => {
-          const tx = request.result.transaction('events', 'readwrite')
-          const store = tx.objectStore('events')
+          const tx = request.result.transaction('batches', 'readwrite')
+          const store = tx.objectStore('batches')
           const now = Date.now()
-          // A system that is a number, which once made every glob read throw; garbage fields.
-          store.put({ id: 'x-1', system: 42, kind: 'k', path: '/x', time: now, origin: 'x', seq: 1 })
-          store.put({ id: 'x-2', system: 'orders', kind: 'k', path: undefined, time: now, origin: 'x', seq: 2 })
-          // A seq far ahead for the live victim, which once hid its next events from replays.
-          store.put({ id: `${origin}-999999999`, system: 'orders', kind: 'order.created', path: '/forged', time: now, origin, seq: 999_999_999 })
+          // A system that is a number, which once made every glob read throw: a batch the reader cannot take.
+          const x1 = { id: 'x-1', system: 42, kind: 'k', path: '/x', time: now, origin: 'x', seq: 1 }
+          store.put({ system: 42, time: now, origin: 'x', seq: 1, id: 'x-1', from: [now, 'x', 1, '42', 'x-1'], count: 1, events: [x1] })
+          // In a batch of the right shape: garbage fields, and a seq far ahead for the live victim,
+          // which once hid its next events from replays.
+          const x2 = { id: 'x-2', system: 'orders', kind: 'k', path: undefined, time: now, origin: 'x', seq: 2 }
+          const forged = { id: `${origin}-999999999`, system: 'orders', kind: 'order.created', path: '/forged', time: now, origin, seq: 999_999_999 }
+          store.put({ system: 'orders', time: now, origin, seq: forged.seq, id: forged.id, from: [now, 'x', 2, 'orders', 'x-2'], count: 2, events: [x2, forged] })
           tx.oncomplete = () => {
             request.result.close()
             resolve()

@@ -206,7 +206,7 @@ test('retention trims the store to maxEvents and drops events older than maxAgeM
       const raw: Idb = await import(idb)
       window.bus!.close()
       const old = Date.now() - 2 * 60 * 60 * 1000
-      await raw.putRaw(busName, [1, 2, 3].map((seq) => ({ id: `old-${seq}`, system: 'orders', kind: 'k', path: '/old', time: old, origin: 'old', seq })))
+      await raw.putRaw(busName, [1, 2, 3].map((seq) => ({ id: `old-${seq}`, system: 'orders', kind: 'k', path: '/old', data: null, time: old, origin: 'old', seq })))
       const before = (await raw.storedEvents(busName)).length
       const bus = createBus({ name: busName, replay: { maxEvents: 100, maxAgeMs: 60 * 60 * 1000 } })
       const historyPaths = (await bus.history('orders')).map((e) => e.path)

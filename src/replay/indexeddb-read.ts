@@ -1,23 +1,70 @@
-// The ranged reads of the history database: one system, a prefix of systems, or all, with `since`
-// and `last` applied by IndexedDB where the key order allows.
+// The ranged reads of the history database: one system, a prefix of systems, or all, each one
+// getAll of batch records, then the batches' events checked and merged into store order.
 import type { BusEvent, SystemRange } from '../core/index'
 import { requested } from '../indexeddb/requests'
+import { isBatch } from './batch-record'
+import { compareEvents } from './store'
+import { withoutRepeats } from './batch-record'
+
+/** What a read found: the events, and how many records or events it left out as no events. */
+export interface ReadEvents {
+  readonly events: BusEvent[]
+  readonly malformed: number
+}
 
 /**
- * The events of `systems` with `time >= since`, or (with `last`) at least the last `last` of them.
- * An exact system is a range of the index in store order, so `since` and `last` are bounds of the
- * read; a prefix range is in system order, so `since` is applied here and `last` by the caller.
+ * The batch records that may hold events of `systems` with `time >= since`. An exact system is one
+ * key range bounded by `since` (batches are keyed by system, then their newest event); a prefix
+ * range covers several systems, so `since` is applied to the events.
  */
-export function readSystems(index: IDBIndex, systems: SystemRange, since: number | undefined, last: number | undefined): Promise<BusEvent[]> {
+export function readSystemBatches(store: IDBObjectStore, systems: SystemRange, since: number | undefined): Promise<unknown[]> {
   if ('equals' in systems) {
     const name = systems.equals
     // An array sorts after every number, so `[name, []]` is above every key of `name`.
-    return readLatest(index, IDBKeyRange.bound(since === undefined ? [name] : [name, since], [name, []]), last)
+    return requested(store.getAll(IDBKeyRange.bound(since === undefined ? [name] : [name, since], [name, []])))
   }
   const prefix = systems.startsWith
   const end = nextAfterPrefix(prefix)
-  const keys = end === undefined ? IDBKeyRange.lowerBound([prefix]) : IDBKeyRange.bound([prefix], [end], false, true)
-  return requested<BusEvent[]>(index.getAll(keys)).then((events) => (since === undefined ? events : events.filter((event) => event.time >= since)))
+  return requested(store.getAll(end === undefined ? IDBKeyRange.lowerBound([prefix]) : IDBKeyRange.bound([prefix], [end], false, true)))
+}
+
+/** Every batch record that may hold events with `time >= since` (by the time of its newest event). */
+export function readAllBatches(byTime: IDBIndex, since: number | undefined): Promise<unknown[]> {
+  return requested(byTime.getAll(since === undefined ? null : IDBKeyRange.lowerBound([since])))
+}
+
+/**
+ * The events of `records` with `time >= since` that pass `isEvent` (and belong to their batch's
+ * system), in store order, each once. Batches that follow one another (one context's writes of
+ * one system) are concatenated as they come; only overlapping ones (several contexts, or a
+ * prefix read) are sorted, and a sort is where repeats, next to each other, are dropped.
+ */
+export function eventsOf(records: readonly unknown[], since: number | undefined, isEvent: (record: unknown) => record is BusEvent): ReadEvents {
+  const events: BusEvent[] = []
+  let malformed = 0
+  let inOrder = true
+  let previous: BusEvent | undefined
+  for (const record of records) {
+    if (!isBatch(record)) {
+      malformed++
+      continue
+    }
+    const { system, events: held } = record
+    const filter = since !== undefined && !(record.from[0] >= since)
+    for (let i = 0; i < held.length; i++) {
+      const event = held[i]
+      if (!isEvent(event) || event.system !== system) {
+        malformed++
+        continue
+      }
+      if (filter && event.time < since!) continue
+      if (inOrder && previous !== undefined && compareEvents(previous, event) >= 0) inOrder = false
+      previous = event
+      events.push(event)
+    }
+  }
+  if (!inOrder) withoutRepeats(events.sort(compareEvents))
+  return { events, malformed }
 }
 
 /**
@@ -31,36 +78,3 @@ function nextAfterPrefix(prefix: string): string | undefined {
   if (end === 0) return undefined
   return prefix.slice(0, end - 1) + String.fromCharCode(prefix.charCodeAt(end - 1) + 1)
 }
-
-/**
- * The records of `keys` in key order; with `last`, only the last that many. A range rarely holds
- * more (callers pass the retention count), which a count tells cheaply (it reads no records);
- * when it does, one key cursor steps back from the end to the first key to keep, then one getAll
- * reads from there.
- */
-export async function readLatest(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number | undefined): Promise<BusEvent[]> {
-  if (last === undefined || (await requested(source.count(keys ?? undefined))) <= last) return requested<BusEvent[]>(source.getAll(keys))
-  const first = await keyOfLast(source, keys, last)
-  if (first === undefined) return requested<BusEvent[]>(source.getAll(keys))
-  const from = keys?.upper === undefined ? IDBKeyRange.lowerBound(first) : IDBKeyRange.bound(first, keys.upper, false, keys.upperOpen)
-  return requested<BusEvent[]>(source.getAll(from))
-}
-
-/** The `last`-th key from the end of `keys`; undefined when there are fewer keys. */
-function keyOfLast(source: IDBObjectStore | IDBIndex, keys: IDBKeyRange | null, last: number): Promise<IDBValidKey | undefined> {
-  return new Promise((resolve, reject) => {
-    const request = source.openKeyCursor(keys, 'prev')
-    let stepped = last === 1
-    request.onsuccess = () => {
-      const cursor = request.result
-      if (cursor === null) resolve(undefined)
-      else if (stepped) resolve(cursor.key)
-      else {
-        stepped = true
-        cursor.advance(last - 1)
-      }
-    }
-    request.onerror = () => reject(request.error)
-  })
-}
-
