@@ -5,7 +5,8 @@
 //
 // The suite contract (bench/README.md):
 //   export async function run({ browser, baseURL }) -> Array<{ name, crossbus, peer, unit, ratio, goal? }>
-// `ratio` is crossbus relative to the peer, higher is better; `goal` reads like '>= 0.5x'.
+// `ratio` is crossbus relative to the peer, higher is better; `goal` reads like '>= 0.5x'. A suite
+// may export `limitMs` to be given longer than SUITE_LIMIT_MS.
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer } from 'node:net'
 import { basename, join } from 'node:path'
@@ -61,7 +62,7 @@ try {
     let rows
     try {
       const suite = await import(pathToFileURL(join(suitesDir, `${name}.mjs`)).href)
-      rows = await withLimit(suite.run({ browser, baseURL }), SUITE_LIMIT_MS, `suite "${name}"`)
+      rows = await withLimit(suite.run({ browser, baseURL }), suite.limitMs ?? SUITE_LIMIT_MS, `suite "${name}"`)
     } catch (error) {
       console.log(`\n${name}: FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
       summary.push({ suite: name, failed: true })
