@@ -72,6 +72,8 @@ export class Admission {
   private seq = 0
   private readonly seen = new SeenEvents()
   private readonly knownNames = new Set<string>()
+  private lastSystem: string | undefined
+  private lastKind: string | undefined
   private readonly sentHere: Provenance
 
   constructor(
@@ -115,8 +117,13 @@ export class Admission {
     }
     let event: BusEvent | undefined = input
     if (rule.validate === 'names') {
-      // Names once valid are remembered: a hot send pays two Set lookups.
-      if (!this.knownNames.has(input.system) || !this.knownNames.has(input.kind)) this.learnNames(input)
+      // Names once valid are remembered: a burst of one event type compares two strings, any
+      // other hot send pays two Set lookups.
+      if (input.system !== this.lastSystem || input.kind !== this.lastKind) {
+        if (!this.knownNames.has(input.system) || !this.knownNames.has(input.kind)) this.learnNames(input)
+        this.lastSystem = input.system
+        this.lastKind = input.kind
+      }
       checkPath(input.path)
     } else if (rule.validate === 'event') {
       event = this.validated(rule, input)
