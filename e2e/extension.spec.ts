@@ -38,7 +38,7 @@ test.afterAll(async () => {
 
 declare global {
   interface Window {
-    app: import('./fixtures/extension/app').App
+    extensionApp: import('./fixtures/extension/app').App
     observed: { channels: number; posts: number; events: string[] }
     pwned?: number
   }
@@ -85,14 +85,14 @@ test('the panel lists the buses of an app that imports no devtools, with history
   const url = `/e2e/fixtures/extension/app.html?shop=${shop}&plain=${plain}`
   const a = await openTab(url)
   const b = await openTab(url)
-  await a.page.waitForFunction(() => window.app !== undefined)
-  await b.page.waitForFunction(() => window.app !== undefined)
+  await a.page.waitForFunction(() => window.extensionApp !== undefined)
+  await b.page.waitForFunction(() => window.extensionApp !== undefined)
   // Sent before any panel opened: only the stored history can show it.
   await a.page.evaluate(async (note) => {
-    window.app.shop.send('orders', 'order.created', '/orders/early', { note })
-    await window.app.shop.flush()
+    window.extensionApp.shop.send('orders', 'order.created', '/orders/early', { note })
+    await window.extensionApp.shop.flush()
   }, XSS)
-  await b.page.evaluate(() => window.app.startWorker())
+  await b.page.evaluate(() => window.extensionApp.startWorker())
 
   const { panel, check } = await openPanel(a.tabId)
   const list = panel.getByTestId('bus-list')
@@ -102,9 +102,9 @@ test('the panel lists the buses of an app that imports no devtools, with history
   await expect.poll(rowWith(panel, '/orders/early')).toContain('replayed')
 
   // Live: the inspected tab, the other tab, and the worker (which no content script reaches).
-  await a.page.evaluate(() => window.app.shop.send('orders', 'order.paid', '/orders/here', { total: 3 }))
-  await b.page.evaluate(() => window.app.shop.send('orders', 'order.shipped', '/orders/there', { total: 4 }))
-  await b.page.evaluate(() => window.app.workerSend('/stock/widget'))
+  await a.page.evaluate(() => window.extensionApp.shop.send('orders', 'order.paid', '/orders/here', { total: 3 }))
+  await b.page.evaluate(() => window.extensionApp.shop.send('orders', 'order.shipped', '/orders/there', { total: 4 }))
+  await b.page.evaluate(() => window.extensionApp.workerSend('/stock/widget'))
   await expect.poll(rowWith(panel, '/orders/here')).toContain('sent')
   await expect.poll(rowWith(panel, '/orders/there')).toContain('received')
   await expect.poll(rowWith(panel, '/stock/widget')).toContain('received')
@@ -120,12 +120,12 @@ test('the panel lists the buses of an app that imports no devtools, with history
   // Re-sent through the inspected page's bus: the page's subscriber gets it, the panel says its id.
   await panel.getByTestId('resend').click()
   await expect(panel.getByTestId('resend-result')).toHaveText(/^sent as \S+-\d+$/)
-  await expect.poll(() => a.page.evaluate(() => window.app.received.filter((event) => event.path === '/orders/early').length)).toBe(2)
+  await expect.poll(() => a.page.evaluate(() => window.extensionApp.received.filter((event) => event.path === '/orders/early').length)).toBe(2)
 
   // The contexts tab: the inspected tab's subscription is known without any devtools in the app.
   await panel.getByTestId('tab-contexts').click()
   await expect(panel.getByTestId('context')).toHaveCount(3)
-  const inspected = await a.page.evaluate(() => window.app.shop.origin)
+  const inspected = await a.page.evaluate(() => window.extensionApp.shop.origin)
   await expect(panel.locator(`[data-testid="context"][data-origin="${inspected}"]`).getByTestId('subscription')).toHaveText('** × 1')
   await panel.getByTestId('tab-events').click()
   await panel.setViewportSize({ width: 1100, height: 520 })
@@ -134,7 +134,7 @@ test('the panel lists the buses of an app that imports no devtools, with history
   // The second bus: neither history nor leader, found all the same, and live.
   await list.locator(`[data-bus="${plain}"]`).click()
   await expect(panel.getByTestId('panel')).toContainText(`crossbus · ${plain}`)
-  await b.page.evaluate(() => window.app.plain.send('notes', 'note.added', '/notes/plain'))
+  await b.page.evaluate(() => window.extensionApp.plain.send('notes', 'note.added', '/notes/plain'))
   await expect.poll(rowWith(panel, '/notes/plain')).toContain('received')
   expect(await rows(panel)).toHaveLength(1)
 

@@ -15,6 +15,7 @@ declare namespace chrome {
     interface Tab {
       readonly id?: number
     }
+    function query(filter: Record<string, unknown>): Promise<Tab[]>
     function connect(tabId: number, info?: { name?: string; frameId?: number }): runtime.Port
     const onUpdated: { addListener(listener: (tabId: number, change: { status?: string }) => void): void; removeListener(listener: (tabId: number, change: { status?: string }) => void): void }
   }
