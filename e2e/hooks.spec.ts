@@ -169,3 +169,38 @@ for (const framework of ['react', 'vue'] as const) {
     })
   })
 }
+
+// useRequest: the request side of the hooks (fixtures/request/hooks), driven by clicks.
+for (const framework of ['react', 'vue'] as const) {
+  test(`${framework}: useRequest shows loading, then the reply; a handler's error; unmounting cancels`, async ({ page }) => {
+    const checkPage = watchPage(page, (text) => text.startsWith('[Vue warn]'))
+    await page.goto(`/e2e/fixtures/request/hooks/${framework}.html`)
+    await expect(page.locator('html')).toHaveAttribute('data-ready', 'true')
+    await page.evaluate(() => (window as unknown as { mount(): void }).mount())
+    await expect(page.getByTestId('total')).toHaveText('none')
+    await expect(page.getByTestId('loading')).toHaveText('false')
+
+    // The handler waits for the test: loading shows meanwhile.
+    await page.getByTestId('slow').click()
+    await expect(page.getByTestId('loading')).toHaveText('true')
+    await page.evaluate(() => (window as unknown as { release(): void }).release())
+    await expect(page.getByTestId('total')).toHaveText('7')
+    await expect(page.getByTestId('loading')).toHaveText('false')
+    await expect(page.getByTestId('error')).toHaveText('none')
+
+    // A failure keeps the last reply and says why; the next success clears it.
+    await page.getByTestId('fail').click()
+    await expect(page.getByTestId('error')).toHaveText('REQUEST_FAILED: a negative item: -1')
+    await expect(page.getByTestId('total')).toHaveText('7')
+    await page.getByTestId('ask').click()
+    await expect(page.getByTestId('total')).toHaveText('5')
+    await expect(page.getByTestId('error')).toHaveText('none')
+
+    // Unmounting with a request on its way cancels it: the handler's signal aborts.
+    await page.getByTestId('slow').click()
+    await expect(page.getByTestId('loading')).toHaveText('true')
+    await page.evaluate(() => (window as unknown as { unmount(): void }).unmount())
+    await expect.poll(() => page.evaluate(() => (window as unknown as { aborted: number }).aborted)).toBe(1)
+    checkPage()
+  })
+}

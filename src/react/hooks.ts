@@ -1,6 +1,7 @@
-import { useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useEffect, useInsertionEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { IDLE, requestRunner, type RequestState } from '../adapters/request-runner'
 import { NO_EVENTS, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
-import type { AnyEventMap, BusEvent, BusHandle, EventMap, EventsMatching, KindArg, SystemPatternArg } from '../core/index'
+import type { AnyEventMap, BusEvent, BusHandle, EventMap, EventsMatching, KindArg, KindOf, ReplyFor, RequestArgs, RequestKindOf, SystemOf, SystemPatternArg } from '../core/index'
 import { useBus } from './context'
 import { createRecentEvents, replayKey } from './recent-events'
 
@@ -54,6 +55,23 @@ export interface BusHooks<E extends EventMap = AnyEventMap> {
    * <button onClick={() => send('cart', 'item.added', '/cart/tea', { sku: 'tea', price: 4 })}>Add</button>
    */
   useSend(): BusHandle<E>['send']
+
+  /**
+   * Asks the bus (`bus.request`) from a component: `request(data?, options?)` sends, and `data`,
+   * `error` and `loading` follow it as state. One request at a time: a new one cancels the one on
+   * its way, and unmounting cancels it too. `request` resolves with the reply, or `undefined` when
+   * it failed (then `error` says why); it never rejects.
+   *
+   * @example
+   * const price = useRequest('cart', 'cart.price', '/cart')
+   * <button onClick={() => price.request({ items })}>{price.loading ? '...' : price.data?.total}</button>
+   */
+  useRequest<S extends SystemOf<E>, K extends RequestKindOf<E, S> & KindOf<E, S>>(system: S, kind: K, path: string): UseRequest<E[S][K], ReplyFor<E, S, K>>
+}
+
+/** What `useRequest` returns: the state of the last request, and `request` to send one. */
+export interface UseRequest<Q, R> extends RequestState<R> {
+  request(...args: RequestArgs<Q>): Promise<R | undefined>
 }
 
 type Handler = (event: BusEvent) => void
@@ -96,6 +114,18 @@ function useSendImpl(): BusHandle['send'] {
   return useMemo(() => bus.send.bind(bus) as BusHandle['send'], [bus])
 }
 
+function useRequestImpl(system: string, kind: string, path: string): UseRequest<unknown, unknown> {
+  const bus = useBus()
+  const [state, setState] = useState<RequestState<unknown>>(IDLE)
+  const target = useRef([system, kind, path] as const)
+  useInsertionEffect(() => {
+    target.current = [system, kind, path]
+  })
+  const runner = useMemo(() => requestRunner(() => bus as BusHandle, () => target.current, setState), [bus])
+  useEffect(() => () => runner.dispose(), [runner])
+  return { ...state, request: runner.request }
+}
+
 // The server never subscribes, so it renders no events; hydration starts from the same.
 function getServerSnapshot(): readonly BusEvent[] {
   return NO_EVENTS
@@ -110,7 +140,7 @@ function getServerSnapshot(): readonly BusEvent[] {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createBusHooks<E extends EventMap>(): BusHooks<E> {
-  const hooks: BusHooks = { useBus, useEvent, useEvents, useLatestEvent, useSend }
+  const hooks: BusHooks = { useBus, useEvent, useEvents, useLatestEvent, useSend, useRequest }
   return hooks as unknown as BusHooks<E>
 }
 
@@ -122,3 +152,5 @@ export const useEvents = useEventsImpl as BusHooks['useEvents']
 export const useLatestEvent = useLatestEventImpl as BusHooks['useLatestEvent']
 /** A stable `send` of the provider's handle; see {@link BusHooks.useSend}. */
 export const useSend = useSendImpl as BusHooks['useSend']
+/** Sends requests from a component, with their state; see {@link BusHooks.useRequest}. */
+export const useRequest = useRequestImpl as unknown as BusHooks['useRequest']

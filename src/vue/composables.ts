@@ -1,6 +1,7 @@
-import { computed, customRef, hasInjectionContext, inject, isRef, onScopeDispose, ssrContextKey, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
+import { computed, customRef, getCurrentScope, hasInjectionContext, inject, isRef, onScopeDispose, shallowRef, ssrContextKey, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
+import { IDLE, requestRunner, type RequestState } from '../adapters/request-runner'
 import { keepLatest, limitOf, type UseEventsOptions, type UseLatestEventOptions } from '../adapters/shared'
-import type { AnyEventMap, BusEvent, BusHandle, BusSubscription, EventMap, EventsMatching, KindArg, ReplaySpec, SystemPatternArg } from '../core/index'
+import type { AnyEventMap, BusError, BusEvent, BusHandle, BusSubscription, EventMap, EventsMatching, KindArg, KindOf, ReplaySpec, ReplyFor, RequestArgs, RequestKindOf, SystemOf, SystemPatternArg } from '../core/index'
 import { useBus } from './plugin'
 
 /**
@@ -79,6 +80,26 @@ export interface BusComposables<E extends EventMap = AnyEventMap> {
    * const add = () => send('cart', 'item.added', '/cart/tea', { sku: 'tea', price: 4 })
    */
   useSend(): BusHandle<E>['send']
+
+  /**
+   * Asks the bus (`bus.request`): `request(data?, options?)` sends, and the refs `data`, `error`
+   * and `loading` follow it. One request at a time: a new one cancels the one on its way, and
+   * disposing the scope cancels it too. `request` resolves with the reply, or `undefined` when it
+   * failed (then `error` says why); it never rejects. `path` may be a ref or a getter.
+   *
+   * @example
+   * const price = useRequest('cart', 'cart.price', '/cart')
+   * const reprice = () => price.request({ items: items.value })
+   */
+  useRequest<S extends SystemOf<E>, K extends RequestKindOf<E, S> & KindOf<E, S>>(system: S, kind: K, path: MaybeRefOrGetter<string>): UseRequestRefs<E[S][K], ReplyFor<E, S, K>>
+}
+
+/** What `useRequest` returns: refs of the last request's state, and `request` to send one. */
+export interface UseRequestRefs<Q, R> {
+  readonly data: Readonly<Ref<R | undefined>>
+  readonly error: Readonly<Ref<BusError | undefined>>
+  readonly loading: Readonly<Ref<boolean>>
+  request(...args: RequestArgs<Q>): Promise<R | undefined>
 }
 
 type Handler = (event: BusEvent) => void
@@ -160,6 +181,19 @@ function useSendImpl(): BusHandle['send'] {
   return bus.send.bind(bus) as BusHandle['send']
 }
 
+function useRequestImpl(system: string, kind: string, path: MaybeRefOrGetter<string>): UseRequestRefs<unknown, unknown> {
+  const bus = useBus()
+  const state = shallowRef<RequestState<unknown>>(IDLE)
+  const runner = requestRunner(() => bus as BusHandle, () => [system, kind, toValue(path)], (next) => (state.value = next))
+  if (getCurrentScope()) onScopeDispose(() => runner.dispose())
+  return {
+    data: computed(() => state.value.data),
+    error: computed(() => state.value.error),
+    loading: computed(() => state.value.loading),
+    request: runner.request,
+  }
+}
+
 // A plain object is options; a string, a ref (an object too, but branded) or a getter is a kind.
 function isOptions<O extends object>(value: KindArgument | O | undefined): value is O {
   return typeof value === 'object' && value !== null && !isRef(value)
@@ -179,7 +213,7 @@ function isServerRendering(): boolean {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createBusComposables<E extends EventMap>(): BusComposables<E> {
-  const composables: BusComposables = { useBus, useEvent, useEvents, useLatestEvent, useSend }
+  const composables: BusComposables = { useBus, useEvent, useEvents, useLatestEvent, useSend, useRequest }
   return composables as unknown as BusComposables<E>
 }
 
@@ -191,3 +225,5 @@ export const useEvents = useEventsImpl as BusComposables['useEvents']
 export const useLatestEvent = useLatestEventImpl as BusComposables['useLatestEvent']
 /** The handle's `send`; see {@link BusComposables.useSend}. */
 export const useSend = useSendImpl as BusComposables['useSend']
+/** Sends requests, with their state as refs; see {@link BusComposables.useRequest}. */
+export const useRequest = useRequestImpl as unknown as BusComposables['useRequest']

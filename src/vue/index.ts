@@ -1,5 +1,5 @@
 export { createBusPlugin, provideBus, useBus } from './plugin'
-export { createBusComposables, useEvent, useEvents, useLatestEvent, useSend } from './composables'
-export type { BusComposables } from './composables'
+export { createBusComposables, useEvent, useEvents, useLatestEvent, useRequest, useSend } from './composables'
+export type { BusComposables, UseRequestRefs } from './composables'
 export type { ProviderOptions, SystemEvent, UseEventsOptions, UseLatestEventOptions } from '../adapters/shared'
 export { HOOKS_ERROR_CODES } from '../adapters/errors'
