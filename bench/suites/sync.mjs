@@ -19,16 +19,27 @@ export const limitMs = 240_000
 /** @param {{ browser: import('playwright').Browser, baseURL: string }} context */
 export async function run({ browser, baseURL }) {
   const context = await browser.newContext()
+  const problems = []
   // Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs, which matters
   // for one-way times of a fraction of a millisecond.
   await context.route('**/*', async (route) => {
-    const response = await route.fetch()
-    await route.fulfill({
-      response,
-      headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
-    })
+    // A busy machine's dev server now and then resets a connection: try again (an unhandled
+    // rejection here would end the whole run).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await route.fetch()
+        await route.fulfill({
+          response,
+          headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+        })
+        return
+      } catch (error) {
+        if (attempt < 3) continue
+        problems.push(`${route.request().url()} could not be fetched: ${error}`)
+        return route.abort().catch(() => {})
+      }
+    }
   })
-  const problems = []
   try {
     const pages = []
     for (let i = 0; i <= RECEIVING_TABS; i++) pages.push(await context.newPage())
