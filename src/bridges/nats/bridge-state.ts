@@ -46,6 +46,14 @@ export interface Runtime {
   readonly gaps: import('./publish-seq').GapTracker
   readonly fingerprintOf: (payload: Uint8Array) => number
   readonly stampOf: (payload: Uint8Array) => string | undefined
+  /** Whether exports can go out now: connected, and in JetStream mode the stream checked. */
+  canPublish(): boolean
+  /** Publishes an exported event (`key` is its identity): to the subject, or to the JetStream stream. */
+  publish(subject: string, payload: Uint8Array, key: string): void
+  /** Resolves once the server has everything published so far (stored, in JetStream mode). */
+  roundTrip(): Promise<void>
+  /** Whether messages carry the publisher's number (core mode, which reports gaps by it). */
+  readonly stamped: boolean
 }
 
 /** What the exporter and the importer of one context share. */

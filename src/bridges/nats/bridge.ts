@@ -19,6 +19,8 @@ export interface NatsStatus {
   readonly leading: boolean
   /** The server connected to (`host:port`), while connected. */
   readonly server?: string
+  /** JetStream mode: the device's durable consumer, while this context reads it (leading, connected). */
+  readonly consumer?: string
 }
 
 /**
@@ -64,6 +66,7 @@ export function bridgeNats<E extends EventMap = AnyEventMap>(bus: Bus<E>, option
   const handle: HandleState = {
     status: new BehaviorSubject<NatsStatus>({ state: 'connecting', leading: false }),
     counts,
+    flush: () => bus.flush(),
     ready: () => settle.resolve(),
     failed: (error) => settle.reject(error),
   }

@@ -39,6 +39,11 @@ export class NatsLink {
 
   private current: NatsConnectionState = 'connecting'
 
+  /** The client's connection while open, for JetStream mode's client to share. */
+  get client(): NatsConnection | undefined {
+    return this.connection
+  }
+
   async open(): Promise<void> {
     this.setStatus('connecting')
     if (typeof WebSocket !== 'function') {

@@ -26,6 +26,10 @@ export const NATS_ERROR_CODES = {
   NATS_QUEUE_FULL: { kind: 'UNAVAILABLE', retryable: true },
   /** The NATS client cannot run here: `@nats-io/nats-core` is not installed, or there is no WebSocket. */
   NATS_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
+  /** JetStream mode cannot run: the server has no JetStream (start it with `nats-server -js`), or `@nats-io/jetstream` is not installed. */
+  NATS_JETSTREAM_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
+  /** JetStream mode's stream is missing and this user may not create it, or it does not capture the bridge's subjects: the message gives the config to add. */
+  NATS_STREAM_UNAVAILABLE: { kind: 'UNAVAILABLE', retryable: false },
   /** The connection closed for good (refused credentials, a protocol error), or the bridge closed before it connected. */
   NATS_CONNECTION_CLOSED: { kind: 'UNAVAILABLE', retryable: true },
 } as const satisfies ErrorCodeTable

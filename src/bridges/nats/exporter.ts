@@ -9,7 +9,7 @@ import { RecentSet } from './recent'
 /** An exported event, and once published the message it went out as: a republish sends the same bytes, and so the same number. */
 interface Outgoing {
   readonly event: BusEvent
-  sent?: { readonly subject: string; readonly payload: Uint8Array; readonly stamp: string }
+  sent?: { readonly subject: string; readonly payload: Uint8Array; readonly stamp: string | undefined }
 }
 
 /**
@@ -89,24 +89,24 @@ export class Exporter {
    */
   publishWaiting(): void {
     const runtime = this.bridge.runtime
-    if (!this.bridge.leading || !runtime.link.connected) return
-    const { link, codec, seqs, fingerprintOf } = runtime
+    if (!this.bridge.leading || !runtime.canPublish()) return
+    const { codec, seqs, fingerprintOf, stamped } = runtime
     for (const [key, outgoing] of this.log.takeUnpublished()) {
       try {
         let sent = outgoing.sent
         if (!sent) {
-          const message = codec.encode(outgoing.event, (subject) => seqs.next(subject))
-          sent = { subject: message.subject, payload: message.payload, stamp: message.stamp! }
+          const message = codec.encode(outgoing.event, stamped ? (subject) => seqs.next(subject) : undefined)
+          sent = { subject: message.subject, payload: message.payload, stamp: message.stamp }
         }
-        link.publish(sent.subject, sent.payload)
+        runtime.publish(sent.subject, sent.payload, key)
         if (!outgoing.sent) {
           outgoing.sent = sent
-          seqs.commit(sent.subject, sent.stamp)
+          if (sent.stamp !== undefined) seqs.commit(sent.subject, sent.stamp)
           // A copy of it coming back with other bytes is then told apart as a conflict.
           this.bridge.ledger.remember(outgoing.event, fingerprintOf(sent.payload))
         }
       } catch (error) {
-        if (!link.connected) {
+        if (!runtime.canPublish()) {
           // The connection went while publishing: everything unconfirmed goes again on reconnect.
           this.log.republishUnconfirmed()
           return
@@ -147,12 +147,12 @@ export class Exporter {
 
   /** One round trip at a time: what was published before it is on the server when it returns. */
   private confirm(): void {
-    const link = this.bridge.runtime.link
+    const runtime = this.bridge.runtime
     if (this.confirmingEpoch === this.epoch) return
     const keys = this.log.unconfirmed()
     if (keys.length === 0) return
     const epoch = (this.confirmingEpoch = this.epoch)
-    link
+    runtime
       .roundTrip()
       .then(
         () => {
@@ -160,12 +160,18 @@ export class Exporter {
           this.log.confirm(keys)
           this.acks.post(keys)
         },
-        () => {},
+        () => {
+          // Connected still, the server did not store one (JetStream mode: a timeout, the stream
+          // gone): all unconfirmed go again after a pause, the server dropping what it has by id.
+          if (epoch !== this.epoch || !runtime.canPublish()) return
+          this.connectionLost()
+          setTimeout(() => this.closing || this.publishWaiting(), this.bridge.options.initialDelayMs)
+        },
       )
       .finally(() => {
         if (this.confirmingEpoch !== epoch) return
         this.confirmingEpoch = undefined
-        if (link.connected) this.confirm()
+        if (runtime.canPublish()) this.confirm()
       })
   }
 

@@ -21,7 +21,7 @@ function leadingImporter() {
   } as unknown as PluginHost
   const counts: Counts = { imported: 0, duplicates: 0, conflicts: 0, dropped: 0, gaps: 0, missed: 0 }
   const codec = new MessageCodec('p', 400)
-  const runtime = { codec, gaps: new GapTracker(), fingerprintOf, stampOf } as unknown as Runtime
+  const runtime = { codec, gaps: new GapTracker(), fingerprintOf, stampOf, stamped: true } as unknown as Runtime
   const state: BridgeState = { host, options: resolveOptions({ servers: 'ws://h', subjectPrefix: 'p' }, 'b'), ledger: new IdentityLedger('me'), counts, leading: true, state: 'connected', runtime }
   const importer = new Importer(state)
   const receive = (e: BusEvent, stamp?: string) => {

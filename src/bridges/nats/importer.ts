@@ -33,6 +33,7 @@ export class Importer {
     if (provenance.bridge === NATS_PLUGIN_NAME) ledger.remember(event, heard?.fingerprint)
   }
 
+  /** A message from NATS; its publisher's number is followed in core mode, where a jump is a gap. */
   received(subject: string, payload: Uint8Array): void {
     const { host, runtime, leading, options, ledger } = this.bridge
     if (host.closed) return
@@ -42,14 +43,14 @@ export class Importer {
       ;({ event, stamp } = runtime.codec.decode(subject, payload))
     } catch (error) {
       // It arrived, refused or not: its number is no gap.
-      runtime.gaps.seen(subject, runtime.stampOf(payload))
+      if (runtime.stamped) runtime.gaps.seen(subject, runtime.stampOf(payload))
       // The leader counts and reports; a standby context would only say it again.
       if (leading) this.dropped(asBusError(error, subject))
       return
     }
     if (!options.importable(event)) return
     // A standby context follows the numbers too, so it knows where they stand if it takes over.
-    const missed = runtime.gaps.seen(subject, stamp)
+    const missed = runtime.stamped ? runtime.gaps.seen(subject, stamp) : 0
     if (leading && missed > 0) this.missed(missed, subject, stamp!)
     const fingerprint = runtime.fingerprintOf(payload)
     if (leading) this.admit(event, fingerprint)

@@ -35,9 +35,29 @@ export interface NatsBridgeOptions {
   readonly token?: string
   /** Any NATS authenticator: `jwtAuthenticator`, `nkeyAuthenticator`, `credsAuthenticator` of `@nats-io/nats-core`. */
   readonly authenticator?: Authenticator | readonly Authenticator[]
+  /**
+   * Durable mode: events go through this JetStream stream, and each device reads it with a durable
+   * consumer, so a device that was away gets what it missed (see the guide). Needs a server with
+   * JetStream and `@nats-io/jetstream` (an optional peer, loaded only then).
+   */
+  readonly jetstream?: NatsJetStreamOptions
 }
 
-const KNOWN = ['servers', 'subjectPrefix', 'export', 'import', 'maxQueuedEvents', 'maxMessageBytes', 'retry', 'name', 'user', 'pass', 'token', 'authenticator'] as const
+/** The stream of {@link NatsBridgeOptions.jetstream}; the limits apply when the bridge creates it. */
+export interface NatsJetStreamOptions {
+  /** The stream's name, e.g. `'CROSSBUS'`: created on `<subjectPrefix>.>` if missing and allowed. */
+  readonly stream: string
+  /** How long the stream keeps an event: a device away longer misses it. Default 7 days. */
+  readonly maxAgeMs?: number
+  /** How many events the stream keeps, the oldest discarded first. Default 100,000. */
+  readonly maxMessages?: number
+  /** How long the server remembers an event's id to drop a second copy. Default 2 minutes. */
+  readonly duplicateWindowMs?: number
+  /** The durable consumer's name; default one per browser profile, kept in IndexedDB. */
+  readonly consumer?: string
+}
+
+const KNOWN = ['servers', 'subjectPrefix', 'export', 'import', 'maxQueuedEvents', 'maxMessageBytes', 'retry', 'name', 'user', 'pass', 'token', 'authenticator', 'jetstream'] as const
 
 export interface ResolvedNatsOptions {
   readonly servers: string[]
@@ -50,7 +70,11 @@ export interface ResolvedNatsOptions {
   readonly initialDelayMs: number
   readonly maxDelayMs: number
   readonly auth: Pick<NatsBridgeOptions, 'name' | 'user' | 'pass' | 'token' | 'authenticator'>
+  readonly jetstream: Required<Omit<NatsJetStreamOptions, 'consumer'>> & Pick<NatsJetStreamOptions, 'consumer'> | undefined
 }
+
+// A JetStream name: no whitespace, `.`, `*`, `>`, path separators.
+const JS_NAME = /^[^\s.*>/\\]{1,64}$/
 
 const PREFIX_TOKEN = /^[^\s.*>]+$/
 
@@ -103,6 +127,24 @@ function resolve(options: NatsBridgeOptions, busName: string): ResolvedNatsOptio
     maxMessageBytes: count(options.maxMessageBytes, 1024 * 1024, 'maxMessageBytes'),
     initialDelayMs,
     maxDelayMs,
+    jetstream: options.jetstream === undefined ? undefined : resolveJetStream(options.jetstream, count, invalid),
     auth: { name: options.name, user: options.user, pass: options.pass, token: options.token, authenticator: options.authenticator },
+  }
+}
+
+function resolveJetStream(js: NatsJetStreamOptions, count: (value: unknown, fallback: number, what: string) => number, invalid: (why: string) => BusError): ResolvedNatsOptions['jetstream'] {
+  checkOptions(js, ['stream', 'maxAgeMs', 'maxMessages', 'duplicateWindowMs', 'consumer'], 'bridgeNats jetstream')
+  for (const what of ['stream', 'consumer'] as const) {
+    const name = js[what]
+    if ((what === 'stream' || name !== undefined) && (typeof name !== 'string' || !JS_NAME.test(name))) {
+      throw invalid(`\`jetstream.${what}\` must be a JetStream name (1 to 64 characters, no whitespace, ".", "*", ">" or slashes), got ${describeValue(name)}`)
+    }
+  }
+  return {
+    stream: js.stream,
+    maxAgeMs: count(js.maxAgeMs, 7 * 24 * 3600_000, 'jetstream.maxAgeMs'),
+    maxMessages: count(js.maxMessages, 100_000, 'jetstream.maxMessages'),
+    duplicateWindowMs: count(js.duplicateWindowMs, 120_000, 'jetstream.duplicateWindowMs'),
+    consumer: js.consumer,
   }
 }

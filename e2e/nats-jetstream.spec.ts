@@ -1,0 +1,182 @@
+// The NATS bridge's JetStream mode in real Chromium against a real `nats-server` with JetStream
+// and a file store in a temp dir (started per test on 127.0.0.1, see e2e/fixtures/nats/server.mjs).
+// Each browser context is a device: its tabs share IndexedDB (and so one durable consumer) and a
+// BroadcastChannel; two contexts share nothing but the server.
+import { connect } from '@nats-io/transport-node'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { expect, type BrowserContext, type Page } from '@playwright/test'
+import type { Delivered, DeviceOptions } from './fixtures/nats/device'
+import { delivered, expectDelivered, FIXTURE, numbers, range, RETRY, settled, test, twoTabsAndARemote, watch } from './support/nats-devices'
+import { uniqueName } from './support/tabs'
+
+test.use({ jetstream: true })
+// Each test starts a server, two or three browser contexts and their dev-server modules: on a loaded
+// 2-core machine that alone can take half a minute.
+test.describe.configure({ timeout: 120_000 })
+
+const STREAM = 'CROSSBUS'
+
+function jetstreamOptions(busName: string, servers: string, more: Partial<DeviceOptions> = {}): DeviceOptions {
+  return { busName, servers, retry: RETRY, jetstream: { stream: STREAM }, ...more }
+}
+
+/** Waits until the tab reads its device's durable consumer: from then on the server keeps what the device misses. */
+async function expectReading(page: Page): Promise<string> {
+  await page.waitForFunction(() => window.device?.consumer !== undefined)
+  return page.evaluate(() => window.device!.consumer!)
+}
+
+/** What the tabs of a device recorded under `key`, surviving their closing. */
+const recorded = (page: Page, key: string): Promise<Delivered[]> =>
+  page.evaluate(async ([url, k]) => ((await import(url!)) as typeof import('./fixtures/nats/device')).recorded(k!), [FIXTURE, key] as const)
+
+/** Waits until a device recorded `expected.length` events of `system`, then checks they are exactly those, once each, in order. */
+async function expectRecorded(page: Page, key: string, system: string, expected: number[]): Promise<void> {
+  const of = async () => (await recorded(page, key)).filter((d) => d.system === system)
+  await expect.poll(async () => (await of()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(expected.length)
+  const got = await of()
+  expect(numbers(got)).toEqual(expected)
+  expect(new Set(got.map((d) => d.id)).size).toBe(got.length)
+}
+
+test('a device whose only tab closed while another sent 500 events gets every one once, in order, when it opens again', async ({ browser, device, nats }) => {
+  const busName = uniqueName('js')
+  const options = jetstreamOptions(busName, nats.wsUrl)
+  const x = await device(options)
+  const yContext: BrowserContext = await browser.newContext()
+  const yOptions = { ...options, record: 'y-delivered' }
+  const y = await device(yOptions, await yContext.newPage())
+  const consumer = await expectReading(y.page)
+
+  const sending = x.page.evaluate(() => window.device!.send('orders', 0, 500, 5, 20))
+  await y.page.waitForFunction(() => window.device!.delivered.length >= 50)
+  await y.page.close()
+  await sending
+  // It closed mid-stream: what its tab got before closing is part of the 500, not all of them.
+  const probe = await yContext.newPage()
+  await probe.goto('/e2e/fixtures/blank.html')
+  const firstVisit = (await recorded(probe, 'y-delivered')).length
+  expect(firstVisit).toBeGreaterThanOrEqual(50)
+  expect(firstVisit).toBeLessThan(500)
+
+  // The same device (browser context: same IndexedDB, same consumer) opens a tab again.
+  const again = await device(yOptions, probe)
+  expect(await expectReading(again.page)).toBe(consumer)
+  await expectRecorded(again.page, 'y-delivered', 'orders', range(0, 500))
+  // Nothing more comes before a marker sent after it all.
+  await settled(x.page, again.page)
+  expect(numbers((await recorded(again.page, 'y-delivered')).filter((d) => d.system === 'orders'))).toEqual(range(0, 500))
+  expect(await again.page.evaluate(() => window.device!.errors)).toEqual([])
+  expect(await x.page.evaluate(() => window.device!.errors)).toEqual([])
+  // Its own exports come back on its consumer and are skipped: X never delivers its events twice.
+  expect(numbers(await delivered(x.page, 'orders'))).toEqual(range(0, 500))
+  x.check()
+  again.check()
+  await yContext.close()
+})
+
+test('nats-server killed (SIGKILL) mid-stream and restarted on the same store: nothing lost, nothing repeated', async ({ device, nats }) => {
+  const busName = uniqueName('js')
+  const options = jetstreamOptions(busName, nats.wsUrl)
+  const x = await device(options)
+  const y = await device(options)
+  await expectReading(y.page)
+
+  const sending = x.page.evaluate(() => window.device!.send('orders', 0, 500, 5, 10))
+  await y.page.waitForFunction(() => window.device!.delivered.length >= 100)
+  await nats.stop()
+  await expect.poll(() => y.page.evaluate(() => window.device!.statuses.at(-1))).toBe('reconnecting')
+  await nats.start()
+  await sending
+
+  await expectDelivered(y.page, 'orders', range(0, 500), 60_000)
+  await settled(x.page, y.page)
+  expect(numbers(await delivered(y.page, 'orders'))).toEqual(range(0, 500))
+  expect(await y.page.evaluate(() => window.device!.errors)).toEqual([])
+  expect(await x.page.evaluate(() => window.device!.errors)).toEqual([])
+  expect(await x.page.evaluate(() => window.device!.statuses)).toEqual(['connecting', 'connected', 'reconnecting', 'connected'])
+  x.check()
+  y.check()
+})
+
+test('the leading tab of a device closes mid-stream: its other tab takes the consumer over with nothing lost or repeated', async ({ browser, device, nats }) => {
+  const busName = uniqueName('js')
+  const options = jetstreamOptions(busName, nats.wsUrl)
+  const { context, leader, standby, remote } = await twoTabsAndARemote(browser, device, options)
+  const consumer = await expectReading(leader.page)
+  expect(await standby.page.evaluate(() => window.device!.consumer)).toBeUndefined()
+
+  const sending = remote.page.evaluate(() => window.device!.send('orders', 0, 500, 5, 10))
+  await standby.page.waitForFunction(() => window.device!.delivered.length >= 100)
+  await leader.page.close()
+  expect(await expectReading(standby.page)).toBe(consumer)
+  await sending
+
+  await expectDelivered(standby.page, 'orders', range(0, 500), 30_000)
+  await settled(remote.page, standby.page)
+  expect(numbers(await delivered(standby.page, 'orders'))).toEqual(range(0, 500))
+  expect(await standby.page.evaluate(() => window.device!.errors)).toEqual([])
+  standby.check()
+  remote.check()
+  await context.close()
+})
+
+test.describe('without JetStream', () => {
+  test.use({ jetstream: false })
+
+  test('a server without JetStream: ready rejects with NATS_JETSTREAM_UNAVAILABLE naming `nats-server -js`, and the bridge closes', async ({ browser, nats }) => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const check = watch(page)
+    await page.goto('/e2e/fixtures/blank.html')
+    const outcome = await page.evaluate(
+      async ([url, options]) => {
+        const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
+        window.device = startDevice(options)
+        return window.device.bridge.ready.then(
+          () => 'ready',
+          (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+        )
+      },
+      [FIXTURE, jetstreamOptions(uniqueName('js'), nats.wsUrl)] as const,
+    )
+    expect(outcome).toMatch(/^NATS_JETSTREAM_UNAVAILABLE: .*`nats-server -js`/)
+    expect(await page.evaluate(() => window.device!.errors)).toEqual(['NATS_JETSTREAM_UNAVAILABLE'])
+    await expect.poll(() => page.evaluate(() => window.device!.statuses.at(-1))).toBe('closed')
+    // Nothing sent is lost in the bus itself: it still delivers here.
+    await page.evaluate(() => window.device!.send('orders', 0, 3))
+    expect(numbers(await delivered(page, 'orders'))).toEqual([0, 1, 2])
+    check()
+    await context.close()
+  })
+})
+
+test('a stream that exists without the bridge\'s subjects: NATS_STREAM_UNAVAILABLE with the stream config to add', async ({ browser, nats }) => {
+  const node = await connect({ servers: nats.natsUrl })
+  try {
+    const jsm = await jetstreamManager(node)
+    await jsm.streams.add({ name: STREAM, subjects: ['elsewhere.>'] })
+  } finally {
+    await node.close()
+  }
+  const busName = uniqueName('js')
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const check = watch(page)
+  await page.goto('/e2e/fixtures/blank.html')
+  const outcome = await page.evaluate(
+    async ([url, options]) => {
+      const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
+      window.device = startDevice(options)
+      return window.device.bridge.ready.then(
+        () => 'ready',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      )
+    },
+    [FIXTURE, jetstreamOptions(busName, nats.wsUrl)] as const,
+  )
+  expect(outcome).toContain(`NATS_STREAM_UNAVAILABLE: The JetStream stream "${STREAM}" exists but does not capture "crossbus.${busName}.>"`)
+  expect(outcome).toContain(`nats stream add ${STREAM} --subjects "crossbus.${busName}.>"`)
+  check()
+  await context.close()
+})

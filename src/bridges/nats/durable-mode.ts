@@ -1,0 +1,108 @@
+import { BusError, describeError } from '../../core/index'
+import { loadDeviceId } from './device-id'
+import { DurableLink, type DurableMessage } from './durable-link'
+import { natsError } from './errors'
+import type { NatsLink } from './connection'
+import type { ResolvedNatsOptions } from './options'
+
+/** What JetStream mode needs from the bridge of its context. */
+export interface DurableHost {
+  readonly link: NatsLink
+  readonly options: ResolvedNatsOptions
+  leading(): boolean
+  /** The stream is checked: exports may go out, and `ready` resolves. */
+  ready(): void
+  /** JetStream mode cannot run here: the bridge reports it and closes. */
+  failed(error: BusError): void
+  /** The consumer this context reads changed (`undefined`: none). */
+  reading(consumer: string | undefined): void
+  receive(message: DurableMessage): void
+  /** Resolves once what the bus was given is delivered and stored (`bus.flush()`). */
+  flush(): Promise<void>
+}
+
+/**
+ * JetStream mode in one context: once connected, the stream is checked and exports go to it;
+ * while this context leads, it reads the device's durable consumer, and acks each message once
+ * the bus has it (delivered, and stored when the bus has replay). Reading starts again at the
+ * consumer's ack floor after every reconnect and every handover, so nothing a gone reader held
+ * is skipped or comes late.
+ */
+export class DurableMode {
+  private link: DurableLink | undefined
+  private opening: Promise<void> | undefined
+  private closed = false
+  private acking: Promise<void> = Promise.resolve()
+  private readonly deviceId = loadDeviceId()
+
+  constructor(private readonly host: DurableHost) {}
+
+  get open(): DurableLink | undefined {
+    return this.link
+  }
+
+  /** The connection is up (first time, or again after an outage). */
+  connected(): void {
+    if (this.link) {
+      this.follow()
+      return
+    }
+    this.opening ??= this.start()
+  }
+
+  /** Leadership changed, or the connection came back: read if this context leads, else stop. */
+  follow(): void {
+    const link = this.link
+    if (!link || this.closed) return
+    if (!this.host.leading() || !this.host.link.connected) {
+      link.stopReading()
+      this.host.reading(undefined)
+      return
+    }
+    link.read(
+      (message) => this.host.receive(message),
+      (ack) => this.settle(ack),
+    ).then(
+      () => this.host.reading(link.consumer),
+      (cause: unknown) => {
+        // A reconnect in between makes its own attempt; otherwise this is worth saying.
+        if (this.host.link.connected && !this.closed) this.host.failed(asError(cause, `The NATS bridge could not read its JetStream consumer "${link.consumer}"`))
+      },
+    )
+  }
+
+  close(): void {
+    this.closed = true
+    this.link?.stopReading()
+  }
+
+  /** Hands back what was read but not acked: on close, the acks of what the bus has go out first. */
+  async settled(): Promise<void> {
+    await this.acking
+  }
+
+  private async start(): Promise<void> {
+    const client = this.host.link.client
+    if (!client) return
+    try {
+      const { id } = await this.deviceId
+      this.link = await DurableLink.open(client, this.host.options.jetstream!, this.host.options.prefix, id)
+    } catch (cause) {
+      if (!this.closed) this.host.failed(asError(cause, 'The NATS bridge could not start JetStream mode'))
+      return
+    }
+    if (this.closed) return
+    this.host.ready()
+    this.follow()
+  }
+
+  /** Acks once the bus has what it was given: delivered, and stored when it has replay. */
+  private settle(ack: () => void): void {
+    this.acking = this.acking.then(() => this.host.flush()).then(ack)
+  }
+}
+
+function asError(cause: unknown, what: string): BusError {
+  if (cause instanceof BusError) return cause
+  return natsError('NATS_JETSTREAM_UNAVAILABLE', `${what}: ${describeError(cause)}.`, cause)
+}
