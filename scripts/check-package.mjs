@@ -34,6 +34,12 @@ const unpacked = named.filter((path) => !packed.includes(path))
 for (const path of unpacked) console.error(`npm pack: ${path}, named by "exports", is not in the package`)
 const stray = packed.filter((path) => path.startsWith('dist/types/') || path.startsWith('dist/api/'))
 if (stray.length > 0) console.error(`npm pack: the package ships ${stray[0]} (and ${stray.length - 1} more) of the build's intermediate files`)
+// The DevTools extension ships unpacked, for a user to load from node_modules/crossbus/dist/extension.
+const extensionFiles = ['manifest.json', 'panel.html', 'devtools.html', 'hook.js', 'relay.js', 'background.js'].map((file) => `dist/extension/${file}`)
+for (const path of extensionFiles.filter((file) => !packed.includes(file))) {
+  failed = true
+  console.error(`npm pack: ${path} of the DevTools extension is not in the package`)
+}
 if (unpacked.length > 0 || stray.length > 0) failed = true
 else console.log(`npm pack: the package holds every file "exports" names, and no intermediate file (${packed.length} files)`)
 
