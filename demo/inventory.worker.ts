@@ -1,7 +1,7 @@
 // The inventory and pricing service, in a dedicated worker: it owns the products and their
 // stock, and lists them with what every cart holds taken off. It talks only through the bus.
 import { devtoolsAgent } from '../devtools/index'
-import { cartOf, openShopBus, type CartEvent, type Listing, type Product } from './shop'
+import { cartOf, openShopBus, type CartEvent, type Listing, type Product, type Quote } from './shop'
 
 const PRODUCTS: readonly (Product & { stock: number })[] = [
   { sku: 'espresso', name: 'Espresso beans', price: 14, stock: 8 },
@@ -39,3 +39,20 @@ bus.subscribe('cart', undefined, { replay: 'all' }).subscribe((event) => {
 })
 bus.subscribe('inventory', 'catalog.requested').subscribe(queueListing)
 queueListing()
+
+// The cart asks what it costs (`bus.request('pricing', 'cart.quote', ...)`): priced here, where the
+// prices live, whichever tab asks. With several tabs, each with this worker, one answers each request.
+const BUNDLE_FROM = 3
+const BUNDLE_OFF = 0.1
+bus.handle('pricing', 'cart.quote', ({ data }): Quote => {
+  let subtotal = 0
+  let items = 0
+  for (const { sku, quantity } of data.lines) {
+    const product = PRODUCTS.find((candidate) => candidate.sku === sku)
+    if (!product) throw new Error(`No product "${sku}" in the inventory.`)
+    subtotal += product.price * quantity
+    items += quantity
+  }
+  const discount = items >= BUNDLE_FROM ? Math.round(subtotal * BUNDLE_OFF * 100) / 100 : 0
+  return { subtotal, discount, total: subtotal - discount }
+})

@@ -9,8 +9,11 @@ import { Cart } from './cart/Cart'
 import { Catalog } from './catalog/Catalog'
 import { mountDevtools, type DevtoolsHandle } from '../devtools/index'
 import { openShopBus } from './shop'
+import { embedHeader } from './header/embed'
 
 const bus = openShopBus()
+// The header is served from the other loopback origin, bridged with crossbus/frames.
+embedHeader(bus, document.querySelector<HTMLIFrameElement>('iframe.header')!)
 
 // The header's "Devtools" button: the crossbus devtools panel, in this page, over the same bus.
 let devtools: DevtoolsHandle | undefined
@@ -30,7 +33,7 @@ createRoot(document.getElementById('catalog')!).render(
 )
 
 createApp(Cart)
-  .use(createBusPlugin(bus, { policy: { send: ['cart'], subscribe: ['cart'] } }))
+  .use(createBusPlugin(bus, { policy: { send: ['cart', 'pricing'], subscribe: ['cart'] } }))
   .mount('#cart')
 
 new Worker(new URL('./inventory.worker.ts', import.meta.url), { type: 'module', name: 'inventory' })

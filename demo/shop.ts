@@ -1,6 +1,6 @@
 // What the shop's micro-frontends share: the event map and how a cart is derived from events.
 // Nothing else passes between them. (In an app, import from 'crossbus'; the demo runs from source.)
-import { createBus, type Bus, type BusPlugin, type EventOf } from '../src/index'
+import { createBus, type Bus, type BusPlugin, type EventOf, type WithReply } from '../src/index'
 
 export interface Product {
   readonly sku: string
@@ -23,6 +23,10 @@ export interface ShopEvents {
     'catalog.requested': undefined
     'catalog.listed': { products: readonly Listing[] }
   }
+  /** Asked of the inventory worker, which owns the prices: what a cart costs (`bus.request`). */
+  pricing: {
+    'cart.quote': WithReply<{ lines: readonly { sku: string; quantity: number }[] }, Quote>
+  }
   /** The shop's own chrome: the header's devtools button asks the page to show or hide the panel. */
   shop: {
     'devtools.toggled': undefined
@@ -30,6 +34,13 @@ export interface ShopEvents {
 }
 
 export type CartEvent = EventOf<ShopEvents, 'cart'>
+
+/** The inventory worker's price for a cart: its own prices, and 10% off from three items on. */
+export interface Quote {
+  readonly subtotal: number
+  readonly discount: number
+  readonly total: number
+}
 
 export interface CartLine {
   readonly sku: string

@@ -1,7 +1,9 @@
 // Request/reply across real contexts: tabs and a dedicated worker of one bus name, in Chromium.
 // Each tab runs fixtures/request/harness.ts; a handler that "sleeps" waits on a promise nobody
 // resolves, and every wait is on a condition (expect.poll), never on time.
+import { fileURLToPath } from 'node:url'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { createServer } from 'vite'
 import { openTab, uniqueName } from './support/tabs'
 import type { Outcome } from './fixtures/request/events'
 
@@ -132,4 +134,32 @@ test('an AbortSignal cancels a request in flight', async ({ context }) => {
   await expect.poll(() => on(answerer, (h) => h.counts().stalled)).toBe(1)
   await on(asker, (h) => h.abort('a'))
   expect(await outcome(asker, 'a')).toMatchObject({ ok: false, code: 'REQUEST_CANCELED' })
+})
+
+test("the demo's cart is priced by a request its inventory worker answers", async ({ page }) => {
+  test.slow()
+  const demo = await createServer({
+    configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
+    cacheDir: fileURLToPath(new URL(`../node_modules/.vite/demo-request-${process.env.E2E_PORT || 5179}`, import.meta.url)),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { port: 0, strictPort: true, hmr: false },
+  })
+  try {
+    await demo.listen()
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    await page.goto(demo.resolvedUrls!.local[0]!)
+    await expect(page.locator('.product')).toHaveCount(6)
+    await page.getByRole('button', { name: 'Add Espresso beans' }).click()
+    await expect(page.getByTestId('cart-quote')).toHaveText('Priced by the inventory worker: $14.00')
+    await page.getByRole('button', { name: 'Add Espresso beans' }).click()
+    await page.getByRole('button', { name: 'Add Wildflower honey' }).click()
+    // $37.00 of items, 10% off from three: the worker's prices and rule, not the cart's.
+    await expect(page.getByTestId('cart-total')).toHaveText('$37.00')
+    await expect(page.getByTestId('cart-quote')).toHaveText('Priced by the inventory worker: $33.30 after $3.70 off from 3 items')
+    expect(problems).toEqual([])
+  } finally {
+    await demo.close()
+  }
 })
