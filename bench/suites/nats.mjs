@@ -9,6 +9,9 @@
 //   alternating rounds after a warm-up.
 // - latency: one event at a time, A to B and back (B answers each with one event), halved; p50
 //   and p99 of alternating blocks.
+// - JetStream: the same throughput round in JetStream mode (published to a stream with
+//   Nats-Msg-Id, read through each device's durable consumer with explicit acks) against the raw
+//   `@nats-io/jetstream` client doing the same (page code: e2e/fixtures/nats/bench-jetstream.ts).
 import { startNatsServer } from '../../e2e/fixtures/nats/server.mjs'
 
 const EVENTS = 2_000
@@ -19,7 +22,7 @@ const SAMPLES_PER_BLOCK = 50
 
 /** @param {{ browser: import('playwright').Browser, baseURL: string }} context */
 export async function run({ browser, baseURL }) {
-  const server = await startNatsServer()
+  const server = await startNatsServer({ jetstream: true })
   const contexts = [await browser.newContext(), await browser.newContext()]
   const problems = []
   try {
@@ -70,11 +73,44 @@ export async function run({ browser, baseURL }) {
       rows.push({ name: `one-way latency ${label} (half a ping-pong): vs raw nats.js`, crossbus: bus, peer: raw, unit: 'ms', ratio: raw / bus })
     }
     await Promise.all([sender, receiver].map((page) => page.evaluate(() => window.natsBench.close())))
+    rows.push(await jetstreamRow([sender, receiver], server.wsUrl, problems))
     return rows
   } finally {
     await Promise.all(contexts.map((context) => context.close()))
     await server.dispose()
   }
+}
+
+/** JetStream mode device to device against the raw @nats-io/jetstream client, alternating rounds. */
+async function jetstreamRow(pages, servers, problems) {
+  const [sender, receiver] = pages
+  const busName = `bench-js-${Math.random().toString(36).slice(2)}`
+  const stream = `BENCH_${Math.random().toString(36).slice(2).toUpperCase()}`
+  // One after the other: the first makes the stream the second finds.
+  for (const [page, device] of [[sender, 'a'], [receiver, 'b']]) {
+    await page.evaluate(async ([s, name, st, d]) => {
+      const { startJetStreamBenchDevice } = await import('/e2e/fixtures/nats/bench-jetstream.ts')
+      window.natsJsBench = await startJetStreamBenchDevice(s, name, st, d)
+    }, [servers, busName, stream, device])
+  }
+  const round = async (which) => {
+    await receiver.evaluate(([w, n]) => window.natsJsBench.arm(w, n), [which, EVENTS])
+    const started = await sender.evaluate(([w, n]) => window.natsJsBench.blast(w, n), [which, EVENTS])
+    const last = await receiver.evaluate(() => window.natsJsBench.arrived())
+    return last - started
+  }
+  const times = { raw: [], bus: [] }
+  for (let i = 0; i < WARMUP_ROUNDS + ROUNDS; i++) {
+    for (const which of i % 2 === 0 ? ['raw', 'bus'] : ['bus', 'raw']) {
+      const ms = await round(which)
+      if (i >= WARMUP_ROUNDS) times[which].push(ms)
+    }
+  }
+  if (problems.length) throw new Error(`page errors: ${problems.join('; ')}`)
+  await Promise.all(pages.map((page) => page.evaluate(() => window.natsJsBench.close())))
+  const busRate = (EVENTS / median(times.bus)) * 1000
+  const rawRate = (EVENTS / median(times.raw)) * 1000
+  return { name: `JetStream device to device, ${EVENTS.toLocaleString('en-US')} events (publish, durable consume, ack): vs raw @nats-io/jetstream`, crossbus: busRate, peer: rawRate, unit: 'events/s', ratio: busRate / rawRate, goal: '>= 0.3x' }
 }
 
 function median(list) {
