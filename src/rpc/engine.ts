@@ -1,4 +1,5 @@
-import type { BusError, BusEvent, HandlerContext, RequestOptions, RequestVia } from '../core/index'
+import { BehaviorSubject } from 'rxjs'
+import type { BusError, BusEvent, HandlerContext, RequestHandler, RequestHandlerStatus, RequestOptions, RequestVia } from '../core/index'
 import { Registration } from './handler'
 import { Requester } from './requester'
 import { readProtocol } from './wire'
@@ -23,17 +24,30 @@ export class RequestEngine {
     return this.requester.request(via, system, kind, path, data, options)
   }
 
-  register(via: RequestVia, system: string, kind: string, handler: (event: BusEvent, context: HandlerContext) => unknown): Registration {
+  /** A handler from now on: its subscription claims every request of the kind that reaches this context. */
+  handle(via: RequestVia, system: string, kind: string, handler: (event: BusEvent, context: HandlerContext) => unknown): RequestHandler {
+    const status$ = new BehaviorSubject<RequestHandlerStatus>('starting')
     const registration = new Registration(via, system, kind, handler, this.report)
     const key = keyOf(system, kind)
     const set = this.registrations.get(key) ?? new Set()
     this.registrations.set(key, set.add(registration))
-    return registration
-  }
-
-  unregister(registration: Registration): void {
-    registration.close()
-    this.registrations.get(keyOf(registration.system, registration.kind))?.delete(registration)
+    const subscription = via.handle.subscribe(system, kind as never)
+    subscription.subscribe((event) => registration.requested(event as BusEvent))
+    status$.next('handling')
+    let closing: Promise<void> | undefined
+    return {
+      ready: Promise.resolve(),
+      status$: status$.asObservable(),
+      stats: () => registration.stats(),
+      close: () =>
+        (closing ??= (async () => {
+          subscription.close()
+          registration.close()
+          set.delete(registration)
+          status$.next('closed')
+          status$.complete()
+        })()),
+    }
   }
 
   /** Every event that reaches this context (the plugin's `event` hook). */

@@ -1,4 +1,4 @@
-import { BehaviorSubject } from 'rxjs'
+import { distinctUntilChanged, from, startWith, switchMap } from 'rxjs'
 import {
   busError,
   checkKind,
@@ -14,7 +14,6 @@ import {
   type RequestVia,
 } from '../core/index'
 import type { RequestEngine } from './engine'
-import type { Registration } from './handler'
 
 export interface RequestsOptions {
   /**
@@ -69,8 +68,8 @@ export function requests(options: RequestsOptions = {}): BusPlugin {
 }
 
 /**
- * `bus.handle()`: subscribes at once (so a policy that forbids it throws here), queues requests
- * until the protocol is loaded, then hands them to a registration.
+ * `bus.handle()`: names, handler and policy are checked now (a subscription opened and closed at
+ * once throws what the policy forbids); the handler itself starts once the protocol is loaded.
  */
 function handleWith(
   load: () => Promise<RequestEngine>,
@@ -82,31 +81,17 @@ function handleWith(
   checkSystem(system)
   checkKind(kind)
   if (typeof handler !== 'function') throw busError('INVALID_ARGUMENT', `handle(): the handler of "${kind}" must be a function.`)
-  const status$ = new BehaviorSubject<RequestHandlerStatus>('starting')
-  const queued: BusEvent[] = []
-  let registration: Registration | undefined
-  let engine: RequestEngine | undefined
-  const subscription = via.handle.subscribe(system, kind as never)
-  subscription.subscribe((event) => (registration ? registration.requested(event as BusEvent) : queued.push(event as BusEvent)))
-  const ready = load().then((loaded) => {
-    if (status$.value === 'closed') return
-    engine = loaded
-    registration = loaded.register(via, system, kind, handler)
-    for (const event of queued.splice(0)) registration.requested(event)
-    status$.next('handling')
-  })
-  ready.catch(() => subscription.close())
-  let closing: Promise<void> | undefined
+  via.handle.subscribe(system, kind as never).close()
+  let started: RequestHandler | undefined
+  const starting = load().then((engine) => (started = engine.handle(via, system, kind, handler)))
   return {
-    ready,
-    status$: status$.asObservable(),
-    stats: () => registration?.stats() ?? { answered: 0, failed: 0 },
-    close: () =>
-      (closing ??= (async () => {
-        subscription.close()
-        if (registration) engine!.unregister(registration)
-        status$.next('closed')
-        status$.complete()
-      })()),
+    ready: starting.then((handle) => handle.ready),
+    status$: from(starting).pipe(
+      switchMap((handle) => handle.status$),
+      startWith<RequestHandlerStatus>('starting'),
+      distinctUntilChanged(),
+    ),
+    stats: () => started?.stats() ?? { answered: 0, failed: 0 },
+    close: () => starting.then((handle) => handle.close(), () => {}),
   }
 }
