@@ -1,5 +1,4 @@
 import type { BusEvent } from './event'
-import { identityOf } from './identity'
 import { SeqRuns } from './seq-runs'
 
 /**
@@ -36,14 +35,17 @@ export class ReplaySeam<E extends BusEvent = BusEvent> {
     this.held = undefined
     // Events no bus sequenced (seq 0: injected from outside) have no order to compare; within the
     // seam they are told apart by identity, and after it the bus never delivers one twice.
+    // Keyed by system and id, an event's identity. Not `identityOf` of ./identity: this module is
+    // loaded with a bus's first replay, and on its own it is one lazy chunk instead of two.
     const unsequenced = new Set<string>()
+    const key = (event: E) => `${event.system.length}:${event.system}${event.id}`
     const oldest = new Map<string, number>()
     for (const event of history) if (event.seq >= 1 && !(event.seq >= (oldest.get(event.origin) ?? Infinity))) oldest.set(event.origin, event.seq)
     for (const [origin, seq] of oldest) this.delivered.set(origin, new SeqRuns(seq - 1))
     const deliver: E[] = []
     for (const event of [...history, ...held]) {
-      if (event.seq >= 1 ? this.isNew(event) : !unsequenced.has(identityOf(event))) {
-        if (!(event.seq >= 1)) unsequenced.add(identityOf(event))
+      if (event.seq >= 1 ? this.isNew(event) : !unsequenced.has(key(event))) {
+        if (!(event.seq >= 1)) unsequenced.add(key(event))
         deliver.push(event)
       }
     }

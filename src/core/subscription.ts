@@ -3,7 +3,6 @@ import { BufferedChannel, type Channel } from './channel'
 import type { BusEvent } from './event'
 import type { Pattern } from './pattern'
 import type { SubscriptionInfo } from './plugin'
-import { ReplaySeam } from './replay-seam'
 import type { Route } from './router'
 
 /** Where a subscription hands events: an RxJS Subscriber, or a plain handler on the fast path. */
@@ -79,7 +78,11 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   private observers: readonly Sink[] = []
   private buffered: BufferedChannel<BusEvent> | undefined
   private isClosed = false
-  private readonly seam: ReplaySeam | undefined
+  /** Replay mode: whether live events pass the seam between history and live (see `sinks()`). */
+  private readonly replays: boolean
+  /** Live events that came before the seam was ready, while history is read. */
+  private held: BusEvent[] | undefined
+  private seam: { admit(event: BusEvent): boolean } | undefined
   /** What the bus's delivery calls for this subscription (see `sinks()`), until that changes. */
   private planned: readonly Sink[] | undefined
   private seamSink: Sink | undefined
@@ -95,17 +98,37 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
     this.kindFilter = init.kind
     this.admitsSystem = init.admits
     this.host = init.host
-    if (init.history) {
-      const seam = (this.seam = new ReplaySeam())
-      const replay = (history: readonly BusEvent[]) => {
-        for (const event of seam.finish(history)) if (!this.isClosed) this.emit(event)
-      }
-      init.history.then(replay, (cause: unknown) => {
-        // Live events go on; the history that could not be read is said, not silently skipped.
+    this.replays = init.history !== undefined
+    if (init.history) this.replayHistory(init.history)
+  }
+
+  /**
+   * Delivers the history, then the live events held meanwhile, each once. The seam is loaded with
+   * the first subscription that replays: a bus without history never loads it.
+   */
+  private replayHistory(read: Promise<readonly BusEvent[]>): void {
+    const held: BusEvent[] = (this.held = [])
+    const history = read.then(undefined, (cause: unknown) => {
+      // Live events go on; the history that could not be read is said, not silently skipped.
+      this.host.historyFailed(cause, this as RoutedSubscription)
+      return []
+    })
+    Promise.all([import('./replay-seam'), history]).then(
+      ([{ ReplaySeam }, events]) => {
+        const seam = new ReplaySeam()
+        for (const event of held) seam.admit(event)
+        this.held = undefined
+        this.seam = seam
+        for (const event of seam.finish(events)) if (!this.isClosed) this.emit(event)
+      },
+      (cause: unknown) => {
+        // The seam could not be loaded (a chunk that failed to download): live events only.
         this.host.historyFailed(cause, this as RoutedSubscription)
-        replay([])
-      })
-    }
+        this.held = undefined
+        this.seam = { admit: () => true }
+        for (const event of held) if (!this.isClosed) this.emit(event)
+      },
+    )
   }
 
   /** `true` once `close()` was called or the bus closed. */
@@ -206,10 +229,13 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   sinks(): readonly Sink[] {
     if (this.planned) return this.planned
     let sinks: Sink[]
-    if (this.seam !== undefined) {
-      const seam = this.seam
+    if (this.replays) {
       // Replay mode holds live events until history is delivered, then lets each through once.
-      sinks = [(this.seamSink ??= { next: (event) => void (seam.admit(event) && this.emit(event)), complete: noop })]
+      const next = (event: BusEvent) => {
+        if (this.held) this.held.push(event)
+        else if (this.seam!.admit(event)) this.emit(event)
+      }
+      sinks = [(this.seamSink ??= { next, complete: noop })]
     } else {
       sinks = [...this.observers]
       const buffered = this.buffered

@@ -9,7 +9,6 @@ import { ensureAllowed, type PolicyCheck } from './policy'
 import { reportUnhandled } from './report-unhandled'
 import { Router } from './router'
 import { RoutedSubscription, type Sink, type SubscriptionHost } from './subscription'
-import { systemRangesOf } from './system-range'
 import { describeError } from './validate'
 
 /** What `subscribe` and `history` select: a system pattern, a kind filter, and the policy. */
@@ -208,7 +207,10 @@ export class Subscriptions implements SubscriptionHost {
   private readHistory(selection: Selection, query: HistoryQuery): Promise<BusEvent[]> {
     const history = this.state.plugins.history$.value
     if (!history) throw busError('HISTORY_NOT_ENABLED', `The bus "${this.state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
-    return history.read({ matches: selection.matches, systems: systemRangesOf(selection.pattern), since: query.since, limit: query.limit })
+    // Loaded with the first read: a bus without history never loads it.
+    return import('./system-range').then(({ systemRangesOf }) =>
+      history.read({ matches: selection.matches, systems: systemRangesOf(selection.pattern), since: query.since, limit: query.limit }),
+    )
   }
 }
 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { compilePattern } from './pattern'
-import { disjointRanges, inSystemRanges, systemRangesOf, type SystemRange } from './system-range'
+import { disjointRanges, inSystemRanges, RANGE_GLOB_CHARS, systemRangesOf, type SystemRange } from './system-range'
+import { GLOB_CHARS } from './validate'
 
 const rangesOf = (pattern: string) => systemRangesOf(compilePattern(pattern))
 
 describe('systemRangesOf', () => {
+  it('knows the glob characters names may not have', () => {
+    expect(RANGE_GLOB_CHARS.source).toBe(GLOB_CHARS.source)
+  })
+
   it.each<[string, SystemRange[] | undefined]>([
     ['orders', [{ equals: 'orders' }]],
     ['orders.eu', [{ equals: 'orders.eu' }]],

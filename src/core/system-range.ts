@@ -1,5 +1,10 @@
 import type { Pattern } from './pattern'
-import { GLOB_CHARS } from './validate'
+
+/**
+ * `GLOB_CHARS` of ./validate (a test holds them equal), not imported: this module is loaded with a
+ * bus's first history read, and on its own it is one lazy chunk instead of two.
+ */
+export const RANGE_GLOB_CHARS = /[*?[\]{}()!]/
 
 /** A range of system names a pattern can match: one exact name, or every name under a prefix. */
 export type SystemRange = { readonly equals: string } | { readonly startsWith: string }
@@ -62,9 +67,9 @@ export function disjointRanges(ranges: readonly SystemRange[]): SystemRange[] {
  * segments, any other segment exactly one (and a name has no empty segment).
  */
 function rangesOfBraceFree(pattern: string): SystemRange[] | undefined {
-  if (!GLOB_CHARS.test(pattern)) return [{ equals: pattern }]
+  if (!RANGE_GLOB_CHARS.test(pattern)) return [{ equals: pattern }]
   const segments = pattern.split('.')
-  const firstGlob = segments.findIndex((segment) => GLOB_CHARS.test(segment))
+  const firstGlob = segments.findIndex((segment) => RANGE_GLOB_CHARS.test(segment))
   const literal = segments.slice(0, firstGlob).join('.')
   const glob = segments[firstGlob]!
   if (firstGlob === 0) {
@@ -81,7 +86,7 @@ function rangesOfBraceFree(pattern: string): SystemRange[] | undefined {
 
 /** The pattern's characters before its first glob character. */
 function literalHead(pattern: string): string {
-  const at = pattern.search(GLOB_CHARS)
+  const at = pattern.search(RANGE_GLOB_CHARS)
   return at === -1 ? pattern : pattern.slice(0, at)
 }
 
