@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs'
-import type { AttachedPlugin, Bus, BusEvent, Provenance } from '../../src/core/index'
+import type { AttachedPlugin, Bus, BusEvent, Provenance, SubscriptionInfo } from '../../src/core/index'
 import { askContexts, type ChannelEnd } from '../agent-channel'
 import { ledJobs } from '../ui/contexts'
 import type { PageMessage, WireError, WireRecord } from './protocol'
@@ -34,6 +34,8 @@ export class PageAgent {
   private readonly peers: Subscription
   private asking: (ChannelEnd & { ask(): void }) | undefined
   private closed = false
+  private readonly subscriptions = new Map<number, SubscriptionInfo>()
+  private subscriptionsPending = false
   private readonly post: (message: PageMessage) => void
 
   constructor(
@@ -46,14 +48,21 @@ export class PageAgent {
       // Its own name: an app that mounts crossbus/devtools too keeps its panel.
       name: 'crossbus-devtools-extension',
       setup: (host) => {
-        this.postSubscriptions(host.subscriptions())
+        for (const subscription of host.subscriptions()) this.subscriptions.set(subscription.id, subscription)
+        this.subscriptionsChanged()
         return {
           event: (event, provenance) => {
             this.queue.push([event, provenance])
             if (this.timer === undefined && !this.historyPending) this.schedule()
           },
-          subscribed: () => this.postSubscriptions(host.subscriptions()),
-          unsubscribed: () => this.postSubscriptions(host.subscriptions()),
+          subscribed: (subscription) => {
+            this.subscriptions.set(subscription.id, subscription)
+            this.subscriptionsChanged()
+          },
+          unsubscribed: (subscription) => {
+            this.subscriptions.delete(subscription.id)
+            this.subscriptionsChanged()
+          },
           error: (error) => post({ type: 'error', error: wireError(error) }),
           close: () => {
             if (!this.closed) post({ type: 'closed' })
@@ -154,8 +163,16 @@ export class PageAgent {
     if (this.queue.length > 0) this.schedule()
   }
 
-  private postSubscriptions(subscriptions: readonly { id: number; pattern: string; kind: string | undefined; replay: boolean }[]): void {
-    this.post({ type: 'subscriptions', subscriptions: subscriptions.map(({ id, pattern, kind, replay }) => ({ id, pattern, kind, replay })) })
+  /** The open subscriptions go to the panel once per task, however many a loop of the app opens. */
+  private subscriptionsChanged(): void {
+    if (this.subscriptionsPending) return
+    this.subscriptionsPending = true
+    queueMicrotask(() => {
+      this.subscriptionsPending = false
+      if (this.closed) return
+      const subscriptions = [...this.subscriptions.values()].map(({ id, pattern, kind, replay }) => ({ id, pattern, kind, replay }))
+      this.post({ type: 'subscriptions', subscriptions })
+    })
   }
 }
 

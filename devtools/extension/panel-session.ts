@@ -46,8 +46,19 @@ export class PanelSession {
     })
   }
 
-  /** A message of the page about this bus. */
+  /**
+   * A message of the page about this bus. Any script of the page can forge one: a message of the
+   * wrong shape is dropped (and said in the console), never half-applied to the panel.
+   */
   heard(message: PageMessage): void {
+    try {
+      this.apply(message)
+    } catch (error) {
+      console.warn('crossbus devtools: a message from the page was not understood and was dropped.', error)
+    }
+  }
+
+  private apply(message: PageMessage): void {
     switch (message.type) {
       case 'events':
         this.add(message.records, false)
@@ -84,6 +95,7 @@ export class PanelSession {
   private add(records: readonly WireRecord[], replayed: boolean): void {
     if (!Array.isArray(records)) return
     for (const record of records) {
+      if (typeof record?.event !== 'object' || record.event === null) continue
       const event = eventOf(record)
       this.recorder.add(event, replayed ? { arrival: 'replayed', from: event.origin, bridge: undefined } : sourceOf(record))
     }
