@@ -3,12 +3,21 @@
 //   `bus.handle(...)` with `{ n }`: four events (request, claim, grant, reply) over BroadcastChannel.
 // - raw: a MessageChannel port to the same worker, `{ id, data }` posted and `{ id, value }` echoed:
 //   one round trip, no correlation beyond a Map of pending ids. The floor any request protocol pays.
+// - broadcast: the same echo over a raw BroadcastChannel (what crossbus's sync rides on): one round
+//   trip of the transport crossbus uses, for context (crossbus needs two: claim/grant, then reply).
 import { createBus } from '/src/index.ts'
 
 let bus
 let port
+let broadcast
 let nextId = 0
 const pending = new Map()
+const answered = (event) => {
+  const resolve = pending.get(event.data.id)
+  if (!resolve) return
+  pending.delete(event.data.id)
+  resolve(event.data.value)
+}
 
 export async function setup(name) {
   const worker = new Worker(new URL('./request-worker.js', import.meta.url), { type: 'module' })
@@ -17,17 +26,15 @@ export async function setup(name) {
     worker.addEventListener('message', (event) => (event.data === 'ready' ? resolve() : reject(new Error(String(event.data)))), { once: true })
     worker.addEventListener('error', (event) => reject(new Error(`request-worker: ${event.message}`)))
   })
-  worker.postMessage({ name, port: channel.port2 }, [channel.port2])
+  worker.postMessage({ name, port: channel.port2, channel: `${name}-raw` }, [channel.port2])
   await ready
   bus = createBus({ name })
   port = channel.port1
-  port.onmessage = (event) => {
-    const resolve = pending.get(event.data.id)
-    pending.delete(event.data.id)
-    resolve(event.data.value)
-  }
-  // Both answer before any timing starts (the bus loads its request protocol on first use).
-  const checks = await Promise.all([bus.request('bench', 'bench.echo', '/bench', { n: 1 }), raw({ n: 1 })])
+  port.onmessage = answered
+  broadcast = new BroadcastChannel(`${name}-raw`)
+  broadcast.onmessage = (event) => event.data.value && answered(event)
+  // All answer before any timing starts (the bus loads its request protocol on first use).
+  const checks = await Promise.all([bus.request('bench', 'bench.echo', '/bench', { n: 1 }), raw({ n: 1 }), viaBroadcast({ n: 1 })])
   if (checks.some((value) => value?.n !== 1)) throw new Error(`the contenders answered ${JSON.stringify(checks)}`)
 }
 
@@ -38,9 +45,16 @@ const raw = (data) =>
     port.postMessage({ id, data })
   })
 
+const viaBroadcast = (data) =>
+  new Promise((resolve) => {
+    const id = ++nextId
+    pending.set(id, resolve)
+    broadcast.postMessage({ id, data })
+  })
+
 const viaBus = (data) => bus.request('bench', 'bench.echo', '/bench', data)
 
-const contenders = { raw, bus: viaBus }
+const contenders = { raw, broadcast: viaBroadcast, bus: viaBus }
 
 /** `count` requests one after the other: the median round trip in ms. */
 export async function latency(which, count) {
