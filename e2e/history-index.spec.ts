@@ -271,6 +271,34 @@ test('a trim that cuts through batches of several contexts keeps exactly the new
   expect(result).toEqual({ same: [true, true, true], left: 100 })
 })
 
+test('a trim merges the small records of a system sent one event per task, and reads stay the same', async ({ page }) => {
+  const result = await page.evaluate(
+    async (url) => {
+      const { openStore, MemoryReplayStore, recordsPerSystem, sent, labels }: Fixture = await import(url)
+      const store = await openStore('index-merge')
+      const memory = new MemoryReplayStore()
+      const writes = Array.from({ length: 30 }, (_, i) => [sent(i % 3 ? 'orders' : 'users', i % 2 ? 'a' : 'b', i + 1, 100 + i)])
+      writes.push(Array.from({ length: 150 }, (_, i) => sent('orders', 'c', i + 1, 110 + i)), [sent('billing', 'a', 31, 200)])
+      for (const events of writes) {
+        await store.write(events)
+        await memory.write(events)
+      }
+      const before = await recordsPerSystem('index-merge')
+      await store.trim({ maxEvents: 1_000, maxAgeMs: 1_000_000 }, 1_000, 'a')
+      const after = await recordsPerSystem('index-merge')
+      const same: boolean[] = []
+      for (const range of [{}, { systems: [{ equals: 'orders' }] }, { systems: [{ equals: 'users' }], last: 4 }]) {
+        same.push(labels(await store.read(range)).join() === labels(await memory.read(range)).join())
+      }
+      store.close()
+      return { before, after, same }
+    },
+    FIXTURE,
+  )
+  // orders: 20 one-event records merge into one, its 150-event record stays; users: 10 into one; billing: one is left alone.
+  expect(result).toEqual({ before: { orders: 21, users: 10, billing: 1 }, after: { orders: 2, users: 1, billing: 1 }, same: [true, true, true] })
+})
+
 test('retention still trims the whole store by age and count', async ({ page }) => {
   const result = await page.evaluate(
     async (url) => {

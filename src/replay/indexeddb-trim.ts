@@ -3,8 +3,14 @@
 // runs through is rewritten with the part it keeps.
 import type { BusEvent } from '../core/index'
 import { requested } from '../indexeddb/requests'
-import { batchRecord, eventKey, isBatch, type BatchKey, type EventKey } from './batch-record'
+import { batchRecord, eventKey, inStoreOrder, isBatch, type BatchKey, type EventKey } from './batch-record'
 import type { Retention } from './options'
+import { createRecordCheck } from './stored-record'
+
+// A record of fewer events than this is small: a context sending one event per task writes one per event.
+const SMALL = 100
+// Small records of one system that a trim merges into one (of at most `maxBatch` events).
+const MERGE_AT = 10
 
 /** A batch as its key tells it: its oldest and newest events' keys and its size. */
 interface Span {
@@ -48,6 +54,34 @@ export async function trimBatches(store: IDBObjectStore, retention: Retention, o
       store.delete(span.key)
       if (rest.length > 0) store.put(batchRecord(rest))
     }
+  }
+}
+
+/**
+ * Merges each system's small records into one when it has `MERGE_AT` or more, so that history a
+ * context sent one event at a time is read as a few records too. A record holding anything but
+ * events of its system is left as it is, for the reader to refuse and report.
+ */
+export async function mergeSmallBatches(store: IDBObjectStore, maxBatch: number): Promise<void> {
+  const small = new Map<string, BatchKey[]>()
+  for (const { key, count } of ((await requested(store.getAllKeys())) as unknown[]).flatMap(spanOf)) {
+    if (count >= SMALL) continue
+    const keys = small.get(key[0])
+    if (keys) keys.push(key)
+    else small.set(key[0], [key])
+  }
+  const isEvent = createRecordCheck()
+  for (const [system, keys] of small) {
+    if (keys.length < MERGE_AT) continue
+    const records: unknown[] = await Promise.all(keys.map((key) => requested(store.get(key))))
+    const events: BusEvent[] = []
+    records.forEach((record, i) => {
+      if (!isBatch(record) || !record.events.every((event) => isEvent(event) && event.system === system)) return
+      events.push(...record.events)
+      store.delete(keys[i]!)
+    })
+    const merged = inStoreOrder(events)
+    for (let at = 0; at < merged.length; at += maxBatch) store.put(batchRecord(merged.slice(at, at + maxBatch)))
   }
 }
 

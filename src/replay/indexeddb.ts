@@ -5,7 +5,7 @@ import { requested, transactionDone } from '../indexeddb/requests'
 import { batchRecord, groupBySystem } from './batch-record'
 import { eventsOf, readAllBatches, readSystemBatches } from './indexeddb-read'
 import { BATCHES, BY_TIME, HEADS, MAX_BATCH, SCHEMA_VERSION, upgradeHistory } from './indexeddb-schema'
-import { trimBatches } from './indexeddb-trim'
+import { mergeSmallBatches, trimBatches } from './indexeddb-trim'
 import { HeadsWatch, type Incomplete } from './completeness'
 import type { FirstHeld } from './recent'
 import { createRecordCheck } from './stored-record'
@@ -184,7 +184,10 @@ export class IndexedDbReplayStore implements ReplayStore {
     return last === undefined || events.length <= last ? events : events.slice(-last)
   }
 
-  /** Drops what retention no longer keeps (see `trimBatches`), and the heads of contexts that stored nothing within it. */
+  /**
+   * Drops what retention no longer keeps (see `trimBatches`) and the heads of contexts that stored
+   * nothing within it, and merges small records (see `mergeSmallBatches`).
+   */
   async trim(retention: Retention, now: number, self: string): Promise<void> {
     const tx = this.db.transaction([BATCHES, HEADS], 'readwrite', { durability: 'relaxed' })
     const done = transactionDone(tx, 'history trim')
@@ -195,6 +198,7 @@ export class IndexedDbReplayStore implements ReplayStore {
       for (const head of records) if (isHead(head) && head.origin !== self && !(head.time <= (othersNewest ?? -Infinity))) othersNewest = head.time
       const oldest = Math.min(now, othersNewest ?? now) - retention.maxAgeMs
       await trimBatches(tx.objectStore(BATCHES), retention, oldest)
+      await mergeSmallBatches(tx.objectStore(BATCHES), MAX_BATCH)
       records.forEach((head, i) => {
         if (!isHead(head) || head.time < oldest) headStore.delete(keys[i]!)
       })
