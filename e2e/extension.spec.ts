@@ -122,6 +122,10 @@ test('the panel lists the buses of an app that imports no devtools, with history
   await expect(panel.getByTestId('resend-result')).toHaveText(/^sent as \S+-\d+$/)
   await expect.poll(() => a.page.evaluate(() => window.extensionApp.received.filter((event) => event.path === '/orders/early').length)).toBe(2)
 
+  // The history button asks the page's bus again: what the table shows already is not added twice.
+  await panel.getByTestId('history').click()
+  await expect(panel.getByTestId('events-status')).toContainText('0 events loaded from history')
+
   // The contexts tab: the inspected tab's subscription is known without any devtools in the app.
   await panel.getByTestId('tab-contexts').click()
   await expect(panel.getByTestId('context')).toHaveCount(3)
@@ -143,6 +147,27 @@ test('the panel lists the buses of an app that imports no devtools, with history
   check()
   a.check()
   b.check()
+})
+
+test("the panel follows its tab through a reload: the new page's bus is shown, live", async () => {
+  test.setTimeout(90_000)
+  const shop = uniqueName('ext-reload')
+  const { page, tabId, check: pageCheck } = await openTab(`/e2e/fixtures/extension/app.html?shop=${shop}&plain=${shop}-plain`)
+  await page.waitForFunction(() => window.extensionApp !== undefined)
+  const { panel, check } = await openPanel(tabId)
+  const before = await page.evaluate(() => window.extensionApp.shop.origin)
+  await expect(panel.getByTestId('bus-list').locator(`[data-bus="${shop}"]`)).toHaveAttribute('title', `instance ${before}`)
+  // Not until `load`: the app's modules from source take a busy machine long; its bus is what counts.
+  await page.reload({ waitUntil: 'commit' })
+  await page.waitForFunction(() => window.extensionApp !== undefined)
+  const after = await page.evaluate(() => window.extensionApp.shop.origin)
+  expect(after).not.toBe(before)
+  await expect(panel.getByTestId('bus-list').locator(`[data-bus="${shop}"]`)).toHaveAttribute('title', `instance ${after}`)
+  await expect(panel.getByTestId('panel')).toContainText(`crossbus · ${shop}`)
+  await page.evaluate(() => window.extensionApp.shop.send('orders', 'order.created', '/orders/after-reload'))
+  await expect.poll(rowWith(panel, '/orders/after-reload')).toContain('sent')
+  check()
+  pageCheck()
 })
 
 test('a page without a bus: the panel says so, and the page sees no channel, message or event from the extension', async () => {

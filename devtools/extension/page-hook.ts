@@ -54,7 +54,8 @@ function installHook(): void {
   const hook: DevtoolsHook = {
     register(bus) {
       if (buses.length === 0) document.addEventListener(TO_PAGE, onPanel)
-      buses.push(bus)
+      // Closed buses are let go here too, so a page that makes and closes many keeps none of them.
+      alive().push(bus)
       // One list for the buses a script makes in a row; the relay keeps it for a panel that opens later.
       if (!listing) {
         listing = true
