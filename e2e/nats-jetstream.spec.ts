@@ -4,7 +4,7 @@
 // BroadcastChannel; two contexts share nothing but the server.
 import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
-import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import type { Delivered, DeviceOptions } from './fixtures/nats/device'
 import { delivered, expectDelivered, FIXTURE, numbers, range, RETRY, settled, test, twoTabsAndARemote, watch } from './support/nats-devices'
 import { uniqueName } from './support/tabs'
@@ -24,6 +24,26 @@ function jetstreamOptions(busName: string, servers: string, more: Partial<Device
 async function expectReading(page: Page): Promise<string> {
   await page.waitForFunction(() => window.device?.consumer !== undefined)
   return page.evaluate(() => window.device!.consumer!)
+}
+
+/** Starts a device in a new browser context and says how its `ready` settled: `ready` or `<code>: <message>`. */
+async function readyOutcome(browser: Browser, options: DeviceOptions): Promise<{ outcome: string; page: Page; check: () => void; context: BrowserContext }> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const check = watch(page)
+  await page.goto('/e2e/fixtures/blank.html')
+  const outcome = await page.evaluate(
+    async ([url, given]) => {
+      const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
+      window.device = startDevice(given)
+      return window.device.bridge.ready.then(
+        () => 'ready',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      )
+    },
+    [FIXTURE, options] as const,
+  )
+  return { outcome, page, check, context }
 }
 
 /** What the tabs of a device recorded under `key`, surviving their closing. */
@@ -125,25 +145,11 @@ test.describe('without JetStream', () => {
   test.use({ jetstream: false })
 
   test('a server without JetStream: ready rejects with NATS_JETSTREAM_UNAVAILABLE naming `nats-server -js`, and the bridge closes', async ({ browser, nats }) => {
-    const context = await browser.newContext()
-    const page = await context.newPage()
-    const check = watch(page)
-    await page.goto('/e2e/fixtures/blank.html')
-    const outcome = await page.evaluate(
-      async ([url, options]) => {
-        const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
-        window.device = startDevice(options)
-        return window.device.bridge.ready.then(
-          () => 'ready',
-          (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-        )
-      },
-      [FIXTURE, jetstreamOptions(uniqueName('js'), nats.wsUrl)] as const,
-    )
+    const { outcome, page, check, context } = await readyOutcome(browser, jetstreamOptions(uniqueName('js'), nats.wsUrl))
     expect(outcome).toMatch(/^NATS_JETSTREAM_UNAVAILABLE: .*`nats-server -js`/)
     expect(await page.evaluate(() => window.device!.errors)).toEqual(['NATS_JETSTREAM_UNAVAILABLE'])
     await expect.poll(() => page.evaluate(() => window.device!.statuses.at(-1))).toBe('closed')
-    // Nothing sent is lost in the bus itself: it still delivers here.
+    // The bus itself goes on: it still delivers here.
     await page.evaluate(() => window.device!.send('orders', 0, 3))
     expect(numbers(await delivered(page, 'orders'))).toEqual([0, 1, 2])
     check()
@@ -160,23 +166,25 @@ test('a stream that exists without the bridge\'s subjects: NATS_STREAM_UNAVAILAB
     await node.close()
   }
   const busName = uniqueName('js')
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const check = watch(page)
-  await page.goto('/e2e/fixtures/blank.html')
-  const outcome = await page.evaluate(
-    async ([url, options]) => {
-      const { startDevice }: typeof import('./fixtures/nats/device') = await import(url)
-      window.device = startDevice(options)
-      return window.device.bridge.ready.then(
-        () => 'ready',
-        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-      )
-    },
-    [FIXTURE, jetstreamOptions(busName, nats.wsUrl)] as const,
-  )
+  const { outcome, page, check, context } = await readyOutcome(browser, jetstreamOptions(busName, nats.wsUrl))
   expect(outcome).toContain(`NATS_STREAM_UNAVAILABLE: The JetStream stream "${STREAM}" exists but does not capture "crossbus.${busName}.>"`)
   expect(outcome).toContain(`nats stream add ${STREAM} --subjects "crossbus.${busName}.>"`)
+  expect(await page.evaluate(() => window.device!.errors)).toEqual(['NATS_STREAM_UNAVAILABLE'])
   check()
   await context.close()
+})
+
+test.describe('a user who may not create streams', () => {
+  test.use({
+    natsConfig: ['authorization {', '  users = [', '    { user: "app", password: "pw", permissions: { publish: { deny: ["$JS.API.STREAM.CREATE.>"] } } }', '  ]', '}'],
+  })
+
+  test('a missing stream: NATS_STREAM_UNAVAILABLE saying so, with the stream config to add', async ({ browser, nats }) => {
+    const busName = uniqueName('js')
+    const { outcome, check, context } = await readyOutcome(browser, jetstreamOptions(busName, nats.wsUrl, { user: 'app', pass: 'pw' }))
+    expect(outcome).toContain(`NATS_STREAM_UNAVAILABLE: The JetStream stream "${STREAM}" does not exist and the NATS bridge may not create it`)
+    expect(outcome).toContain(`nats stream add ${STREAM} --subjects "crossbus.${busName}.>" --storage file --retention limits --discard old --max-age 604800s --max-msgs 100000 --dupe-window 120s`)
+    check()
+    await context.close()
+  })
 })

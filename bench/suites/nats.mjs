@@ -14,6 +14,9 @@
 //   `@nats-io/jetstream` client doing the same (page code: e2e/fixtures/nats/bench-jetstream.ts).
 import { startNatsServer } from '../../e2e/fixtures/nats/server.mjs'
 
+// Core rounds, latency blocks and JetStream rounds: longer than the default suite limit on a loaded machine.
+export const limitMs = 300_000
+
 const EVENTS = 2_000
 const ROUNDS = 5
 const WARMUP_ROUNDS = 1

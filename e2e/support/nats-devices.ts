@@ -18,12 +18,14 @@ declare global {
 /** Starts a device: a page (a new browser context unless given one) with a bus bridged to NATS. */
 export type DeviceFixture = (options: DeviceOptions, page?: Page) => Promise<{ page: Page; check: () => void }>
 
-/** The test with a server (`nats`, JetStream on when `test.use({ jetstream: true })`) and a device opener. */
-export const test = base.extend<{ jetstream: boolean; nats: NatsTestServer; device: DeviceFixture }>({
+/** The test with a server (`nats`, JetStream on when `test.use({ jetstream: true })`) and a device opener (`device`). */
+export const test = base.extend<{ jetstream: boolean; natsConfig: readonly string[]; nats: NatsTestServer; device: DeviceFixture }>({
   jetstream: [false, { option: true }],
+  // More nats-server config lines (`test.use({ natsConfig: [...] })`): users, permissions.
+  natsConfig: [[], { option: true }],
   // A server of its own per test, stopped after it.
-  nats: async ({ jetstream }, use) => {
-    const server = await startNatsServer({ jetstream })
+  nats: async ({ jetstream, natsConfig }, use) => {
+    const server = await startNatsServer({ jetstream, config: natsConfig })
     await use(server)
     await server.dispose()
   },
