@@ -209,6 +209,32 @@ test('a reloaded frame connects again over a new port, and events cross both way
   check()
 })
 
+test('with replay, each connection of the frame gets the stored history first, then live events, none twice', async ({ page }) => {
+  const { check } = await openHost(page)
+  const frameBus = uniqueName('frame')
+  // History from before the frame exists, of a system it receives and of one it does not.
+  await page.evaluate(() => {
+    window.hostApp!.send('cart', 'item.added', 3)
+    window.hostApp!.send('orders', 'order.created', 2)
+  })
+  const { frame, index } = await connectFrame(page, 'checkout', frameBus, { replay: '{cart,orders}' })
+  await expect.poll(async () => numbers(await frameDelivered(frame, 'cart'))).toEqual([1, 2, 3])
+  await page.evaluate(() => window.hostApp!.send('cart', 'item.removed', 1))
+  await expect.poll(async () => (await frameDelivered(frame, 'cart')).length).toBe(4)
+  const ids = (await frameDelivered(frame, 'cart')).map((event) => event.id)
+  expect(ids).toEqual((await hostDelivered(page, 'cart')).map((event) => event.id))
+
+  // A reloaded frame starts empty and gets the whole history again, in order, each event once.
+  await frame.goto(frameUrl(frameBus))
+  await frame.waitForFunction(() => window.frameApp?.statuses.at(-1) === 'connected')
+  await expect.poll(async () => (await frameDelivered(frame, 'cart')).map((event) => event.id)).toEqual(ids)
+  await page.evaluate(() => window.hostApp!.send('cart', 'cart.cleared', 1))
+  await expect.poll(async () => (await frameDelivered(frame, 'cart')).length).toBe(5)
+  expect(await frameDelivered(frame, 'orders')).toEqual([])
+  expect(await page.evaluate((index) => window.hostApp!.bridges[index]!.stats().connections, index)).toBe(2)
+  check()
+})
+
 test('a frame that floods the host with 100,000 events is cut off at maxEventsPerSecond, and the host stays responsive', async ({ page }) => {
   const { check } = await openHost(page)
   const { frame, index } = await connectFrame(page, 'checkout', uniqueName('frame'), { maxEventsPerSecond: 2000 })

@@ -1,4 +1,4 @@
-import type { AnyEventMap, Bus, BusError, EventMap } from '../../core/index'
+import type { AnyEventMap, Bus, BusError, BusEvent, EventMap } from '../../core/index'
 import { attachBridge, type BridgeEnd, type EndContext } from './bridge'
 import { frameError } from './errors'
 import { FloodGate } from './flood'
@@ -38,7 +38,9 @@ export function connectFrame<E extends EventMap = AnyEventMap>(bus: Bus<E>, ifra
   const prefix = `frame ${shortOrigin(resolved.webOrigin)}`
   return attachBridge(bus, pluginNames(prefix), resolved.webOrigin, (context) => {
     report = (error) => context.host.report(error)
-    return new HostEnd(context, iframe, resolved, prefix)
+    const replay = resolved.replay
+    const history = replay === undefined ? undefined : () => (bus as unknown as Bus).history(replay)
+    return new HostEnd(context, iframe, resolved, prefix, history)
   })
 }
 
@@ -55,6 +57,7 @@ class HostEnd implements BridgeEnd {
     private readonly iframe: HTMLIFrameElement,
     private readonly options: ResolvedOptions,
     prefix: string,
+    history: (() => Promise<readonly BusEvent[]>) | undefined,
   ) {
     this.gate = new FloodGate(options.maxEventsPerSecond)
     this.link = new FrameLink(context.host, options, context.handle, {
@@ -62,6 +65,7 @@ class HostEnd implements BridgeEnd {
       cameThrough: (bridge) => bridge === prefix || bridge.startsWith(`${prefix} #`),
       allow: (count) => this.gate.take(count),
       flooded: (dropped) => this.cutOff(dropped),
+      history,
       bye: () => {
         // The frame's document is going (reload, navigation) or its bridge closed: wait for the next one.
         this.doc = undefined
@@ -74,7 +78,7 @@ class HostEnd implements BridgeEnd {
     }
     window.addEventListener('message', this.listener)
     // The frame may have said hello before this listener was there: ask again.
-    this.post({ crossbus: PROTOCOL_TAG, v: 1, type: 'ping' })
+    if (this.mayShowOrigin()) this.post({ crossbus: PROTOCOL_TAG, v: 1, type: 'ping' })
   }
 
   observed: BridgeEnd['observed'] = (event, provenance) => this.link.observed(event, provenance)
@@ -108,6 +112,19 @@ class HostEnd implements BridgeEnd {
     this.link.open(channel.port1)
     this.gate.reset()
     this.post({ crossbus: PROTOCOL_TAG, v: 1, type: 'connect', doc }, [channel.port2])
+  }
+
+  /**
+   * Whether the frame may show `webOrigin` now. A document this page can read is of this page's
+   * origin (the `about:blank` of an iframe still loading): a ping would only be dropped, with a
+   * console warning from Chromium. A document of another origin cannot be read, so it may be it.
+   */
+  private mayShowOrigin(): boolean {
+    try {
+      return this.iframe.contentWindow?.location.origin === this.options.webOrigin
+    } catch {
+      return true
+    }
   }
 
   private post(message: WindowMessage, transfer: Transferable[] = []): void {

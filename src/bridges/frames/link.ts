@@ -1,4 +1,4 @@
-import { BusError, describeError, type BusEvent, type PluginHost, type Provenance } from '../../core/index'
+import { BusError, describeError, identityOf, type BusEvent, type PluginHost, type Provenance } from '../../core/index'
 import { frameError } from './errors'
 import { MAX_BATCH_EVENTS, readPortMessage, toWire, type ByeReason, type IncomingPortMessage, type PortMessage } from './message'
 import type { ResolvedOptions } from './options'
@@ -14,6 +14,8 @@ export interface LinkSide {
   flooded?(dropped: number): void
   /** The other side said `bye`. */
   bye(reason: ByeReason): void
+  /** Stored events to send first on each new connection (the host's `replay`), oldest first. */
+  history?(): Promise<readonly BusEvent[]> | undefined
 }
 
 /**
@@ -27,6 +29,10 @@ export class FrameLink {
   /** Events to post, oldest first: those of this task, and those waiting for a port. */
   private outgoing: BusEvent[] = []
   private flushing = false
+  /** While the history for a new connection is read, live events wait behind it. */
+  private holding = false
+  /** Counts ports, so a history read for a port closed meanwhile is dropped. */
+  private generation = 0
   private overflowed = false
 
   constructor(
@@ -52,7 +58,7 @@ export class FrameLink {
       return
     }
     this.outgoing.push(event)
-    if (this.ready && !this.flushing) {
+    if (this.ready && !this.flushing && !this.holding) {
       this.flushing = true
       queueMicrotask(() => this.flush())
     }
@@ -74,7 +80,27 @@ export class FrameLink {
     this.overflowed = false
     this.handle.counts.connections++
     this.handle.connected()
-    this.flush()
+    const history = this.side.history?.()
+    if (!history) return this.flush()
+    this.holding = true
+    const generation = this.generation
+    history
+      .then(
+        (events) => generation === this.generation && this.sendFirst(events),
+        (error: unknown) => this.host.report(error instanceof BusError ? error : frameError('FRAME_EXPORT_FAILED', `The history for ${this.options.webOrigin} could not be read: ${describeError(error)}.`, error)),
+      )
+      .finally(() => {
+        if (generation !== this.generation) return
+        this.holding = false
+        this.flush()
+      })
+  }
+
+  /** Puts stored events ahead of the live ones that waited, each event once. */
+  private sendFirst(history: readonly BusEvent[]): void {
+    const waiting = new Set(this.outgoing.map(identityOf))
+    const first = history.filter((event) => this.options.exportable(event.system) && !waiting.has(identityOf(event)))
+    this.outgoing = [...first, ...this.outgoing]
   }
 
   /** Posts a protocol message (not events) on the port, if one is open. */
@@ -100,13 +126,15 @@ export class FrameLink {
     port.close()
     this.port = undefined
     this.ready = false
+    this.holding = false
+    this.generation++
     const { status } = this.handle
     if (!status.closed && status.value.state !== 'connecting') status.next({ state: 'connecting', webOrigin: this.options.webOrigin })
   }
 
   private flush(): void {
     this.flushing = false
-    if (!this.ready || this.outgoing.length === 0) return
+    if (!this.ready || this.holding || this.outgoing.length === 0) return
     const events = this.outgoing
     this.outgoing = []
     for (let start = 0; start < events.length; start += MAX_BATCH_EVENTS) this.postEvents(events.slice(start, start + MAX_BATCH_EVENTS))

@@ -1,4 +1,4 @@
-import { checkOptions, compilePolicy, describeValue, type BusError, type Policy, type PolicyCheck } from '../../core/index'
+import { checkOptions, compilePattern, compilePolicy, describeValue, type BusError, type Policy, type PolicyCheck } from '../../core/index'
 import { frameError } from './errors'
 
 /** What both ends of a frame bridge take. */
@@ -28,6 +28,13 @@ export interface ConnectFrameOptions extends FrameBridgeOptions {
    * carries on. Default 1,000.
    */
   readonly maxEventsPerSecond?: number
+  /**
+   * A system pattern (`cart`, `{cart,orders.*}`): on each connection, first send the frame this
+   * bus's stored history of it (within the policy), then live events, none twice. Needs a bus with
+   * `replay`. For frames that keep no history of their own: a frame of another site may get no
+   * IndexedDB at all (browsers partition or block third-party storage).
+   */
+  readonly replay?: string
 }
 
 /** Options of `connectParent`, in the frame. */
@@ -44,13 +51,15 @@ export interface ResolvedOptions {
   readonly exportable: (system: string) => boolean
   /** What may come in from the other side. */
   readonly importable: (system: string) => boolean
+  /** The host's `replay` pattern, if any. */
+  readonly replay?: string
 }
 
 const everything = () => true
 
 /** Checks `connectFrame`'s options; throws `FRAME_INVALID`. */
 export function resolveFrameOptions(options: ConnectFrameOptions, failed: (error: BusError) => void): ResolvedOptions {
-  checkShape(options, ['webOrigin', 'maxQueuedEvents', 'policy', 'maxEventsPerSecond'], 'connectFrame')
+  checkShape(options, ['webOrigin', 'maxQueuedEvents', 'policy', 'maxEventsPerSecond', 'replay'], 'connectFrame')
   if (options.policy === undefined) throw frameError('FRAME_INVALID', 'connectFrame needs a policy: what the frame may send into this bus ({ send: [...] }) and what it receives ({ subscribe: [...] }).')
   const policy = compile(options.policy, failed, 'connectFrame')
   return {
@@ -59,7 +68,17 @@ export function resolveFrameOptions(options: ConnectFrameOptions, failed: (error
     maxEventsPerSecond: count(options.maxEventsPerSecond, 1000, 'maxEventsPerSecond', 'connectFrame'),
     exportable: (system) => policy(`events.subscribe`, system),
     importable: (system) => policy('events.send', system),
+    ...(options.replay === undefined ? {} : { replay: replayPattern(options.replay) }),
   }
+}
+
+function replayPattern(pattern: unknown): string {
+  try {
+    compilePattern(pattern as string, 'connectFrame: replay')
+  } catch (error) {
+    throw frameError('FRAME_INVALID', (error as Error).message, error)
+  }
+  return pattern as string
 }
 
 /** Checks `connectParent`'s options; throws `FRAME_INVALID`. */
