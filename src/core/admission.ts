@@ -75,6 +75,8 @@ export class Admission {
   private lastSystem: string | undefined
   private lastKind: string | undefined
   private readonly sentHere: Provenance
+  /** An event's id is `${origin}-${seq}`. */
+  private readonly idPrefix: string
 
   constructor(
     private readonly state: BusState,
@@ -85,14 +87,14 @@ export class Admission {
     private readonly deliver: (event: BusEvent) => void,
   ) {
     this.sentHere = { arrival: 'sent', from: state.origin, bridge: undefined }
+    this.idPrefix = `${state.origin}-`
   }
 
   /** `send` on a handle with `policy`: the admitted event, or a thrown `BusError`. */
   send(policy: PolicyCheck | undefined, system: string, kind: string, path: string, data: unknown): BusEvent {
-    const { origin } = this.state
     const next = this.seq + 1
     const time = this.clock.stamp()
-    const event: BusEvent = { id: `${origin}-${next}`, system, kind, path, data, time, origin, seq: next }
+    const event: BusEvent = { id: this.idPrefix + next, system, kind, path, data, time, origin: this.state.origin, seq: next }
     this.admit(ADMISSION.sent, event, policy, this.sentHere)
     return event
   }
@@ -129,7 +131,7 @@ export class Admission {
       event = this.validated(rule, input)
       if (event === undefined) return undefined
     }
-    if (rule.policy) ensureAllowed(policy, 'events.send', event.system)
+    if (rule.policy && policy !== undefined) ensureAllowed(policy, 'events.send', event.system)
     let key: string | undefined
     if (rule.dedupe === 'refuse') {
       this.seen.start()
