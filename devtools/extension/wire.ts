@@ -44,6 +44,13 @@ function encode(value: unknown, seen: Set<object>, depth: number): unknown {
   seen.add(value)
   try {
     const inner = (item: unknown) => encode(item, seen, depth + 1)
+    const prototype = Object.getPrototypeOf(value)
+    // Plain objects and arrays first: nearly all event data is made of them.
+    if (prototype === Object.prototype || prototype === null) {
+      const out: Record<string, unknown> = {}
+      for (const key in value) if (Object.hasOwn(value, key)) out[key] = inner((value as Record<string, unknown>)[key])
+      return out
+    }
     if (Array.isArray(value)) return Array.from(value, inner)
     if (value instanceof Date) return { [TAG]: 'date', v: value.getTime() }
     if (value instanceof Map) return { [TAG]: 'map', v: [...value].map(([k, v]) => [inner(k), inner(v)]) }
@@ -51,11 +58,7 @@ function encode(value: unknown, seen: Set<object>, depth: number): unknown {
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { [TAG]: 'bytes', type: value.constructor.name, v: Array.from(value as unknown as ArrayLike<number>, Number) }
     if (value instanceof ArrayBuffer) return { [TAG]: 'bytes', type: 'ArrayBuffer', v: Array.from(new Uint8Array(value)) }
     if (value instanceof Error) return text(`${value.name}: ${value.message}`)
-    const prototype = Object.getPrototypeOf(value)
-    if (prototype !== Object.prototype && prototype !== null) return text(`[${(value as object).constructor?.name ?? 'object'}]`)
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value)) out[key] = inner((value as Record<string, unknown>)[key])
-    return out
+    return text(`[${(value as object).constructor?.name ?? 'object'}]`)
   } finally {
     seen.delete(value)
   }
