@@ -32,6 +32,25 @@ describe('crossbusDevtools', () => {
   })
 })
 
+describe('crossbusDevtools log', () => {
+  it("prints the page's URL after Vite's own URLs, once per local origin", () => {
+    const plugin = crossbusDevtools({ path: 'tools' })
+    call(plugin.configResolved, { base: '/app/' })
+    const logged: string[] = []
+    let printed = 0
+    const server = {
+      middlewares: { use: () => {} },
+      resolvedUrls: { local: ['http://localhost:5173/app/', 'http://localhost:5173/app/'], network: [] },
+      config: { logger: { info: (line: string) => logged.push(line) } },
+      printUrls: () => void printed++,
+    }
+    call(plugin.configureServer, server)
+    server.printUrls()
+    expect(printed).toBe(1)
+    expect(logged).toEqual(['  ➜  crossbus devtools: http://localhost:5173/app/tools/'])
+  })
+})
+
 describe('crossbusDevtools config', () => {
   /** A folder with an app in `app/` and packages in `node_modules/` above it, as npm lays them out. */
   function project(packages: Record<string, object>): { app: string; remove: () => void } {

@@ -68,6 +68,14 @@ export function crossbusDevtools(options: CrossbusDevtoolsOptions = {}): Plugin 
     },
     configureServer(server: ViteDevServer) {
       const pagePath = joinBase(base, path)
+      // Beside Vite's own "Local:" line, where a developer looks for the URL to open.
+      const printUrls = server.printUrls?.bind(server)
+      if (printUrls) {
+        server.printUrls = () => {
+          printUrls()
+          for (const line of devtoolsUrlLines(server.resolvedUrls?.local ?? [], pagePath)) server.config.logger.info(line)
+        }
+      }
       server.middlewares.use((request, response, next) => {
         const url = new URL(request.url ?? '/', 'http://localhost')
         if (url.pathname === pagePath.slice(0, -1)) {
@@ -88,6 +96,13 @@ export function crossbusDevtools(options: CrossbusDevtoolsOptions = {}): Plugin 
       })
     },
   }
+}
+
+/** The log lines that say where the devtools page is, one per local URL the server listens on. */
+export function devtoolsUrlLines(localUrls: readonly string[], pagePath: string): string[] {
+  const origins = [...new Set(localUrls.map((url) => new URL(url).origin))]
+  // Plain text: the log may be a file or a CI job, where colour codes are noise.
+  return origins.map((origin) => `  ➜  crossbus devtools: ${origin}${pagePath}`)
 }
 
 function pageHtml(script: string): string {

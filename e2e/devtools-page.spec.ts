@@ -79,9 +79,13 @@ test('the page at /__crossbus/ sees two app tabs it never touched: live events, 
     return devtools.locator(`[data-testid="context"][data-origin="${origin}"] td`).first().textContent()
   }
   const [labelA, labelB] = [await labelOf(a), await labelOf(b)]
-  // Numbered per kind in the order the page met them.
-  expect([labelA, labelB].sort()).toEqual(['tab 1', 'tab 2'])
+  // From each context's identity (its kind and the start of its id), not the order the page met them.
+  const originA = await a.evaluate(() => window.appBus!.origin)
+  const originB = await b.evaluate(() => window.appBus!.origin)
+  expect([labelA, labelB]).toEqual([`tab ${originA.slice(0, 4)}`, `tab ${originB.slice(0, 4)}`])
   await devtools.getByTestId('tab-events').click()
+  // The history was loaded on open: what tab a sent before the page opened is there, as replayed.
+  await expect.poll(async () => (await rows(devtools)).map((row) => [row[1], row[4]])).toContainEqual(['replayed', '/orders/early'])
 
   await a.evaluate(() => void window.appBus!.send('orders', 'order.created', '/orders/a'))
   await b.evaluate(() => void window.appBus!.send('orders.eu', 'order.paid', '/orders/b'))
@@ -89,11 +93,13 @@ test('the page at /__crossbus/ sees two app tabs it never touched: live events, 
   // The filter came from the URL: the cart event is held out.
   await expect(devtools.getByTestId('filter-system')).toHaveValue('orders.**')
   await expect.poll(async () => (await rows(devtools)).map((row) => [row[1], row[4], row[5]])).toEqual([
+    ['replayed', '/orders/early', labelA],
     ['received', '/orders/a', labelA],
     ['received', '/orders/b', labelB],
   ])
+  // Loading it again adds nothing twice.
   await devtools.getByTestId('history').click()
-  await expect.poll(async () => (await rows(devtools)).map((row) => [row[1], row[4]])).toContainEqual(['replayed', '/orders/early'])
+  await expect(devtools.getByTestId('events-status')).toContainText('0 events loaded from history')
 
   // Changing the filter rewrites the URL, so a reload shows the same rows.
   await devtools.getByTestId('filter-system').fill('cart')
@@ -136,4 +142,60 @@ test('the dev server lists the bus names it read in the app source and redirects
   expect(names).toEqual(expect.arrayContaining(['listed-by-config', 'warehouse']))
   const redirect = await fetch(`${baseURL}/__crossbus?bus=x`, { redirect: 'manual' })
   expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/__crossbus/?bus=x'])
+})
+
+test('the landing page is styled like the panel and lists each bus with its context count apart from its name', async ({ context }) => {
+  test.setTimeout(90_000)
+  const name = uniqueName('dt-landing')
+  const [a, b, devtools] = [await context.newPage(), await context.newPage(), await context.newPage()]
+  const checks = [await openAppTab(a, name), await openAppTab(b, name), watchPage(devtools)]
+  await a.evaluate(() => window.appBus!.flush())
+  await devtools.goto(`${baseURL}/__crossbus/`, { timeout: 60_000 })
+  const entry = devtools.getByTestId('bus-list').locator(`[data-bus="${name}"]`)
+  await expect(entry).toBeVisible({ timeout: 30_000 })
+  await expect(entry.getByTestId('bus-label')).toHaveText(name)
+  await expect(entry.getByTestId('bus-count')).toHaveText('2 contexts', { timeout: 30_000 })
+  // Name and count sit apart on the line, not run together ("shop2").
+  const [label, count] = [(await entry.getByTestId('bus-label').boundingBox())!, (await entry.getByTestId('bus-count').boundingBox())!]
+  expect(count.x).toBeGreaterThan(label.x + label.width)
+  // The panel's frame and colours: its stylesheet in a shadow root, the bar with the title.
+  const look = await devtools.evaluate(() => {
+    const root = document.querySelector('[data-crossbus-devtools]')!.shadowRoot!
+    const bar = root.querySelector<HTMLElement>('.bar')!
+    return { title: bar.textContent, font: getComputedStyle(bar).fontFamily, sidebar: getComputedStyle(root.querySelector('.sidebar')!).borderRightStyle }
+  })
+  expect(look.title).toBe('crossbus devtools')
+  expect(look.font).toContain('monospace')
+  expect(look.sidebar).toBe('solid')
+  await devtools.setViewportSize({ width: 1000, height: 560 })
+  await devtools.screenshot({ path: 'docs/devtools-landing.png' })
+  // Choosing the bus opens it.
+  await entry.click()
+  await expect(devtools.getByTestId('panel')).toBeVisible({ timeout: 30_000 })
+  expect(new URL(devtools.url()).searchParams.get('bus')).toBe(name)
+  for (const check of checks) check()
+})
+
+test('the standalone page and an in-page panel give each context the same label', async ({ context }) => {
+  test.setTimeout(90_000)
+  const name = uniqueName('dt-page-labels')
+  const [a, b, devtools] = [await context.newPage(), await context.newPage(), await context.newPage()]
+  const checks = [await openAppTab(a, name), await openAppTab(b, name), watchPage(devtools)]
+  await a.evaluate(async () => {
+    const { mountDevtools }: typeof import('../devtools/index') = await import('/devtools/index.ts' as string)
+    await mountDevtools(window.appBus!, { open: true }).ready
+  })
+  await devtools.goto(`${baseURL}/__crossbus/?bus=${encodeURIComponent(name)}`, { timeout: 60_000 })
+  await expect(devtools.getByTestId('panel')).toBeVisible({ timeout: 30_000 })
+  for (const viewer of [a, devtools]) {
+    await viewer.getByTestId('tab-contexts').click()
+    await expect(viewer.getByTestId('context')).toHaveCount(3)
+  }
+  const labels = (viewer: Page) =>
+    viewer.getByTestId('context').evaluateAll((rows) => Object.fromEntries(rows.map((row) => [row.getAttribute('data-origin')!, row.querySelector('td')!.textContent!.replace(' (here)', '')])))
+  const [inPage, standalone] = [await labels(a), await labels(devtools)]
+  expect(inPage).toEqual(standalone)
+  const originB = await b.evaluate(() => window.appBus!.origin)
+  expect(standalone[originB]).toBe(`tab ${originB.slice(0, 4)}`)
+  for (const check of checks) check()
 })

@@ -45,6 +45,10 @@ function rows(page: Page): Promise<string[][]> {
 
 const paths = async (page: Page) => (await rows(page)).map((row) => row[4])
 
+/** The label every viewer gives a context: its kind and the first four characters of its bus instance id. */
+const labelOf = (kind: string, origin: string) => `${kind} ${origin.slice(0, 4)}`
+const originOf = (page: Page) => page.evaluate(() => window.app!.bus.origin)
+
 async function send(page: Page, system: string, kind: string, path: string, data?: unknown): Promise<void> {
   await page.evaluate(([s, k, p, d]) => void window.app!.bus.send(s, k, p, d), [system, kind, path, data] as const)
 }
@@ -102,10 +106,11 @@ test('events from two tabs and a worker appear with their origins and how they a
   await send(a, 'orders', 'order.created', '/orders/a')
   await send(b, 'cart', 'item.added', '/cart/b')
   await a.evaluate(() => window.app!.workerSend('/sku-w'))
+  const worker = await a.getByTestId('context').filter({ hasText: 'worker' }).getAttribute('data-origin')
   await expect.poll(async () => (await rows(a)).map((row) => [row[1], row[2], row[4], row[5]]).sort((x, y) => x[2]!.localeCompare(y[2]!))).toEqual([
-    ['received', 'cart', '/cart/b', 'tab 1'],
-    ['sent', 'orders', '/orders/a', 'this tab'],
-    ['received', 'inventory', '/sku-w', 'worker 1'],
+    ['received', 'cart', '/cart/b', labelOf('tab', await originOf(b))],
+    ['sent', 'orders', '/orders/a', labelOf('tab', await originOf(a))],
+    ['received', 'inventory', '/sku-w', labelOf('worker', worker!)],
   ])
   const seq = (await rows(a)).find((row) => row[4] === '/cart/b')![6]
   expect(seq).toBe('1')
@@ -267,6 +272,8 @@ test('re-send goes through the bus: the policy refuses a denied system, an allow
 test('rows whose data is no JSON (BigInt, a cycle, a throwing getter) or whose time no date can hold open a detail that says so, with no page error', async ({ page }) => {
   const check = await openApp(page, uniqueName('dt-odd'))
   await mount(page)
+  // In the order they arrived (the table sorts by time unless told otherwise: see below).
+  await page.getByTestId('order').selectOption('arrival')
   await page.evaluate(() => {
     const app = window.app!
     const cyclic: Record<string, unknown> = { name: 'loop' }
@@ -286,6 +293,11 @@ test('rows whose data is no JSON (BigInt, a cycle, a throwing getter) or whose t
     app.forge(forged('/odd/getter', 0, { get boom(): never { throw new Error('boom') } }))
   })
   const expected = ['/odd/bigint', '/odd/cyclic', '/odd/bare', '/odd/negative', '/odd/year-zero', '/odd/far', '/odd/fraction', '/odd/nan', '/odd/getter']
+  await expect.poll(() => paths(page)).toEqual(expected)
+  // By time: the oldest first, the sends of now after the forged 1970 ones, and times no date holds last, as they came.
+  await page.getByTestId('order').selectOption('time')
+  await expect.poll(() => paths(page)).toEqual(['/odd/year-zero', '/odd/negative', '/odd/getter', '/odd/fraction', '/odd/bigint', '/odd/cyclic', '/odd/bare', '/odd/far', '/odd/nan'])
+  await page.getByTestId('order').selectOption('arrival')
   await expect.poll(() => paths(page)).toEqual(expected)
   const table = await rows(page)
   expect(table.find((row) => row[4] === '/odd/far')![0]).toBe('invalid time')
@@ -479,9 +491,9 @@ test('history loads the stored events as replayed; the contexts tab shows who su
   await expect.poll(async () => (await rows(a)).map((row) => [row[1], row[4]])).toEqual([['replayed', '/orders/old']])
 
   await a.getByTestId('tab-contexts').click()
-  const other = a.getByTestId('context').filter({ hasText: 'tab 1' })
+  const other = a.getByTestId('context').filter({ hasText: labelOf('tab', await originOf(b)) })
   await expect(other.getByTestId('subscription')).toHaveText(['orders.** × 2', 'cart · item.* × 1'])
-  await expect(a.getByTestId('context').filter({ hasText: 'this tab' }).getByTestId('subscriptions')).toHaveText('none')
+  await expect(a.getByTestId('context').filter({ hasText: '(here)' }).getByTestId('subscriptions')).toHaveText('none')
 
   // A handler that throws is reported on errors$, which the panel lists with its code.
   await a.evaluate(() => {
@@ -572,6 +584,237 @@ test('mounting refuses bad options, naming them, and mounts nothing', async ({ p
   ])
   expect(await page.locator('[data-crossbus-devtools]').count()).toBe(0)
   check()
+})
+
+/** Where the timeline draws the mark of an event sent at `time` in the lane of `origin` (page coordinates). */
+async function markPoint(page: Page, origin: string, time: number): Promise<{ x: number; y: number }> {
+  const canvas = page.getByTestId('timeline-canvas')
+  const box = (await canvas.boundingBox())!
+  const from = Number(await canvas.getAttribute('data-from'))
+  const to = Number(await canvas.getAttribute('data-to'))
+  const lane = (await page.locator(`[data-testid="lane"][data-lane="${origin}"]`).boundingBox())!
+  return { x: box.x + ((time - from) / (to - from)) * box.width, y: lane.y + lane.height / 2 }
+}
+
+/** Each lane of the timeline: its context id, label and number of marks. */
+function lanes(page: Page): Promise<{ lane: string; label: string; marks: number }[]> {
+  return page.getByTestId('lane').evaluateAll((elements) =>
+    elements.map((element) => ({ lane: element.getAttribute('data-lane')!, label: element.textContent!, marks: Number(element.getAttribute('data-marks')) })),
+  )
+}
+
+test('the timeline: a lane per context, a mark per event, hover names it, a brush zooms, clicking a mark opens its detail', async ({ context }) => {
+  // Two tabs, a worker and their panels on a 2-core machine shared with other runs.
+  test.setTimeout(120_000)
+  const name = uniqueName('dt-timeline')
+  const a = await context.newPage()
+  const b = await context.newPage()
+  const checks = [await openApp(a, name), await openApp(b, name)]
+  await a.evaluate(() => window.app!.startWorker())
+  await mount(a)
+  await a.getByTestId('tab-contexts').click()
+  await expect(a.getByTestId('context')).toHaveCount(3)
+  const worker = (await a.getByTestId('context').filter({ hasText: 'worker' }).getAttribute('data-origin'))!
+  await a.getByTestId('tab-events').click()
+  await a.getByTestId('picture-timeline').click()
+  await expect(a.getByTestId('timeline')).toBeVisible()
+  await expect(a.getByTestId('rows')).toBeHidden()
+
+  await send(a, 'orders', 'order.created', '/orders/a1')
+  await send(a, 'orders', 'order.paid', '/orders/a2')
+  for (const n of [1, 2, 3]) await send(b, 'cart', 'item.added', `/cart/b${n}`)
+  await a.evaluate(() => window.app!.workerSend('/sku-w'))
+  const [originA, originB] = [await originOf(a), await originOf(b)]
+  await expect.poll(async () => (await lanes(a)).sort((x, y) => x.lane.localeCompare(y.lane))).toEqual(
+    [
+      { lane: originA, label: labelOf('tab', originA), marks: 2 },
+      { lane: originB, label: labelOf('tab', originB), marks: 3 },
+      { lane: worker, label: labelOf('worker', worker), marks: 1 },
+    ].sort((x, y) => x.lane.localeCompare(y.lane)),
+  )
+  await expect(a.getByTestId('timeline-canvas')).toHaveAttribute('data-marks', '6')
+
+  // A worker's event: hovering its mark names it, clicking it opens its detail. Its time, as a
+  // subscriber here sees it (the panel draws the same event).
+  const sentAt = await a.evaluate(() => new Promise<number>((resolve) => {
+    const subscription = window.app!.bus.subscribe('inventory').subscribe((event) => {
+      subscription.unsubscribe()
+      resolve(event.time)
+    })
+    window.app!.workerSend('/sku-w3')
+  }))
+  await expect(a.locator(`[data-testid="lane"][data-lane="${worker}"]`)).toHaveAttribute('data-marks', '2')
+  const point = await markPoint(a, worker, sentAt)
+  await a.mouse.move(point.x, point.y)
+  await expect(a.getByTestId('timeline-tip')).toContainText('/sku-w3')
+  await expect(a.getByTestId('timeline-tip')).toContainText(labelOf('worker', worker))
+  await a.mouse.click(point.x, point.y)
+  await expect(a.getByTestId('detail')).toContainText('/sku-w3')
+
+  // A brush across the middle of the plot zooms to what it spans; double-click shows all again.
+  const canvas = a.getByTestId('timeline-canvas')
+  const span = async () => Number(await canvas.getAttribute('data-to')) - Number(await canvas.getAttribute('data-from'))
+  const before = await span()
+  const box = (await canvas.boundingBox())!
+  await a.mouse.move(box.x + box.width * 0.25, box.y + 5)
+  await a.mouse.down()
+  await a.mouse.move(box.x + box.width * 0.5, box.y + 5, { steps: 4 })
+  await a.mouse.up()
+  await expect.poll(span).toBeLessThan(before * 0.3)
+  await canvas.dblclick({ position: { x: 5, y: 5 } })
+  await expect.poll(span).toBeGreaterThanOrEqual(before)
+
+  // The table is the other picture of the same events.
+  await a.getByTestId('picture-table').click()
+  await expect.poll(async () => (await paths(a)).length).toBe(7)
+  for (const check of checks) check()
+})
+
+test('one context has one label in every viewer: two tabs with a panel each name themselves and each other the same', async ({ context }) => {
+  // Two tabs, a worker and their panels on a 2-core machine shared with other runs.
+  test.setTimeout(120_000)
+  const name = uniqueName('dt-labels')
+  const a = await context.newPage()
+  const b = await context.newPage()
+  const checks = [await openApp(a, name), await openApp(b, name)]
+  await a.evaluate(() => window.app!.startWorker())
+  for (const page of [a, b]) {
+    await mount(page)
+    await page.getByTestId('tab-contexts').click()
+    await expect(page.getByTestId('context')).toHaveCount(3)
+  }
+  const labels = (page: Page) =>
+    page.getByTestId('context').evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.getAttribute('data-origin')!, row.querySelector('td')!.textContent!.replace(' (here)', '')])),
+    )
+  const [inA, inB] = [await labels(a), await labels(b)]
+  expect(inA).toEqual(inB)
+  expect(Object.values(inA)).toHaveLength(3)
+  expect(Object.values(inA)).toEqual(expect.arrayContaining([labelOf('tab', await originOf(a)), labelOf('tab', await originOf(b)), expect.stringMatching(/^worker [0-9a-z]{4}$/)]))
+
+  // The rows say the same: b's event is labelled alike in a's table and in b's own.
+  for (const page of [a, b]) await page.getByTestId('tab-events').click()
+  await send(b, 'cart', 'item.added', '/cart/b')
+  const originColumn = async (page: Page) => (await rows(page)).find((row) => row[4] === '/cart/b')?.[5]
+  await expect.poll(() => originColumn(a)).toBe(labelOf('tab', await originOf(b)))
+  await expect.poll(() => originColumn(b)).toBe(labelOf('tab', await originOf(b)))
+  for (const check of checks) check()
+})
+
+test('on a 390 px screen the panel fits, wraps its messages instead of cutting them, and each column says what it shows', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  const check = await openApp(page, uniqueName('dt-narrow'))
+  await page.addStyleTag({ content: '* { all: revert !important }' })
+  await mount(page)
+  const longPath = `/orders/${'very-long-segment-'.repeat(20)}end`
+  await send(page, 'orders', 'order.created', longPath, { total: 1 })
+  await expect.poll(() => paths(page)).toHaveLength(1)
+  const panel = (await page.getByTestId('panel').boundingBox())!
+  expect(panel.x).toBeGreaterThanOrEqual(0)
+  expect(panel.x + panel.width).toBeLessThanOrEqual(390)
+  // Every control of the bar is on the screen (the bar wraps).
+  const offscreen = await page.evaluate(() => {
+    const root = document.querySelector('[data-crossbus-devtools]')!.shadowRoot!
+    return [...root.querySelectorAll<HTMLElement>('.bar button, .bar input, .bar select')]
+      .filter((element) => element.offsetParent !== null)
+      .filter((element) => element.getBoundingClientRect().right > 390 || element.getBoundingClientRect().left < 0)
+      .map((element) => element.dataset.testid ?? element.textContent)
+  })
+  expect(offscreen).toEqual([])
+  // A cell cut by its width holds the whole text in its tooltip.
+  await expect(page.locator('[data-crossbus-devtools] .row .cell').nth(4)).toHaveAttribute('title', longPath)
+  // Each column header explains its column.
+  const headers = await page.locator('[data-crossbus-devtools] .th').evaluateAll((cells) => cells.map((cell) => [cell.textContent, cell.getAttribute('title')]))
+  expect(headers).toHaveLength(8)
+  for (const [title, says] of headers) expect(Boolean(says) && says !== title, `${title}: ${says}`).toBe(true)
+
+  // A long message (a refused import names the item and the reason) wraps on the screen, whole.
+  const broken = JSON.stringify([{ specversion: '0.3', id: 'x'.repeat(200), source: 's', type: 't' }])
+  await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) })
+  const status = page.getByTestId('events-status')
+  await expect(status).toContainText('Nothing imported')
+  const shown = await status.evaluate((element) => {
+    const box = element.getBoundingClientRect()
+    return { clipped: element.scrollWidth > element.clientWidth + 1, left: box.left, right: box.right }
+  })
+  expect(shown.clipped).toBe(false)
+  expect(shown.left).toBeGreaterThanOrEqual(0)
+  expect(shown.right).toBeLessThanOrEqual(390)
+
+  // The detail opens below the rows, on the screen.
+  await page.locator('[data-crossbus-devtools] .row').first().click()
+  const detail = (await page.getByTestId('detail').boundingBox())!
+  expect(detail.x + detail.width).toBeLessThanOrEqual(390)
+  // No room at the right of a phone: the panel stays docked at the bottom.
+  await expect(page.getByTestId('dock')).toBeHidden()
+  check()
+})
+
+test('the panel docks at the right or the bottom and its edge resizes it; both are remembered', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 700 })
+  const check = await openApp(page, uniqueName('dt-dock'))
+  await mount(page)
+  const box = async () => (await page.getByTestId('panel').boundingBox())!
+  const bottom = await box()
+  expect(Math.round(bottom.y + bottom.height)).toBe(700)
+  expect(Math.round(bottom.width)).toBe(1200)
+  await page.getByTestId('dock').click()
+  await expect.poll(async () => Math.round((await box()).height)).toBe(700)
+  const right = await box()
+  expect(Math.round(right.x + right.width)).toBe(1200)
+  expect(right.width).toBeLessThan(700)
+  // Drag the left edge 200 px further left: 200 px wider.
+  const edge = (await page.getByTestId('resize').boundingBox())!
+  await page.mouse.move(edge.x + edge.width / 2, edge.y + 100)
+  await page.mouse.down()
+  await page.mouse.move(edge.x + edge.width / 2 - 200, edge.y + 100, { steps: 5 })
+  await page.mouse.up()
+  await expect.poll(async () => Math.round((await box()).width)).toBe(Math.round(right.width) + 200)
+  const width = Math.round((await box()).width)
+  await page.reload()
+  await page.evaluate(async ([url, name]) => {
+    const { startApp }: typeof import('./fixtures/devtools/app') = await import(url)
+    window.app = startApp(name)
+    window.app.mount({ open: true })
+  }, [FIXTURE, uniqueName('dt-dock-again')] as const)
+  await expect(page.getByTestId('panel')).toBeVisible()
+  await expect.poll(async () => Math.round((await box()).width)).toBe(width)
+  expect(Math.round((await box()).height)).toBe(700)
+  await expect(page.getByTestId('dock')).toHaveText('dock bottom')
+  check()
+})
+
+test('screenshot of the timeline', async ({ context }) => {
+  // Two tabs, a worker and their panels on a 2-core machine shared with other runs.
+  test.setTimeout(120_000)
+  const name = uniqueName('dt-shot-timeline')
+  const page = await context.newPage()
+  const other = await context.newPage()
+  await page.setViewportSize({ width: 1200, height: 640 })
+  await page.emulateMedia({ colorScheme: 'light' })
+  const checks = [await openApp(page, name), await openApp(other, name)]
+  await page.addStyleTag({ content: '* { all: revert !important } :root { color-scheme: light dark !important } body { font: 14px system-ui !important; margin: 24px !important }' })
+  await page.evaluate(() => window.app!.startWorker())
+  await mount(page)
+  await page.getByTestId('tab-contexts').click()
+  await expect(page.getByTestId('context')).toHaveCount(3)
+  await page.getByTestId('tab-events').click()
+  await page.getByTestId('picture-timeline').click()
+  // A little traffic over a few moments from each context, waited on by its count, not by time.
+  for (let round = 0; round < 6; round++) {
+    await send(page, 'cart', 'item.added', `/cart/items/${round}`, { sku: `A-${round}` })
+    await send(other, 'orders', 'order.created', `/orders/${round}`, { total: round * 10 })
+    if (round % 2 === 0) await page.evaluate((n) => window.app!.workerSend(`/sku/${n}`), round)
+    await expect(page.getByTestId('timeline-canvas')).toHaveAttribute('data-marks', String(2 * (round + 1) + Math.floor(round / 2) + 1))
+  }
+  const origin = await originOf(other)
+  const sentAt = await other.evaluate(() => window.app!.bus.send('orders', 'order.paid', '/orders/5', { total: 50 }).time)
+  await expect(page.locator(`[data-testid="lane"][data-lane="${origin}"]`)).toHaveAttribute('data-marks', '7')
+  const point = await markPoint(page, origin, sentAt)
+  await page.mouse.move(point.x, point.y)
+  await expect(page.getByTestId('timeline-tip')).toBeVisible()
+  await page.screenshot({ path: 'docs/devtools-timeline.png' })
+  for (const check of checks) check()
 })
 
 for (const scheme of ['light', 'dark'] as const) {

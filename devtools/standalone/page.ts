@@ -3,6 +3,7 @@ import { filterFromQuery, filterToQuery } from '../filter'
 import { mountWith } from '../mount'
 import { checkDevtoolsOptions } from '../options'
 import { button, h, replaceChildren } from '../ui/dom'
+import { PANEL_CSS } from '../ui/styles'
 import { busNamesInOrigin, countContexts } from './discover'
 import type { DevtoolsPageOptions } from './start'
 
@@ -45,11 +46,10 @@ export async function runPage(options: DevtoolsPageOptions): Promise<void> {
       onFilterChange: (filter) => history.replaceState(null, '', `${location.pathname}?${filterToQuery(filter, new URL(location.href).searchParams)}`),
       selfLabel: 'devtools',
       sidebar,
+      loadHistoryOnOpen: found.withHistory.has(chosen),
     })
   } else {
-    // Nothing chosen yet: the same sidebar in a plain page.
-    document.body.style.cssText = 'font: 13px system-ui, sans-serif; margin: 24px;'
-    document.body.append(h('h1', {}, 'crossbus devtools'), h('p', {}, 'Pick a bus of this origin, or type its name.'), sidebar)
+    showLanding(sidebar)
   }
 
   const refresh = async () => {
@@ -70,11 +70,36 @@ export async function runPage(options: DevtoolsPageOptions): Promise<void> {
   setInterval(() => void probe(), PROBE_EVERY_MS)
 }
 
-/** A bus of the list: its name, and how many contexts hold it (`watching` for the one shown, `?` when unknown). */
+/**
+ * Nothing chosen yet: the list of buses in the panel's own frame and styles (a shadow root, so the
+ * app's CSS, which the dev server may inject into every page, cannot reach it).
+ */
+function showLanding(sidebar: HTMLElement): void {
+  document.body.style.cssText = 'margin: 0;'
+  const host = h('div', { 'data-crossbus-devtools': '' })
+  host.dataset.theme = 'auto'
+  const shadow = host.attachShadow({ mode: 'open' })
+  const intro = h(
+    'div',
+    { class: 'view section', 'data-testid': 'landing' },
+    h('h2', {}, 'Pick a bus'),
+    h('p', {}, 'Choose a bus of this origin on the left, or type its name. The page then watches every tab, worker and frame of that bus, with its stored history loaded, without touching the app.'),
+  )
+  const panel = h(
+    'section',
+    { class: 'panel', 'aria-label': 'crossbus devtools' },
+    h('div', { class: 'bar' }, h('span', { class: 'title' }, 'crossbus devtools')),
+    h('div', { class: 'main' }, sidebar, intro),
+  )
+  shadow.append(h('style', {}, PANEL_CSS), h('div', { class: 'root page' }, panel))
+  document.body.appendChild(host)
+}
+
+/** A bus of the list: its name, and beside it how many contexts hold it (`watching` for the one shown, `?` when unknown). */
 function busButton(name: string, chosen: boolean, count: number | undefined): HTMLElement {
-  const said = count === WATCHING ? 'watching' : count === undefined ? '?' : String(count)
-  const title = count === WATCHING ? 'watching' : count === undefined ? 'not a bus name' : `${count} context(s)`
-  return button(name, () => open(name), { 'data-bus': name, 'aria-pressed': String(chosen), title }, h('span', { class: 'count' }, said))
+  const said = count === WATCHING ? 'watching' : count === undefined ? '?' : `${count} context${count === 1 ? '' : 's'}`
+  const title = count === WATCHING ? 'watching' : count === undefined ? 'not a bus name' : `${count} context(s) hold a bus named ${name}`
+  return button('', () => open(name), { 'data-bus': name, 'aria-pressed': String(chosen), title }, h('span', { class: 'name', 'data-testid': 'bus-label' }, name), h('span', { class: 'count', 'data-testid': 'bus-count' }, said))
 }
 
 function open(name: string): void {

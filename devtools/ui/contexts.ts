@@ -33,10 +33,26 @@ export function renderContexts(into: HTMLElement, model: ContextsModel): void {
   })
   replaceChildren(
     into,
-    h('table', {}, h('thead', {}, h('tr', {}, ...['context', 'kind', 'says', 'id', 'since', 'subscriptions (pattern, kind, count)'].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)),
+    h('table', {}, h('thead', {}, h('tr', {}, ...CONTEXT_COLUMNS.map(([title, says]) => h('th', { title: says }, title)))), h('tbody', {}, ...rows)),
     h('p', { 'data-testid': 'leaders' }, model.ledJobs.length === 0 ? 'No job of this bus has a leader now (no context observes leader$ or host.leads).' : `Jobs with a leader: ${model.ledJobs.join(', ')}`),
   )
 }
+
+// Each column's header and what it explains on hover.
+const CONTEXT_COLUMNS: readonly [string, string][] = [
+  ['context', 'Its label in every viewer: its kind and the start of its bus instance id; (here) is the context this panel runs in'],
+  ['kind', 'What sort of context it is: window (a tab), iframe, worker, shared or service worker'],
+  ['says', 'What the context says of itself through devtoolsAgent() or a panel: the page title or the worker name'],
+  ['id', 'Its bus instance id: the origin of the events it sends'],
+  ['since', 'When its bus was created, on its own clock'],
+  ['subscriptions (pattern, kind, count)', 'Its open subscriptions, grouped by pattern and kind (known only where devtools run)'],
+]
+const ERROR_COLUMNS: readonly [string, string][] = [
+  ['time', 'When errors$ reported it'],
+  ['kind', 'The error kind: what sort of failure'],
+  ['code', 'The error code (docs/errors.md lists them all)'],
+  ['message', 'What went wrong, in full'],
+]
 
 function subscriptionList(groups: readonly SubscriptionGroup[]): HTMLElement | string {
   if (groups.length === 0) return 'none'
@@ -52,7 +68,7 @@ export function renderErrors(into: HTMLElement, errors: readonly DevtoolsErrorRe
   const rows = [...errors].reverse().map((error) =>
     h('tr', { 'data-testid': 'error' }, h('td', {}, clockTime(error.time)), h('td', {}, error.kind), h('td', { class: 'bad' }, error.code), h('td', {}, error.message)),
   )
-  replaceChildren(into, h('table', {}, h('thead', {}, h('tr', {}, ...['time', 'kind', 'code', 'message'].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)))
+  replaceChildren(into, h('table', {}, h('thead', {}, h('tr', {}, ...ERROR_COLUMNS.map(([title, says]) => h('th', { title: says }, title)))), h('tbody', {}, ...rows)))
 }
 
 /** The jobs of bus `name` whose leader election holds a Web Lock now. */

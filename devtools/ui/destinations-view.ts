@@ -2,6 +2,7 @@ import type { Subscription } from 'rxjs'
 import { BusError } from '../../src/core/index'
 import type { DeadLetter, DestinationConfig, Destinations, DestinationStatus } from '../../src/destinations/index'
 import { button, clockTime, h, replaceChildren } from './dom'
+import { describeFailures } from './failures'
 
 // While the tab is shown, the list and the dead letters are read again this often: another tab
 // may add a destination, or retry and discard letters, which no status tells of.
@@ -19,6 +20,11 @@ interface Card {
   drawn: string | undefined
   /** The status the dead letters were last read for (`failed` and the last error). */
   readFor: string | undefined
+  /** How many dead letters the last read found (`undefined` before the first). */
+  lettersLeft: number | undefined
+  /** The last error seen (code and message), and the delivered count when it was first seen. */
+  errorSeen: string | undefined
+  deliveredWhenSeen: number | undefined
 }
 
 type StatusField = 'pending' | 'delivered' | 'failed' | 'last-error' | 'next-retry' | 'paused'
@@ -186,7 +192,7 @@ export class DestinationsView {
       h('h4', {}, lettersTitle, message),
       letters,
     )
-    return { element, config, status, letters, lettersTitle, message, drawn: undefined, readFor: undefined }
+    return { element, config, status, letters, lettersTitle, message, drawn: undefined, readFor: undefined, lettersLeft: undefined, errorSeen: undefined, deliveredWhenSeen: undefined }
   }
 
   private drawStatus(card: Card, status: DestinationStatus | undefined): void {
@@ -200,8 +206,14 @@ export class DestinationsView {
     }
     set('pending', String(status.pending))
     set('delivered', String(status.delivered))
-    set('failed', String(status.failed), status.failed > 0)
-    set('last-error', status.lastError ? `${String(status.lastError.code)}: ${status.lastError.message}` : '—', status.lastError !== undefined)
+    const errorSeen = status.lastError ? `${String(status.lastError.code)}\u0000${status.lastError.message}` : undefined
+    if (errorSeen !== card.errorSeen) {
+      card.errorSeen = errorSeen
+      card.deliveredWhenSeen = status.delivered
+    }
+    const failures = describeFailures(status, card.lettersLeft, card.deliveredWhenSeen)
+    set('failed', failures.failed, failures.failedBad)
+    set('last-error', failures.lastError, failures.lastErrorBad)
     set('next-retry', status.nextRetryAt === undefined ? '—' : `${clockTime(status.nextRetryAt)} (in ${Math.max(0, Math.ceil((status.nextRetryAt - Date.now()) / 1000))} s)`)
     set('paused', status.paused === 'offline' ? 'yes: the browser is offline' : status.paused === 'no-headers' ? 'yes: the leading context has no getHeaders for it' : 'no', status.paused !== undefined)
   }
@@ -235,6 +247,10 @@ export class DestinationsView {
   private drawLetters(card: Card, letters: readonly DeadLetter[]): void {
     const drawn = letters.map((letter) => `${letter.event.id}@${letter.failedAt}`).join('\u0000')
     card.lettersTitle.textContent = `dead letters (${letters.length})`
+    if (card.lettersLeft !== letters.length) {
+      card.lettersLeft = letters.length
+      this.drawStatus(card, this.statuses.get(card.element.dataset.id!))
+    }
     // The same letters as drawn: leave the rows (and a button about to be clicked) alone.
     if (drawn === card.drawn) return
     card.drawn = drawn

@@ -9,6 +9,13 @@ import type { OriginLabels } from './labels'
 import { OriginChoices } from './origin-choices'
 import type { Rates } from './rates'
 import { VirtualTable, type Column } from './table'
+import { sortByTime, timeKey } from './order'
+import { TimelineView } from './timeline'
+
+/** How the table lists events: by their time (default), or in the order they arrived here. */
+export type EventOrder = 'time' | 'arrival'
+/** The two pictures of the same filtered events. */
+export type EventsPicture = 'table' | 'timeline'
 
 export interface EventsViewInit {
   readonly bus: Bus
@@ -21,6 +28,12 @@ export interface EventsViewInit {
   readonly onWidthsChange: (widths: Record<string, number>) => void
   /** The pause button was pressed (true) or released. */
   readonly onPause: (paused: boolean) => void
+  /** Default `'time'`. */
+  readonly order?: EventOrder
+  /** Default `'table'`. */
+  readonly picture?: EventsPicture
+  /** The order or the picture was changed (to remember them). */
+  readonly onViewChange?: (view: { order: EventOrder; picture: EventsPicture }) => void
 }
 
 /**
@@ -31,6 +44,11 @@ export class EventsView {
   readonly toolbar: HTMLElement
   readonly element: HTMLElement
   private readonly table: VirtualTable
+  private readonly timeline: TimelineView
+  private order: EventOrder
+  private picture: EventsPicture
+  /** The oldest record number `visible` may hold (forgotten ones are dropped when it moves). */
+  private floor = 0
   private readonly detail: HTMLElement
   private readonly status: HTMLElement
   private readonly origins: OriginChoices
@@ -46,16 +64,30 @@ export class EventsView {
   constructor(private readonly init: EventsViewInit) {
     const { recorder, labels } = init
     const columns: Column[] = [
-      { id: 'time', title: 'time', width: 100, text: (r) => clockTime(r.event.time) },
-      { id: 'arrival', title: 'how', width: 72, text: (r) => r.arrival, className: (r) => `how how-${r.arrival}` },
-      { id: 'system', title: 'system', width: 120, text: (r) => r.event.system },
-      { id: 'kind', title: 'kind', width: 140, text: (r) => r.event.kind },
-      { id: 'path', title: 'path', width: 150, text: (r) => r.event.path },
-      { id: 'origin', title: 'origin', width: 100, text: (r) => labels.of(r.event.origin) },
-      { id: 'seq', title: 'seq', width: 56, text: (r) => String(r.event.seq) },
-      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(Math.round(r.bytes)) },
+      { id: 'time', title: 'time', width: 100, text: (r) => clockTime(r.event.time), says: "When the event was sent, on the sender's clock" },
+      { id: 'arrival', title: 'how', width: 72, text: (r) => r.arrival, className: (r) => `how how-${r.arrival}`, says: 'How it got here: sent here, received from another context, injected by a bridge, replayed from history, imported from a file' },
+      { id: 'system', title: 'system', width: 120, text: (r) => r.event.system, says: 'The system the event belongs to (subscriptions match it with globs)' },
+      { id: 'kind', title: 'kind', width: 140, text: (r) => r.event.kind, says: 'What happened' },
+      { id: 'path', title: 'path', width: 150, text: (r) => r.event.path, says: 'What it happened to' },
+      { id: 'origin', title: 'origin', width: 100, text: (r) => labels.of(r.event.origin), says: 'The context that sent it: its kind and the start of its bus instance id, the same in every viewer' },
+      { id: 'seq', title: 'seq', width: 56, text: (r) => String(r.event.seq), says: "The event's number among its sender's events" },
+      { id: 'size', title: 'size', width: 64, text: (r) => formatBytes(Math.round(r.bytes)), says: 'About how many bytes it holds, as counted against maxBufferBytes' },
     ]
     this.table = new VirtualTable(columns, init.widths, (n) => recorder.events.record(n), (n) => this.select(n), init.onWidthsChange)
+    this.timeline = new TimelineView({ ring: recorder.events, labels, onSelect: (n) => this.select(n) })
+    this.order = init.order ?? 'time'
+    this.picture = init.picture ?? 'table'
+    const orderChoice = h('select', { 'aria-label': 'order', title: 'List events by their time, or in the order they arrived here', 'data-testid': 'order' }, h('option', { value: 'time' }, 'by time'), h('option', { value: 'arrival' }, 'by arrival'))
+    orderChoice.value = this.order
+    orderChoice.addEventListener('change', () => {
+      this.order = orderChoice.value === 'arrival' ? 'arrival' : 'time'
+      this.applyFilter()
+      this.viewChanged()
+    })
+    const pictures = (['table', 'timeline'] as const).map((picture) =>
+      button(picture, () => this.showPicture(picture), { 'data-testid': `picture-${picture}`, 'aria-pressed': String(picture === this.picture), 'data-picture': picture }),
+    )
+    this.pictureButtons = pictures
     const input = (field: Exclude<keyof FilterState, 'origin'>, placeholder: string) => {
       const element = h('input', { class: `f-${field}`, placeholder, value: init.filter[field], 'aria-label': `${field} filter`, 'data-testid': `filter-${field}` })
       element.addEventListener('input', () => this.applyFilter())
@@ -82,7 +114,9 @@ export class EventsView {
     this.toolbar = h(
       'div',
       { class: 'bar' },
+      ...this.pictureButtons,
       this.inputs.system, this.inputs.kind, this.inputs.path, this.origins.element, this.inputs.text,
+      orderChoice,
       pause,
       button('clear', () => this.clear(), { 'data-testid': 'clear' }),
       button('history', () => void this.loadHistory(), { 'data-testid': 'history', title: "Load the bus's stored history into the table" }),
@@ -92,16 +126,33 @@ export class EventsView {
       this.status,
     )
     this.detail = h('div', { class: 'detail', hidden: true })
-    this.element = h('div', { class: 'main' }, this.table.element, this.detail)
+    this.element = h('div', { class: 'main' }, this.table.element, this.timeline.element, this.detail)
     this.filter = compileFilter(this.filterState())
     this.problem = this.filter.problem
+    this.showPicture(this.picture, false)
+  }
+
+  private readonly pictureButtons: HTMLButtonElement[]
+
+  private showPicture(picture: EventsPicture, tell = true): void {
+    this.picture = picture
+    for (const pictureButton of this.pictureButtons) pictureButton.setAttribute('aria-pressed', String(pictureButton.dataset.picture === picture))
+    this.table.element.hidden = picture !== 'table'
+    this.timeline.show(picture === 'timeline')
+    this.showSelection()
+    if (tell) this.viewChanged()
+  }
+
+  private viewChanged(): void {
+    this.init.onViewChange?.({ order: this.order, picture: this.picture })
   }
 
   /** Looks at the records that arrived since the last frame (unless paused) and shows those that match. */
   pull(): void {
     const ring = this.init.recorder.events
-    if (this.visible.length > 0 && this.visible[0]! < ring.first) this.visible.splice(0, firstAtLeast(this.visible, ring.first))
-    if (this.processed < ring.first) this.processed = ring.first
+    const first = ring.first
+    if (first > this.floor) this.dropForgotten(first)
+    if (this.processed < first) this.processed = first
     const end = this.paused ? this.processed : ring.end
     const { rates } = this.init
     const { origins } = this
@@ -111,16 +162,48 @@ export class EventsView {
       const event = ring.event(n)!
       rates.count(event.system)
       origins.see(event.origin)
-      if (test(event)) this.visible.push(n)
+      if (test(event)) this.insert(n, timeKey(event.time))
     }
     this.processed = end
     this.show()
   }
 
+  /** Adds row `n` to the visible ones, in time order when sorting by time (events mostly come in order: the end is checked first). */
+  private insert(n: number, time: number): void {
+    const { visible } = this
+    const ring = this.init.recorder.events
+    if (this.order === 'arrival' || visible.length === 0 || !(timeKey(ring.event(visible[visible.length - 1]!)!.time) > time)) {
+      visible.push(n)
+      return
+    }
+    let low = 0
+    let high = visible.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (timeKey(ring.event(visible[mid]!)!.time) <= time) low = mid + 1
+      else high = mid
+    }
+    visible.splice(low, 0, n)
+  }
+
+  /** Drops the visible rows the ring let go (below `first`). */
+  private dropForgotten(first: number): void {
+    this.floor = first
+    const { visible } = this
+    if (this.order === 'arrival') {
+      if (visible.length > 0 && visible[0]! < first) visible.splice(0, firstAtLeast(visible, first))
+      return
+    }
+    let kept = 0
+    for (let i = 0; i < visible.length; i++) if (visible[i]! >= first) visible[kept++] = visible[i]!
+    visible.length = kept
+  }
+
   /** Re-renders the rows (after labels changed). */
   refresh(): void {
     this.origins.relabel()
-    this.table.render()
+    if (this.picture === 'table') this.table.render()
+    else this.timeline.draw()
   }
 
   private applyFilter(): void {
@@ -131,6 +214,7 @@ export class EventsView {
     const visible: number[] = []
     const test = this.filter.test
     for (let n = ring.first; n < this.processed; n++) if (test(ring.event(n)!)) visible.push(n)
+    if (this.order === 'time') sortByTime(visible, (n) => timeKey(ring.event(n)!.time))
     this.visible = visible
     this.show()
     this.init.onFilterChange(state)
@@ -142,7 +226,8 @@ export class EventsView {
   }
 
   private show(): void {
-    this.table.setRows(this.visible, this.selected)
+    if (this.picture === 'table') this.table.setRows(this.visible, this.selected)
+    else this.timeline.setRows(this.visible, this.selected)
     const ring = this.init.recorder.events
     const held = ring.end - this.processed
     this.status.classList.toggle('bad', this.problem !== undefined)
@@ -164,14 +249,19 @@ export class EventsView {
         send: (system, kind, path, data) => this.init.bus.send(system, kind, path, data),
       }),
     )
-    this.table.setRows(this.visible, n)
+    this.showSelection()
+  }
+
+  private showSelection(): void {
+    if (this.picture === 'table') this.table.setRows(this.visible, this.selected)
+    else this.timeline.setRows(this.visible, this.selected)
   }
 
   private deselect(): void {
     this.selected = -1
     this.detail.hidden = true
     this.detail.textContent = ''
-    this.table.setRows(this.visible, -1)
+    this.showSelection()
   }
 
   private clear(): void {
@@ -183,7 +273,8 @@ export class EventsView {
     this.show()
   }
 
-  private async loadHistory(): Promise<void> {
+  /** Adds the bus's stored history to the table (what it shows already is not added twice). */
+  async loadHistory(): Promise<void> {
     try {
       const events = await this.init.bus.history('**')
       // What the table already shows live is not added twice.

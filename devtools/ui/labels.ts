@@ -10,50 +10,62 @@ const KIND_NAMES: Record<PeerKind, string> = {
   other: 'context',
 }
 
+// Characters of a bus instance id a label shows: its ids are 14 random base-36 characters, so
+// four tell apart the few dozen contexts a developer looks at (a clash is 1 in 1.7 million per pair).
+const SHORT_ID_CHARS = 4
+
 /**
- * Readable names for bus instance ids: `this tab`, `tab 2`, `worker 1`, numbered per kind in the
- * order the contexts started. A context keeps its name after it leaves, so its old rows still say
- * who sent them.
+ * A context's label, from its identity alone: its kind and the first characters of its bus
+ * instance id, `tab k3f9`, `worker 0a1b`. Every viewer (the in-page panel of any tab, the
+ * standalone page, the extension) that knows the kind names the context the same, whatever order
+ * the contexts started or were met in. A kind not known (the context left before this viewer met
+ * it) reads `context`; the id part stays the same.
+ */
+export function contextLabel(origin: string, kind: PeerKind | undefined): string {
+  if (origin === EXTERNAL_ORIGIN) return 'external'
+  return `${kind === undefined ? 'context' : (KIND_NAMES[kind] ?? 'context')} ${origin.slice(0, SHORT_ID_CHARS)}`
+}
+
+/**
+ * Readable names for bus instance ids (see {@link contextLabel}). A context keeps its kind after
+ * it leaves, so its old rows still say who sent them. The viewer's own context is marked in the
+ * contexts tab (`here`), not renamed, so its label is the one other viewers show for it.
  */
 export class OriginLabels {
+  private readonly kinds = new Map<string, PeerKind>()
   private readonly labels = new Map<string, string>()
-  private readonly counts = new Map<string, number>()
 
-  constructor(private readonly selfLabel: string) {}
+  /** `selfLabel` is kept for callers of the old signature; the label no longer depends on it. */
+  constructor(readonly selfLabel = 'this tab') {}
 
-  /** Names the peers not named yet (oldest first, as `peers$` lists them). */
+  /** Learns the kinds of the peers not met yet; true when a label changed. */
   update(peers: readonly Peer[]): boolean {
     let changed = false
     for (const peer of peers) {
-      if (this.labels.has(peer.origin)) continue
+      if (this.kinds.get(peer.origin) === peer.kind) continue
       changed = true
-      if (peer.self) {
-        this.labels.set(peer.origin, this.selfLabel)
-        continue
-      }
-      const name = KIND_NAMES[peer.kind] ?? 'context'
-      const count = (this.counts.get(name) ?? 0) + 1
-      this.counts.set(name, count)
-      this.labels.set(peer.origin, `${name} ${count}`)
+      this.kinds.set(peer.origin, peer.kind)
+      this.labels.set(peer.origin, contextLabel(peer.origin, peer.kind))
     }
     return changed
   }
 
   /** Whether `origin` is a context met on `peers$` (a live one, or one that left). */
   has(origin: string): boolean {
-    return this.labels.has(origin)
+    return this.kinds.has(origin)
   }
 
   /** The origins met on `peers$`. */
   known(): Iterable<string> {
-    return this.labels.keys()
+    return this.kinds.keys()
+  }
+
+  /** The kind of `origin`, when it was met on `peers$`. */
+  kindOf(origin: string): PeerKind | undefined {
+    return this.kinds.get(origin)
   }
 
   of(origin: string): string {
-    const label = this.labels.get(origin)
-    if (label !== undefined) return label
-    if (origin === EXTERNAL_ORIGIN) return 'external'
-    // Gone before anyone asked who it was, or from outside the origin (a bridge).
-    return `#${origin.slice(0, 6)}`
+    return this.labels.get(origin) ?? contextLabel(origin, undefined)
   }
 }

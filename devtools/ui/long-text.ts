@@ -48,6 +48,11 @@ export function cellText(text: string): string {
   return text.length <= CELL_CHARS ? text : `${text.slice(0, CELL_CHARS)}…`
 }
 
+/** A tooltip of `text`: all of it up to {@link SHOWN_CHARS} (a tooltip of megabytes stalls the page; the detail has it all). */
+export function tooltipText(text: string): string {
+  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… (${text.length.toLocaleString('en')} characters: the detail has all of them)`
+}
+
 function saveAsFile(text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }))
   const link = h('a', {})

@@ -21,6 +21,12 @@ export interface PanelSettings {
   readonly selfLabel: string
   /** Shown left of the views (the standalone page's list of buses). */
   readonly sidebar: HTMLElement | undefined
+  /**
+   * Load the bus's stored history into the table the first time the panel opens (the standalone
+   * page does, for a bus with replay: a developer opens it after the bug happened). The in-page
+   * panel leaves it to its history button: its table already has what happened since the mount.
+   */
+  readonly loadHistoryOnOpen: boolean
 }
 
 export interface PanelInit extends CheckedOptions, Partial<PanelSettings> {
@@ -41,6 +47,7 @@ export function createPanel(init: PanelInit): () => void {
   const rates = new Rates()
   let tab: Tab = 'events'
   let frame = 0
+  let historyLoaded = false
   let ratesTimer: ReturnType<typeof setInterval> | undefined
 
   const events = new EventsView({
@@ -52,6 +59,9 @@ export function createPanel(init: PanelInit): () => void {
     widths: remembered.widths ?? {},
     onFilterChange: init.onFilterChange ?? (() => {}),
     onWidthsChange: (widths) => remember({ widths }),
+    order: remembered.order,
+    picture: remembered.picture,
+    onViewChange: (view) => remember(view),
     onPause: (paused) => init.statusChanged({ paused }),
   })
   const contexts = new ContextsTab({ bus, recorder, labels, onLabels: () => events.refresh() })
@@ -68,6 +78,9 @@ export function createPanel(init: PanelInit): () => void {
     tabs: destinations ? ['events', 'contexts', 'errors', 'destinations'] : ['events', 'contexts', 'errors'],
     main: [init.sidebar, eventsView, contexts.element, errorsView, destinations?.element],
     footer: rates.element,
+    dock: remembered.dock,
+    size: remembered.size,
+    onDock: (dock, size) => remember({ dock, size }),
     onTab: show,
     onOpen: (open) => {
       if (layout === 'floating') remember({ open })
@@ -107,6 +120,10 @@ export function createPanel(init: PanelInit): () => void {
     destinations?.start()
     rates.render()
     tick()
+    if (init.loadHistoryOnOpen && !historyLoaded) {
+      historyLoaded = true
+      void events.loadHistory()
+    }
     init.statusChanged({ panel: 'open' })
   }
 

@@ -1,4 +1,5 @@
 import type { DevtoolsPosition, DevtoolsTheme } from '../options'
+import { clampDockSize, draggedSize, effectiveDock, NARROW_VIEWPORT, type Dock } from './dock'
 import { button, h } from './dom'
 import { PANEL_CSS } from './styles'
 
@@ -18,6 +19,11 @@ export interface ShellInit {
   readonly footer: HTMLElement
   readonly onTab: (tab: Tab) => void
   readonly onOpen: (open: boolean) => void
+  /** Floating only: the edge it is docked to (default bottom) and its size there (default 45% of the viewport). */
+  readonly dock?: Dock
+  readonly size?: number
+  /** The developer docked the panel elsewhere or dragged its edge. */
+  readonly onDock?: (dock: Dock, size: number) => void
 }
 
 /**
@@ -30,6 +36,8 @@ export class Shell {
   private readonly panel: HTMLElement
   private readonly tabButtons: HTMLButtonElement[]
   private opened: boolean
+  private dock: Dock
+  private size: number | undefined
 
   constructor(private readonly init: ShellInit) {
     const { busName, layout } = init
@@ -41,6 +49,10 @@ export class Shell {
       button(name, () => init.onTab(name), { 'data-tab': name, 'data-testid': `tab-${name}`, 'aria-pressed': String(i === 0) }),
     )
     const floating = layout === 'floating'
+    this.dock = init.dock ?? 'bottom'
+    this.size = init.size
+    const dockButton = floating ? button('', () => this.setDock(this.dock === 'bottom' ? 'right' : 'bottom'), { 'data-testid': 'dock' }) : null
+    this.dockButton = dockButton ?? undefined
     this.panel = h(
       'section',
       { class: 'panel', 'aria-label': `crossbus devtools for the bus ${busName}`, hidden: !this.opened, 'data-testid': 'panel' },
@@ -50,15 +62,70 @@ export class Shell {
         h('span', { class: 'title' }, `crossbus · ${busName}`),
         ...this.tabButtons,
         h('span', { class: 'grow' }),
+        dockButton,
         floating ? button('×', () => this.setOpen(false), { title: 'Close (Alt+Shift+B)', 'data-testid': 'close' }) : null,
       ),
       h('div', { class: 'main' }, ...init.main),
       init.footer,
     )
+    if (floating) this.panel.prepend(this.edge())
     const toggle = floating ? button('bus', () => this.setOpen(!this.opened), { class: `toggle ${init.position}`, title: 'crossbus devtools (Alt+Shift+B)', 'data-testid': 'toggle' }) : null
     shadow.append(h('style', {}, PANEL_CSS), h('div', { class: `root ${layout}` }, toggle, this.panel))
     document.body.appendChild(this.host)
-    if (floating) window.addEventListener('keydown', this.onKey)
+    if (floating) {
+      window.addEventListener('keydown', this.onKey)
+      window.addEventListener('resize', this.place)
+      this.place()
+    }
+  }
+
+  private readonly dockButton: HTMLButtonElement | undefined
+
+  /** The edge to drag (top when docked at the bottom, left when at the right). */
+  private edge(): HTMLElement {
+    const edge = h('div', { class: 'edge', title: 'Drag to resize the panel', 'data-testid': 'resize', role: 'separator' })
+    // Pointer capture keeps the drag on the edge: no listener on the page, nothing to remove.
+    edge.addEventListener('pointerdown', (down) => {
+      const vertical = effectiveDock(this.dock, window.innerWidth) === 'bottom'
+      const start = vertical ? down.clientY : down.clientX
+      const startSize = vertical ? this.panel.offsetHeight : this.panel.offsetWidth
+      edge.setPointerCapture(down.pointerId)
+      const move = (event: PointerEvent) => {
+        this.size = draggedSize(startSize, start, vertical ? event.clientY : event.clientX, vertical ? window.innerHeight : window.innerWidth)
+        this.place()
+      }
+      const up = () => {
+        edge.removeEventListener('pointermove', move)
+        edge.removeEventListener('pointerup', up)
+        if (this.size !== undefined) this.init.onDock?.(this.dock, this.size)
+      }
+      edge.addEventListener('pointermove', move)
+      edge.addEventListener('pointerup', up)
+    })
+    return edge
+  }
+
+  private setDock(dock: Dock): void {
+    this.dock = dock
+    // Each edge starts at its default size: a height makes no sense as a width.
+    this.size = undefined
+    this.place()
+    this.init.onDock?.(dock, dock === 'bottom' ? this.panel.offsetHeight : this.panel.offsetWidth)
+  }
+
+  /** Applies the dock and the size (again when the window is resized: a size stays within it). */
+  private readonly place = (): void => {
+    const dock = effectiveDock(this.dock, window.innerWidth)
+    this.panel.classList.toggle('dock-right', dock === 'right')
+    this.panel.classList.toggle('dock-bottom', dock === 'bottom')
+    this.panel.style.height = dock === 'bottom' && this.size !== undefined ? `${clampDockSize(this.size, window.innerHeight)}px` : ''
+    this.panel.style.width = dock === 'right' && this.size !== undefined ? `${clampDockSize(this.size, window.innerWidth)}px` : ''
+    if (this.dockButton) {
+      this.dockButton.textContent = this.dock === 'bottom' ? 'dock right' : 'dock bottom'
+      this.dockButton.title = this.dock === 'bottom' ? 'Dock the panel at the right of the page' : 'Dock the panel at the bottom of the page'
+      // On a narrow screen there is no room at the right.
+      this.dockButton.hidden = window.innerWidth < NARROW_VIEWPORT && this.dock === 'bottom'
+    }
   }
 
   get open(): boolean {
@@ -84,6 +151,7 @@ export class Shell {
 
   destroy(): void {
     window.removeEventListener('keydown', this.onKey)
+    window.removeEventListener('resize', this.place)
     this.host.remove()
   }
 

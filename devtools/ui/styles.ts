@@ -44,13 +44,17 @@ input, select { padding: 2px 6px; min-width: 0; }
   display: flex; flex-direction: column; background: var(--bg); border-top: 1px solid var(--line);
   box-shadow: 0 -2px 12px rgba(0,0,0,.15);
 }
+.panel.dock-right { left: auto; top: 0; height: auto; width: min(560px, 45vw); min-width: 160px; border-top: 0; border-left: 1px solid var(--line); box-shadow: -2px 0 12px rgba(0,0,0,.15); }
+.edge { position: absolute; z-index: 3; }
+.dock-bottom > .edge { left: 0; right: 0; top: -3px; height: 6px; cursor: ns-resize; }
+.dock-right > .edge { top: 0; bottom: 0; left: -3px; width: 6px; cursor: ew-resize; }
 .page .panel { top: 0; height: auto; border: 0; box-shadow: none; }
 .panel[hidden] { display: none; }
 .bar { display: flex; gap: 6px; align-items: center; padding: 4px 8px; background: var(--bg2); border-bottom: 1px solid var(--line); flex-wrap: wrap; }
 .bar .title { font-weight: 700; margin-right: 4px; }
 .bar .grow { flex: 1; }
 .bar input.f-system, .bar input.f-kind { width: 110px; } .bar input.f-path { width: 120px; } .bar input.f-text { width: 140px; }
-.status { color: var(--muted); padding: 0 4px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 40ch; }
+.status { color: var(--muted); padding: 0 4px; overflow-wrap: anywhere; min-width: 0; }
 .status.bad, .bad { color: var(--bad); }
 .main { flex: 1; display: flex; min-height: 0; }
 .view { flex: 1; display: flex; flex-direction: column; min-width: 0; min-height: 0; }
@@ -99,8 +103,32 @@ input, select { padding: 2px 6px; min-width: 0; }
 .rate { display: flex; gap: 6px; align-items: center; }
 .rate svg { width: 80px; height: 20px; }
 .rate polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+.timeline { flex: 1; display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+.timeline[hidden], .table[hidden] { display: none; }
+.tl-head { display: flex; gap: 6px; align-items: center; padding: 2px 8px; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+.tl-body { flex: 1; display: flex; overflow: auto; min-height: 0; align-items: flex-start; }
+.tl-lanes { flex: none; width: 110px; border-right: 1px solid var(--line); }
+.tl-lane { height: 28px; line-height: 28px; padding: 0 6px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; border-bottom: 1px solid var(--line); }
+.tl-plot { flex: 1; position: relative; min-width: 0; }
+.tl-plot canvas { display: block; cursor: crosshair; touch-action: none; }
+.tl-tip { position: absolute; z-index: 2; max-width: 260px; padding: 3px 6px; background: var(--bg2); border: 1px solid var(--line); border-radius: 4px; pointer-events: none; overflow-wrap: anywhere; }
+.tl-tip[hidden] { display: none; }
+/* A phone (390 px): the bar wraps, the inputs share the line, the detail goes below the rows. */
+@media (max-width: 599px) {
+  .bar input.f-system, .bar input.f-kind, .bar input.f-path, .bar input.f-text { flex: 1 1 90px; width: auto; }
+  .main { flex-direction: column; }
+  .detail { width: auto; min-width: 0; border-left: 0; border-top: 1px solid var(--line); max-height: 55%; }
+  .panel { height: 70vh; }
+  .tl-lanes { width: 80px; }
+  .sidebar { width: auto; border-right: 0; border-bottom: 1px solid var(--line); }
+}
 .sidebar { width: 200px; border-right: 1px solid var(--line); overflow: auto; padding: 6px; background: var(--bg2); }
 .sidebar h2 { font-size: 12px; color: var(--muted); margin: 4px 0 6px; }
 .sidebar button { display: block; width: 100%; text-align: left; margin-bottom: 4px; }
-.sidebar .count { color: var(--muted); float: right; }
+.sidebar button[data-bus] { display: flex; gap: 8px; justify-content: space-between; align-items: baseline; }
+.sidebar .name { overflow-wrap: anywhere; min-width: 0; }
+.sidebar .count { color: var(--muted); flex: none; }
+.sidebar form { display: flex; gap: 4px; flex-wrap: wrap; }
+.sidebar form input { flex: 1 1 100px; }
+.sidebar form button { display: inline-block; width: auto; }
 `

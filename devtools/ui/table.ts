@@ -1,6 +1,6 @@
 import type { DevtoolsRecord } from '../records'
 import { h } from './dom'
-import { cellText } from './long-text'
+import { cellText, tooltipText } from './long-text'
 import { ROW_HEIGHT } from './styles'
 
 export interface Column {
@@ -9,6 +9,8 @@ export interface Column {
   readonly width: number
   readonly text: (record: DevtoolsRecord) => string
   readonly className?: (record: DevtoolsRecord) => string
+  /** What the column shows, for its header's tooltip. */
+  readonly says?: string
 }
 
 // Rows rendered beyond the visible ones, so a small scroll shows rows already built.
@@ -96,7 +98,10 @@ export class VirtualTable {
       for (let c = 0; c < this.columns.length; c++) {
         const column = this.columns[c]!
         const cell = cells[c] as HTMLElement
-        cell.textContent = cellText(column.text(record))
+        const text = column.text(record)
+        cell.textContent = cellText(text)
+        // The cell may be cut by its width: its tooltip has the whole text (the detail has all of a huge one).
+        cell.title = tooltipText(text)
         if (column.className) cell.className = `cell ${column.className(record)}`
       }
     }
@@ -121,7 +126,7 @@ export class VirtualTable {
       grip.addEventListener('pointermove', move)
       grip.addEventListener('pointerup', up)
     })
-    return h('div', { class: 'th', role: 'columnheader', 'data-column': column.id }, column.title, grip)
+    return h('div', { class: 'th', role: 'columnheader', 'data-column': column.id, title: column.says ?? column.title }, column.title, grip)
   }
 
   private applyWidths(): void {
