@@ -22,8 +22,8 @@ export interface HistoryStores {
 }
 
 /**
- * Opens the store of a bus's history. IndexedDB (idb and it are a lazy chunk: buses without replay
- * never load them) is opened when the bus is created, not on its first send, so that a tab sending
+ * Opens the store of a bus's history. IndexedDB (its store is a lazy chunk: buses without replay
+ * never load it) is opened when the bus is created, not on its first send, so that a tab sending
  * and closing at once has a connection ready to commit on. When it cannot be used, memory takes
  * over; after another context deletes the database, a new one takes over again with what memory
  * kept meanwhile. `opened` is called once IndexedDB is in use.
