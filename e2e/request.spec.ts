@@ -149,10 +149,11 @@ test("the demo's cart is priced by a request its inventory worker answers", asyn
     await demo.listen()
     const problems: string[] = []
     page.on('pageerror', (error) => problems.push(error.message))
-    await page.goto(demo.resolvedUrls!.local[0]!)
-    await expect(page.locator('.product')).toHaveCount(6)
+    // The demo server's first load bundles its dependencies: slow on a busy machine.
+    await page.goto(demo.resolvedUrls!.local[0]!, { timeout: 120_000 })
+    await expect(page.locator('.product')).toHaveCount(6, { timeout: 60_000 })
     await page.getByRole('button', { name: 'Add Espresso beans' }).click()
-    await expect(page.getByTestId('cart-quote')).toHaveText('Priced by the inventory worker: $14.00')
+    await expect(page.getByTestId('cart-quote')).toHaveText('Priced by the inventory worker: $14.00', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Add Espresso beans' }).click()
     await page.getByRole('button', { name: 'Add Wildflower honey' }).click()
     // $37.00 of items, 10% off from three: the worker's prices and rule, not the cart's.

@@ -13,7 +13,7 @@ export class RequestEngine {
   private readonly registrations = new Map<string, Set<Registration>>()
 
   constructor(
-    origin: string,
+    private readonly origin: string,
     claimWindowMs: number,
     private readonly report: (error: unknown) => void,
   ) {
@@ -56,10 +56,15 @@ export class RequestEngine {
     if (!message) return
     if (message.verb === 'claim' || message.verb === 'reply') {
       if (this.requester.size > 0) this.requester.message(message, event)
-      return
+      if (message.verb === 'claim') return
     }
     const set = this.registrations.get(keyOf(event.system, message.kind))
-    if (set) for (const registration of set) registration.message(message)
+    if (!set) return
+    // A direct grant names a context, not a claim: the first handler here that heard the request takes it.
+    const direct = message.verb === 'grant' && message.data.claim === undefined && message.data.to === this.origin
+    const chosen = direct ? [...set].find((registration) => registration.has(message.request)) : undefined
+    chosen?.grantedDirectly(message.request)
+    for (const registration of set) registration.message(message)
   }
 
   close(error: BusError): void {

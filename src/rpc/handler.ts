@@ -8,7 +8,8 @@ const CLAIM_TTL_MS = 60_000
 
 interface Claim {
   readonly request: BusEvent
-  readonly claim: string
+  /** The id of the claim event, once sent. */
+  claim: string | undefined
   readonly at: number
 }
 
@@ -32,32 +33,60 @@ export class Registration {
     private readonly report: (error: unknown) => void,
   ) {}
 
-  /** A request of this kind, from any context: claim it (after the send that made it has returned). */
+  /**
+   * A request of this kind, from any context: claim it, after the send that made it has returned,
+   * unless a grant came first (a direct grant travels with its request).
+   */
   requested(request: BusEvent): void {
+    this.forgetStale()
+    const entry: Claim = { request, claim: undefined, at: Date.now() }
+    this.claims.set(request.id, entry)
     queueMicrotask(() => {
-      if (this.closed) return
-      this.forgetStale()
-      try {
-        const claim = this.via.handle.send(this.system, verbKind(this.kind, 'claim'), request.path, { request: request.id } as never) as BusEvent
-        this.claims.set(request.id, { request, claim: claim.id, at: Date.now() })
-      } catch (cause) {
-        // The policy lets this handle subscribe but not send, or the bus closed: it cannot answer.
-        this.report(cause)
-      }
+      if (this.closed || this.claims.get(request.id) !== entry) return
+      entry.claim = this.claim(request)
     })
   }
 
-  /** A grant or a cancel about a request of this kind. */
+  /** Whether this handler has heard the request and not yet been told who answers it. */
+  has(request: string): boolean {
+    return this.claims.has(request)
+  }
+
+  /**
+   * Granted directly (this context answered the kind last): claim it now, which tells the
+   * requester it is taken, and run it.
+   */
+  grantedDirectly(request: string): void {
+    const entry = this.claims.get(request)
+    if (!entry) return
+    this.claims.delete(request)
+    if (this.claim(entry.request) !== undefined) queueMicrotask(() => void this.run(entry.request))
+  }
+
+  private claim(request: BusEvent): string | undefined {
+    try {
+      return (this.via.handle.send(this.system, verbKind(this.kind, 'claim'), request.path, { request: request.id } as never) as BusEvent).id
+    } catch (cause) {
+      // The policy lets this handle subscribe but not send, or the bus closed: it cannot answer.
+      this.report(cause)
+      return undefined
+    }
+  }
+
+  /** A grant, a reply or a cancel about a request of this kind. */
   message(message: ProtocolMessage): void {
     if (message.verb === 'cancel') {
       this.running.get(message.request)?.controller.abort(requestError('REQUEST_CANCELED', 'The requester canceled the request.'))
       return
     }
-    if (message.verb !== 'grant') return
+    // Answered: whoever had not been granted it forgets it.
+    if (message.verb === 'reply') this.claims.delete(message.request)
+    // A direct grant to another context: claim anyway, in case that context no longer handles the kind.
+    if (message.verb !== 'grant' || message.data.claim === undefined) return
     const claim = this.claims.get(message.request)
     if (!claim) return
     this.claims.delete(message.request)
-    if (message.data.claim === claim.claim) void this.run(claim.request)
+    if (claim.claim !== undefined && message.data.claim === claim.claim) void this.run(claim.request)
   }
 
   /** Stops claiming; requests running are aborted and, with `tell`, their requesters told at once. */

@@ -13,8 +13,13 @@ interface Pending {
   readonly reject: (error: BusError) => void
   readonly timers: ReturnType<typeof setTimeout>[]
   readonly stopAbort: () => void
-  /** The claim granted: its event id and the context it came from. */
-  granted?: { readonly claim: string; readonly origin: string }
+  /**
+   * The context granted the request, and whether it has claimed it: a direct grant (sent with the
+   * request to the context that answered this kind last) waits for that context's claim.
+   */
+  granted?: { readonly origin: string; claimed: boolean }
+  /** While a direct grant waits: the first claim of another context, to grant if it never comes. */
+  fallback?: BusEvent
 }
 
 /**
@@ -24,6 +29,9 @@ interface Pending {
  */
 export class Requester {
   private readonly pending = new Map<string, Pending>()
+  // Per system and kind, the other context that answered last: the next request is granted to it
+  // directly, in the same message as the request, which saves the claim's round trip.
+  private readonly sticky = new Map<string, string>()
   // Contexts seen alive: a granted handler's context that was seen and is gone has closed.
   private alive = new Set<string>()
   private readonly seen = new Set<string>()
@@ -50,8 +58,13 @@ export class Requester {
       signal?.addEventListener('abort', onAbort, { once: true })
       const entry: Pending = { via, event, resolve, reject, timers: [], stopAbort: () => signal?.removeEventListener('abort', onAbort) }
       this.pending.set(event.id, entry)
+      const target = this.sticky.get(keyOf(event))
+      if (target !== undefined && this.alive.has(target)) {
+        entry.granted = { origin: target, claimed: false }
+        this.sendGrant(entry, { request: event.id, to: target })
+      }
       entry.timers.push(
-        setTimeout(() => this.fail(event.id, busError('NOT_FOUND', `No context handles requests of "${kind}" on "${system}" (no claim within ${this.claimWindowMs} ms).`)), Math.min(this.claimWindowMs, timeoutMs)),
+        setTimeout(() => this.unclaimed(entry), Math.min(this.claimWindowMs, timeoutMs)),
         setTimeout(() => this.fail(event.id, busError('TIMEOUT', `No reply to "${kind}" on "${system}" within ${timeoutMs} ms.`), true), timeoutMs),
       )
     })
@@ -61,11 +74,30 @@ export class Requester {
   message(message: ProtocolMessage, event: BusEvent): void {
     const entry = this.pending.get(message.request)
     if (!entry || entry.event.system !== event.system || entry.event.kind !== message.kind) return
-    if (message.verb === 'claim' && !entry.granted) this.grant(entry, event)
-    else if (message.verb === 'reply' && entry.granted?.origin === event.origin) {
+    const granted = entry.granted
+    if (message.verb === 'claim') {
+      if (!granted) this.grant(entry, event)
+      else if (granted.claimed) return
+      else if (event.origin === granted.origin) {
+        granted.claimed = true
+        clearTimeout(entry.timers[0])
+      } else entry.fallback ??= event
+    } else if (message.verb === 'reply' && granted?.origin === event.origin) {
+      if (event.origin !== this.origin) this.sticky.set(keyOf(entry.event), event.origin)
       if ('error' in message.data) this.settle(entry, () => entry.reject(fromWireError(message.data.error)))
       else this.settle(entry, () => entry.resolve(message.data.reply))
     }
+  }
+
+  /**
+   * The claim window passed: no claim at all is `NOT_FOUND`; a direct grant its context never
+   * claimed (it stopped handling) goes to the first other claim, if there was one.
+   */
+  private unclaimed(entry: Pending): void {
+    const { system, kind, id } = entry.event
+    this.sticky.delete(keyOf(entry.event))
+    if (entry.fallback) this.grant(entry, entry.fallback)
+    else this.fail(id, busError('NOT_FOUND', `No context handles requests of "${kind}" on "${system}" (no claim within ${this.claimWindowMs} ms).`))
   }
 
   /** Fails every pending request (the bus is closing). */
@@ -76,18 +108,22 @@ export class Requester {
 
   private grant(entry: Pending, claim: BusEvent): void {
     clearTimeout(entry.timers[0])
-    entry.granted = { claim: claim.id, origin: claim.origin }
-    const { system, kind, path, id } = entry.event
+    entry.granted = { origin: claim.origin, claimed: true }
+    const id = entry.event.id
     // After the claim's send has returned: a claim made here is recorded by its handler only then.
     queueMicrotask(() => {
-      if (this.pending.get(id) !== entry) return
-      try {
-        entry.via.handle.send(system, verbKind(kind, 'grant'), path, { request: id, claim: claim.id } as never)
-      } catch (cause) {
-        this.fail(id, cause as BusError)
-      }
+      if (this.pending.get(id) === entry) this.sendGrant(entry, { request: id, claim: claim.id })
     })
     if (claim.origin !== this.origin && this.seen.has(claim.origin) && !this.alive.has(claim.origin)) this.fail(id, gone(entry))
+  }
+
+  private sendGrant(entry: Pending, grant: { request: string; claim?: string; to?: string }): void {
+    const { system, kind, path } = entry.event
+    try {
+      entry.via.handle.send(system, verbKind(kind, 'grant'), path, grant as never)
+    } catch (cause) {
+      this.fail(entry.event.id, cause as BusError)
+    }
   }
 
   private peersNow(peers: readonly Peer[]): void {
@@ -103,6 +139,7 @@ export class Requester {
   private fail(id: string, error: BusError, cancel = false): void {
     const entry = this.pending.get(id)
     if (!entry) return
+    if (error.code === 'REQUEST_HANDLER_GONE') this.sticky.delete(keyOf(entry.event))
     this.settle(entry, () => entry.reject(error))
     if (!cancel || !entry.granted) return
     const { system, kind, path } = entry.event
@@ -120,6 +157,8 @@ export class Requester {
     then()
   }
 }
+
+const keyOf = (event: BusEvent): string => `${event.system} ${event.kind}`
 
 const canceled = (signal: AbortSignal): BusError => requestError('REQUEST_CANCELED', 'The request was canceled by its signal.', signal.reason)
 

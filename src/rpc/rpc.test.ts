@@ -67,6 +67,31 @@ describe('request and handle', () => {
     expect(ran).toHaveLength(3)
   })
 
+  it('the next request of a kind is granted straight to the context that answered it last', async () => {
+    const [asker, answerer, watcher] = contexts(3)
+    const kinds: string[] = []
+    watcher!.subscribe('cart').subscribe((e) => kinds.push(e.kind))
+    await answerer!.handle('cart', 'cart.price', () => 1).ready
+    await asker!.request('cart', 'cart.price', '/cart')
+    await vi.waitFor(() => expect(kinds).toHaveLength(4))
+    await asker!.request('cart', 'cart.price', '/cart')
+    // The grant travels with the request; the claim only acknowledges it.
+    await vi.waitFor(() => expect(kinds.slice(4)).toEqual(['cart.price', 'cart.price.grant', 'cart.price.claim', 'cart.price.reply']))
+  })
+
+  it('when the context answered last stops handling, another claim answers after the claim window, once', async () => {
+    const [asker, first, second] = contexts(3, 400)
+    const ran: string[] = []
+    const one = first!.handle('cart', 'cart.price', () => (ran.push('first'), 'first'))
+    await one.ready
+    await expect(asker!.request('cart', 'cart.price', '/cart')).resolves.toBe('first')
+    await one.close()
+    await second!.handle('cart', 'cart.price', () => (ran.push('second'), 'second')).ready
+    await expect(asker!.request('cart', 'cart.price', '/cart')).resolves.toBe('second')
+    await expect(asker!.request('cart', 'cart.price', '/cart')).resolves.toBe('second')
+    expect(ran).toEqual(['first', 'second', 'second'])
+  })
+
   it('a handler in the requesting context wins over the others (it claims first)', async () => {
     const [asker, other] = contexts(2)
     await other!.handle('cart', 'cart.price', () => 'other').ready
