@@ -28,29 +28,36 @@ import { build } from 'esbuild'
  * Budgets raised with the hardening of issue 21 (sparse-array and size checks that stop at their
  * budget, the origin table, event conflicts, history completeness, linear-time globs, rate limits
  * in devtools): crossbus 20 -> 23.5, createBus 18 -> 21.5, sync 9 -> 10.5, replay 5 -> 5.5,
- * destinations 10 -> 11, devtools 4 -> 6. The size issue ("At the limit") brings them down again:
- * CloudEvents to its own entry, rarely used checks lazily.
+ * destinations 10 -> 11, devtools 4 -> 6.
+ *
+ * Issue 20 ("At the limit") set them just above what it measured: CloudEvents left `crossbus` for
+ * `crossbus/cloudevents` (2.6 KB), and the bare bus loads the replay seam and the system ranges of
+ * a history read on first use (-0.6 KB). Two budgets rose with features that landed beside it:
+ * `createBus` of crossbus now adds the requests() plugin (issue 16, about 1 KB up front with the
+ * chunks it shares with its lazy protocol), and crossbus/core exports more of the kit (request and
+ * handle, compilePolicy and checkInjected, the devtools hook). The issue's goals, 15 KB and 6 KB,
+ * are not reached: see its closing note for what stands in the way.
  */
 const entries = [
-  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 23.5 },
+  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 23.1 },
   // What most apps import: createBus with sync and replay, without the CloudEvents mapping.
-  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 21.5 },
-  { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 10 },
+  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 22.9 },
+  { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 10.4 },
   // What an app that builds its own bus pays: createBus of crossbus/core and nothing else.
-  { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 12 },
-  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 10.5 },
+  { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 9.3 },
+  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 10.4 },
   { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 5.5 },
-  { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 3, external: ['react', 'react-dom', 'react/*'] },
-  { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 3, external: ['vue'] },
-  { name: 'crossbus/cloudevents', entry: 'src/cloudevents/index.ts', budgetKb: 3 },
-  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 11 },
+  { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 2.1, external: ['react', 'react-dom', 'react/*'] },
+  { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 2, external: ['vue'] },
+  { name: 'crossbus/cloudevents', entry: 'src/cloudevents/index.ts', budgetKb: 2.8 },
+  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 10.8 },
   // The NATS clients are the app's (optional peers), loaded on demand: not counted here.
   { name: 'crossbus/nats', entry: 'src/bridges/nats/index.ts', budgetKb: 6, external: ['@nats-io/nats-core', '@nats-io/jetstream'] },
   // About half of it is core (the policy's globs, event checks, errors) that the app's bus loads anyway.
   { name: 'crossbus/frames', entry: 'src/bridges/frames/index.ts', budgetKb: 7.5 },
   // The panel's UI is a lazy chunk: what an app pays up front is the recorder and mountDevtools.
   { name: 'crossbus/devtools', entry: 'devtools/index.ts', budgetKb: 6 },
-  { name: 'crossbus/vite (dev server only)', entry: 'devtools/vite-plugin.ts', budgetKb: 2 },
+  { name: 'crossbus/vite (dev server only)', entry: 'devtools/vite-plugin.ts', budgetKb: 1.6 },
 ]
 
 /** Provided by the user's app, so not counted against any entry. */
