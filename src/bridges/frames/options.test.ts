@@ -44,6 +44,8 @@ describe('resolveFrameOptions', () => {
     expect(thrown(() => resolveFrameOptions({ ...base, maxEventsPerSecond: 0 }, failed)).code).toBe('FRAME_INVALID')
     expect(thrown(() => resolveFrameOptions({ ...base, maxQueuedEvents: 1.5 }, failed)).code).toBe('FRAME_INVALID')
     expect(thrown(() => resolveFrameOptions({ ...base, policy: { send: ['a['] } }, failed)).code).toBe('FRAME_INVALID')
+    expect(thrown(() => resolveFrameOptions({ ...base, replay: '{cart' }, failed)).code).toBe('FRAME_INVALID')
+    expect(resolveFrameOptions({ ...base, replay: '{cart,orders.*}' }, failed).replay).toBe('{cart,orders.*}')
   })
 
   it('lets a parent without a policy send and take everything', () => {
