@@ -170,7 +170,8 @@ export class Subscriptions implements SubscriptionHost {
     const fanout: Fanout = { system, kind, sinks, owners, subscriptions }
     let byKind = this.fanouts.get(system)
     if (!byKind) {
-      if (this.fanouts.size >= FANOUT_LIMIT) this.fanouts = new Map()
+      // Like the router's cache: the oldest system goes, so that a miss costs one entry.
+      if (this.fanouts.size >= FANOUT_LIMIT) this.fanouts.delete(this.fanouts.keys().next().value as string)
       this.fanouts.set(system, (byKind = new Map()))
     } else if (byKind.size >= FANOUT_LIMIT) byKind.clear()
     byKind.set(kind, fanout)
