@@ -82,6 +82,7 @@ export class BridgeContext implements BridgeState {
             this.failed(error)
             void this.close()
           },
+          report: (error) => host.report(error),
           reading: (consumer) => {
             this.consumer = consumer
             this.publishStatus()

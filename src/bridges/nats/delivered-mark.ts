@@ -1,10 +1,11 @@
 /**
- * The last stream sequence the device's bus was given, per durable consumer, kept in localStorage:
- * written in the same task as the acks that say so. A tab that closes may take its last acks with
- * it (the socket's unsent bytes go with the page), while a localStorage write made before survives:
- * the next reader skips what the mark covers instead of delivering it a second time. The stream's
- * creation time is part of the mark, so a stream made again (its numbers restarting) voids it.
- * Where there is no localStorage (a worker), there is no mark, and such an event may come again.
+ * The last stream sequence the device's bus delivered, per durable consumer, kept in localStorage
+ * and written right after each delivery (and its post to the other tabs). A tab that closes may take its last acks with it (the
+ * socket's unsent bytes, a script stopped mid-task go with the page), while a localStorage write
+ * made before survives: the next reader skips what the mark covers instead of delivering it a
+ * second time (and acks it). The stream's creation time is part of the mark, so a stream made
+ * again (its numbers restarting) voids it. Where there is no localStorage (a worker), there is no
+ * mark, and such an event may come again.
  */
 export class DeliveredMark {
   private readonly key: string

@@ -84,11 +84,12 @@ export class DurableLink {
 
   /**
    * Reads the device's durable consumer from where its acks stand: messages go to `receive` in the
-   * stream's order (the device's own exports, and what its bus already had, skipped). Each task's
-   * messages then go to `settle` with their ack, to call once the bus has them. Replaces any read
+   * stream's order (the device's own exports, and what its bus already delivered, skipped), each
+   * handed on to the other tabs (`handOn`) and marked delivered right after. Each task's messages then go to `settle` with their ack, to
+   * call once the bus has them (stored too, when it has replay). Replaces any read
    * already running. Rejects when the consumer cannot be made or read.
    */
-  async read(receive: (message: DurableMessage) => void, settle: (ack: () => void) => void): Promise<void> {
+  async read(receive: (message: DurableMessage) => void, settle: (ack: () => void) => void, handOn: () => void): Promise<void> {
     this.stopReading()
     const epoch = this.readingEpoch
     await this.consumerAtAckFloor()
@@ -98,7 +99,6 @@ export class DurableLink {
     const mark = new DeliveredMark(this.consumer, this.streamId)
     let batch: JsMsg[] = []
     const ack = (messages: JsMsg[]) => () => {
-      mark.advance(messages[messages.length - 1]!.seq)
       for (const message of messages) message.ack()
     }
     this.reading = await consumer.consume({
@@ -107,7 +107,11 @@ export class DurableLink {
         if (epoch !== this.readingEpoch) return
         if (!mark.covers(message.seq) && !fromDevice(message.headers?.get('Nats-Msg-Id'), this.deviceId)) {
           receive({ subject: message.subject, payload: message.data })
+          // The other tabs get it now (sync posts its outbox), and then it is marked: a closing
+          // page may stop its script anywhere, and the mark must not get ahead of the other tabs.
+          handOn()
         }
+        mark.advance(message.seq)
         if (batch.push(message) === 1) {
           queueMicrotask(() => {
             const taken = batch

@@ -5,6 +5,9 @@ import { natsError } from './errors'
 import type { NatsLink } from './connection'
 import type { ResolvedNatsOptions } from './options'
 
+// Failed starts of the consumer in a row before one is reported.
+const REPORT_AFTER_FAILURES = 3
+
 /** What JetStream mode needs from the bridge of its context. */
 export interface DurableHost {
   readonly link: NatsLink
@@ -14,6 +17,8 @@ export interface DurableHost {
   ready(): void
   /** JetStream mode cannot run here: the bridge reports it and closes. */
   failed(error: BusError): void
+  /** Reports a failure that does not stop the bridge. */
+  report(error: BusError): void
   /** The consumer this context reads changed (`undefined`: none). */
   reading(consumer: string | undefined): void
   receive(message: DurableMessage): void
@@ -54,22 +59,45 @@ export class DurableMode {
   follow(): void {
     const link = this.link
     if (!link || this.closed) return
-    if (!this.host.leading() || !this.host.link.connected) {
+    if (!this.shouldRead()) {
       link.stopReading()
       this.host.reading(undefined)
       return
     }
-    link.read(
-      (message) => this.host.receive(message),
-      (ack) => this.settle(ack),
-    ).then(
-      () => this.host.reading(link.consumer),
-      (cause: unknown) => {
-        // A reconnect in between makes its own attempt; otherwise this is worth saying.
-        if (this.host.link.connected && !this.closed) this.host.failed(asError(cause, `The NATS bridge could not read its JetStream consumer "${link.consumer}"`))
-      },
-    )
+    // One start at a time: two at once would remake the consumer under each other.
+    this.queue = this.queue.then(() => this.read(link))
   }
+
+  private queue: Promise<void> = Promise.resolve()
+
+  /** Whether this context should read the consumer: leading, connected, open. */
+  private shouldRead(): boolean {
+    return this.host.leading() && this.host.link.connected && !this.closed
+  }
+
+  private async read(link: DurableLink): Promise<void> {
+    if (!this.shouldRead()) return
+    try {
+      await link.read(
+        (message) => this.host.receive(message),
+        (ack) => this.settle(ack),
+        // `bus.flush()` starts every plugin's flush at once: sync posts what it holds now.
+        () => void this.host.flush(),
+      )
+      if (this.shouldRead()) this.host.reading(link.consumer)
+      this.failedReads = 0
+    } catch (cause) {
+      // A reconnect in between makes its own attempt. A server just restarted answers JetStream
+      // requests only once it has recovered its streams: try again, with backoff, and say so
+      // only when it goes on failing.
+      if (!this.shouldRead()) return
+      const { initialDelayMs, maxDelayMs } = this.host.options
+      if (++this.failedReads === REPORT_AFTER_FAILURES) this.host.report(asError(cause, `The NATS bridge could not read its JetStream consumer "${link.consumer}" (${REPORT_AFTER_FAILURES} tries; it goes on trying)`))
+      setTimeout(() => this.follow(), Math.min(maxDelayMs, initialDelayMs * 2 ** this.failedReads))
+    }
+  }
+
+  private failedReads = 0
 
   close(): void {
     this.closed = true
