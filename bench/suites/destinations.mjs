@@ -15,6 +15,9 @@ const MAX_EVENTS = 100
 const BATCH_ROUNDS = 5
 const FIXTURE = '/e2e/fixtures/destinations/bench.ts'
 
+/** Batch and single mode, each against its raw loop, take minutes on a busy 2-core machine. */
+export const limitMs = 300_000
+
 /** @param {{ browser: import('playwright').Browser, baseURL: string }} context */
 export async function run({ browser, baseURL }) {
   const receiver = await startReceiver()
