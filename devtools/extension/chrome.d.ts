@@ -9,13 +9,20 @@ declare namespace chrome {
       readonly onDisconnect: { addListener(listener: (port: Port) => void): void }
     }
     const onConnect: { addListener(listener: (port: Port) => void): void }
+    interface MessageSender {
+      readonly tab?: tabs.Tab
+    }
+    const onMessage: { addListener(listener: (message: unknown, sender: MessageSender) => void): void }
+    function sendMessage(message: unknown): Promise<unknown>
     function getURL(path: string): string
+    const lastError: { readonly message?: string } | undefined
   }
   namespace tabs {
     interface Tab {
       readonly id?: number
     }
     function query(filter: Record<string, unknown>): Promise<Tab[]>
+    function sendMessage(tabId: number, message: unknown, options?: { frameId?: number }): Promise<unknown>
     function connect(tabId: number, info?: { name?: string; frameId?: number }): runtime.Port
     const onUpdated: { addListener(listener: (tabId: number, change: { status?: string }) => void): void; removeListener(listener: (tabId: number, change: { status?: string }) => void): void }
   }

@@ -4,6 +4,7 @@
 // nothing either until a panel attaches (then the extension's plugin runs on the bus it chose).
 import { DEVTOOLS_HOOK, type Bus, type DevtoolsHook } from '../../src/core/index'
 import { PageAgent } from './page-agent'
+import { AskAnswers } from './page-answers'
 import { FROM_PAGE, TO_PAGE, parseDetail, typeOf, type PanelMessage } from './protocol'
 
 installHook()
@@ -13,6 +14,7 @@ function installHook(): void {
   if (DEVTOOLS_HOOK in globalThis) return
   const buses: Bus[] = []
   let agent: PageAgent | undefined
+  const answers = new AskAnswers()
   let listing = false
   const postText = (json: string) => document.dispatchEvent(new CustomEvent(FROM_PAGE, { detail: json }))
   const alive = () => {
@@ -48,6 +50,8 @@ function installHook(): void {
       }
       case 'ask':
         return agent?.ask()
+      case 'answer':
+        return answers.renew(alive().filter((bus) => bus.name === (message as { name?: unknown }).name))
     }
   }
 

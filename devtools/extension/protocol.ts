@@ -48,7 +48,8 @@ export interface WireError {
 /** Page (hook) to panel. */
 export type PageMessage =
   | { readonly type: 'buses'; readonly buses: readonly BusInfo[] }
-  | { readonly type: 'attached'; readonly bus: BusInfo }
+  /** The agent attached to `bus`; `pageOrigin` is the page's web origin (the other tabs of it are asked to answer). */
+  | { readonly type: 'attached'; readonly bus: BusInfo; readonly pageOrigin: string }
   /** The bus's stored history (`error` when it keeps none); `asked` when the panel's button asked for it. */
   | { readonly type: 'history'; readonly records: readonly WireRecord[]; readonly asked: boolean; readonly error?: WireError }
   | { readonly type: 'events'; readonly records: readonly WireRecord[]; readonly dropped: number }
@@ -69,6 +70,25 @@ export type PanelMessage =
   | { readonly type: 'history' }
   | { readonly type: 'send'; readonly request: number; readonly system: string; readonly kind: string; readonly path: string; readonly data: unknown }
   | { readonly type: 'ask' }
+  /** Answer the devtools' asks for the buses of this name (another tab's panel looks at it): see AnswerRequest. */
+  | { readonly type: 'answer'; readonly name: string }
+
+/**
+ * What a panel sends every tab (tabs.sendMessage: the relay of a page with a bus of `origin` takes
+ * it, any other ignores it): answer the devtools' asks for bus `name`, so that the contexts tab
+ * knows the subscriptions of the other tabs too. It holds for `ANSWER_FOR_MS`; an open panel renews it.
+ */
+export interface AnswerRequest {
+  readonly type: 'crossbus-answer'
+  readonly origin: string
+  readonly name: string
+}
+
+/** What the relay tells the extension's pages when its page made its first bus: a panel waiting for that tab connects. */
+export const PAGE_HAS_BUS = 'crossbus-page-has-bus'
+
+export const ANSWER_FOR_MS = 60_000
+export const RENEW_ANSWERS_EVERY_MS = 20_000
 
 /** A message's `type`, if it is an object with a string one; anything else is not ours. */
 export function typeOf(message: unknown): string | undefined {
