@@ -53,6 +53,8 @@ const deadRows = (page: Page, id: string) => card(page, id).getByTestId('dead-le
 const acceptedAt = (path: string) => receiverOf().accepted.filter((event) => event.path === path).map((event) => event.subject)
 
 test('the tab lists each destination with its live status; Discard forgets a dead letter, Retry delivers one once the receiver accepts', async ({ page }) => {
+  // Three destinations, a receiver and a dozen deliveries: a minute of a loaded 2-core machine.
+  test.setTimeout(120_000)
   let strictAccepts = false
   receiverOf().answer = (_events, request) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
@@ -115,6 +117,13 @@ test('the tab lists each destination with its live status; Discard forgets a dea
   await expect(strict.getByTestId('dead-letters')).toHaveText('none', SLOW)
   await expect(field(strict, 'delivered')).toHaveText('1', SLOW)
   expect(await page.evaluate(() => window.panelApp!.deadPaths('strict'))).toEqual([])
+  // The handle keeps its total of failures and its last error; the tab keeps them too, but says
+  // they are resolved (no letter left, delivered since) and no longer marks them as a problem.
+  await expect(field(strict, 'failed')).toHaveText('2 (none left: each was retried or discarded; this is the total since the start)', SLOW)
+  await expect(field(strict, 'last-error')).toContainText('DELIVERY_REJECTED')
+  await expect(field(strict, 'last-error')).toContainText('(resolved: delivered since, no dead letter left)')
+  await expect(field(strict, 'failed')).not.toHaveClass(/bad/)
+  await expect(field(strict, 'last-error')).not.toHaveClass(/bad/)
 
   // A destination added while the panel is open appears; a 503 with Retry-After shows when the
   // next attempt is due and the event pending.

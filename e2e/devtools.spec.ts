@@ -118,6 +118,8 @@ test('events from two tabs and a worker appear with their origins and how they a
 })
 
 test('each filter narrows the table, a malformed glob says why, and the open state and widths are remembered', async ({ page }) => {
+  // A reload re-imports the panel's modules from the dev server: slow on a loaded machine.
+  test.setTimeout(120_000)
   const check = await openApp(page, uniqueName('dt-filter'))
   await mount(page)
   await send(page, 'orders.eu', 'order.created', '/orders/1', { customer: 'Ada' })
