@@ -43,7 +43,7 @@ export class PageAgent {
     private readonly postText: PostText,
   ) {
     const post = (this.post = (message: PageMessage) => postText(JSON.stringify(message)))
-    post({ type: 'attached', bus: { name: bus.name, origin: bus.origin }, pageOrigin: location.origin })
+    post({ type: 'attached', bus: { name: bus.name, origin: bus.origin }, pageOrigin: globalThis.location?.origin ?? '' })
     this.attached = bus.use({
       // Its own name: an app that mounts crossbus/devtools too keeps its panel.
       name: 'crossbus-devtools-extension',
