@@ -102,11 +102,14 @@ export class TimelineView {
     const laneIndex = new Map<string, number>()
     const lanes: Lane[] = []
     const laneOfRow = new Uint32Array(rows.length)
+    // Each row's time, read once: the second pass only does arithmetic.
+    const xs = new Float64Array(rows.length).fill(Number.NaN)
     for (let i = 0; i < rows.length; i++) {
       const n = rows[i]!
       const event = ring.event(n)
       if (event === undefined) continue
       const time = event.time
+      xs[i] = time
       if (time < min) min = time
       if (time > max) max = time
       const key = laneKey(event.origin, ring.source(n)?.bridge)
@@ -120,8 +123,7 @@ export class TimelineView {
       laneOfRow[i] = lane
     }
     this.range = this.zoom ?? rangeAround(min, max)
-    const xs = new Float64Array(rows.length)
-    for (let i = 0; i < rows.length; i++) xs[i] = xOf(ring.event(rows[i]!)?.time ?? Number.NaN, this.range, width)
+    for (let i = 0; i < rows.length; i++) xs[i] = xOf(xs[i]!, this.range, width)
     this.counts = columnCounts(laneOfRow, xs, lanes.length, width)
     this.lanes = lanes
     this.width = width
