@@ -17,7 +17,9 @@ function printHowTo(): Plugin {
       server.printUrls = () => {
         printUrls()
         const url = server.resolvedUrls?.local[0] ?? 'the Local URL above'
-        server.config.logger.info(`\n  crossbus demo: open ${url} in two tabs, add to the cart in one, watch the other.\n`)
+        server.config.logger.info(`\n  crossbus demo: open ${url} in two tabs, add to the cart in one, watch the other.`)
+        // The same server under its other loopback name is a second web origin: the header's.
+        server.config.logger.info(`  The header comes from the other loopback name (localhost / 127.0.0.1): another origin, bridged with crossbus/frames.\n`)
       }
     },
   }
