@@ -49,6 +49,13 @@ export class EventsView {
   private picture: EventsPicture
   /** The oldest record number `visible` may hold (forgotten ones are dropped when it moves). */
   private floor = 0
+  /**
+   * Whether every record looked at so far came in time order (the usual case: one sender, or
+   * senders on one clock): then any subset in arrival order is in time order too, and a filter
+   * change needs no sort. `latest` is the latest time seen while that holds.
+   */
+  private inTimeOrder = true
+  private latest = Number.NEGATIVE_INFINITY
   private readonly detail: HTMLElement
   private readonly status: HTMLElement
   private readonly origins: OriginChoices
@@ -162,7 +169,10 @@ export class EventsView {
       const event = ring.event(n)!
       rates.count(event.system)
       origins.see(event.origin)
-      if (test(event)) this.insert(n, timeKey(event.time))
+      const time = timeKey(event.time)
+      if (time >= this.latest) this.latest = time
+      else this.inTimeOrder = false
+      if (test(event)) this.insert(n, time)
     }
     this.processed = end
     this.show()
@@ -214,7 +224,7 @@ export class EventsView {
     const visible: number[] = []
     const test = this.filter.test
     for (let n = ring.first; n < this.processed; n++) if (test(ring.event(n)!)) visible.push(n)
-    if (this.order === 'time') sortByTime(visible, (n) => timeKey(ring.event(n)!.time))
+    if (this.order === 'time' && !this.inTimeOrder) sortByTime(visible, (n) => timeKey(ring.event(n)!.time))
     this.visible = visible
     this.show()
     this.init.onFilterChange(state)
@@ -269,6 +279,8 @@ export class EventsView {
     this.init.rates.clear()
     this.processed = this.init.recorder.events.end
     this.visible = []
+    this.inTimeOrder = true
+    this.latest = Number.NEGATIVE_INFINITY
     this.deselect()
     this.show()
   }
