@@ -15,11 +15,11 @@ export interface TimelineInit {
   readonly onSelect: (n: number) => void
 }
 
-/** One lane: a context (or a bridge), its label, and the row numbers of its marks. */
+/** One lane: a context (or a bridge), its label, and how many marks it has. */
 interface Lane {
   readonly key: string
   readonly label: string
-  readonly marks: number[]
+  count: number
 }
 
 /**
@@ -46,6 +46,8 @@ export class TimelineView {
   private range: TimeRange = { from: 0, to: 1 }
   private lanes: Lane[] = []
   private counts: Uint32Array = new Uint32Array(0)
+  /** The lane of each row (by its index in `rows`), from the last draw. */
+  private rowLanes: Uint32Array = new Uint32Array(0)
   private width = 0
   private hovered = -1
   private brushFrom: number | undefined
@@ -104,6 +106,9 @@ export class TimelineView {
     const laneOfRow = new Uint32Array(rows.length)
     // Each row's time, read once: the second pass only does arithmetic.
     const xs = new Float64Array(rows.length).fill(Number.NaN)
+    // Events come in runs from one sender: the last lane found is tried before the map.
+    let lastKey: string | undefined
+    let lastLane = 0
     for (let i = 0; i < rows.length; i++) {
       const n = rows[i]!
       const event = ring.event(n)
@@ -113,15 +118,18 @@ export class TimelineView {
       if (time < min) min = time
       if (time > max) max = time
       const key = laneKey(event.origin, ring.source(n)?.bridge)
-      let lane = laneIndex.get(key)
+      let lane = key === lastKey ? lastLane : laneIndex.get(key)
       if (lane === undefined) {
         lane = lanes.length
         laneIndex.set(key, lane)
-        lanes.push({ key, label: key.startsWith('bridge:') ? `bridge ${key.slice(7)}` : this.init.labels.of(key), marks: [] })
+        lanes.push({ key, label: key.startsWith('bridge:') ? `bridge ${key.slice(7)}` : this.init.labels.of(key), count: 0 })
       }
-      lanes[lane]!.marks.push(n)
+      lastKey = key
+      lastLane = lane
+      lanes[lane]!.count++
       laneOfRow[i] = lane
     }
+    this.rowLanes = laneOfRow
     this.range = this.zoom ?? rangeAround(min, max)
     for (let i = 0; i < rows.length; i++) xs[i] = xOf(xs[i]!, this.range, width)
     this.counts = columnCounts(laneOfRow, xs, lanes.length, width)
@@ -134,14 +142,14 @@ export class TimelineView {
   private sayLanes(): void {
     replaceChildren(
       this.laneList,
-      ...this.lanes.map((lane) => h('div', { class: 'tl-lane', title: `${lane.label} · ${lane.key}`, 'data-testid': 'lane', 'data-lane': lane.key, 'data-marks': String(lane.marks.length) }, lane.label)),
+      ...this.lanes.map((lane) => h('div', { class: 'tl-lane', title: `${lane.label} · ${lane.key}`, 'data-testid': 'lane', 'data-lane': lane.key, 'data-marks': String(lane.count) }, lane.label)),
     )
     const { from, to } = this.range
     this.rangeText.textContent = this.lanes.length === 0 ? 'no events' : `${clockTime(from)} – ${clockTime(to)}`
     const canvas = this.canvas
     canvas.dataset.from = String(from)
     canvas.dataset.to = String(to)
-    canvas.dataset.marks = String(this.lanes.reduce((sum, lane) => sum + lane.marks.length, 0))
+    canvas.dataset.marks = String(this.lanes.reduce((sum, lane) => sum + lane.count, 0))
   }
 
   /** Paints the counted columns, the selection, the hovered mark's arrows and the brush. */
@@ -231,15 +239,17 @@ export class TimelineView {
   }
 
   private laneOfRow(n: number): number {
-    for (let lane = 0; lane < this.lanes.length; lane++) if (this.lanes[lane]!.marks.includes(n)) return lane
-    return -1
+    const index = this.rows.indexOf(n)
+    return index < 0 || index >= this.rowLanes.length ? -1 : this.rowLanes[index]!
   }
 
   /** The row number of the mark under (x, y), or -1. */
   private markAt(x: number, y: number): number {
     const lane = laneAt(y, LANE_HEIGHT, this.lanes.length)
     if (lane < 0) return -1
-    const { marks } = this.lanes[lane]!
+    // The rows of that lane, found when asked (a click, a hover) rather than kept per draw.
+    const marks: number[] = []
+    for (let i = 0; i < this.rowLanes.length; i++) if (this.rowLanes[i] === lane) marks.push(this.rows[i]!)
     const ring = this.init.ring
     const xs = new Float64Array(marks.length)
     for (let i = 0; i < marks.length; i++) xs[i] = xOf(ring.event(marks[i]!)?.time ?? Number.NaN, this.range, this.width)
