@@ -87,9 +87,14 @@ export class EventRing {
 
   /** Keeps `event` (by reference: events are immutable) with where it came from; returns its number. */
   push(event: BusEvent, source: RecordSource): number {
-    // The slot written next holds the oldest event once the ring is full: it goes first.
-    if (this.pushed - this.oldest === this.capacity) this.forgetOldest()
     const slot = this.cursor
+    // The slot written next holds the oldest event once the ring is full: it goes first. Its slots
+    // are overwritten just below, so only its bytes and the counts change here.
+    if (this.pushed - this.oldest === this.capacity) {
+      if (this.oldest < this.measured) this.held -= this.sizes[slot]!
+      this.oldest++
+      this.forgottenCount++
+    }
     this.events[slot] = event
     this.sources[slot] = source
     this.cursor = slot + 1 === this.capacity ? 0 : slot + 1
