@@ -1,3 +1,4 @@
+import { Subscriber } from 'rxjs'
 import type { BusState } from './bus-state'
 import { busError } from './errors'
 import type { BusEvent } from './event'
@@ -29,6 +30,8 @@ interface Fanout {
   readonly system: string
   readonly kind: string
   readonly sinks: readonly Sink[]
+  /** Each sink's `next`, ready to call: a plain handler is its own. */
+  readonly calls: readonly ((event: BusEvent) => void)[]
   readonly owners: readonly RoutedSubscription[]
   /** How many subscriptions receive the event (for `stats().delivered`). */
   readonly subscriptions: number
@@ -80,13 +83,13 @@ export class Subscriptions implements SubscriptionHost {
     if (fanout === undefined || fanout.system !== system || fanout.kind !== kind) {
       fanout = this.last = this.fanouts.get(system)?.get(kind) ?? this.plan(system, kind)
     }
-    const { sinks, owners } = fanout
+    const { calls, owners } = fanout
     const version = this.version
-    for (let i = 0; i < sinks.length; i++) {
+    for (let i = 0; i < calls.length; i++) {
       if (this.version !== version) return this.deliverChanged(event, fanout, i)
       // A handler that throws is reported; the others still receive the event.
       try {
-        sinks[i]!.next(event)
+        calls[i]!(event)
       } catch (cause) {
         owners[i]!.handlerThrew(cause)
       }
@@ -157,6 +160,7 @@ export class Subscriptions implements SubscriptionHost {
   /** Plans (and caches) the fan-out of one system and kind from the routes that match. */
   private plan(system: string, kind: string): Fanout {
     const sinks: Sink[] = []
+    const calls: Array<(event: BusEvent) => void> = []
     const owners: RoutedSubscription[] = []
     let subscriptions = 0
     for (const route of this.router.match(system)) {
@@ -164,10 +168,12 @@ export class Subscriptions implements SubscriptionHost {
       subscriptions++
       for (const sink of route.sinks()) {
         sinks.push(sink)
+        // An RxJS Subscriber's `next` is a method; a plain handler's sink holds the handler itself.
+        calls.push(sink instanceof Subscriber ? (event) => sink.next(event) : sink.next)
         owners.push(route)
       }
     }
-    const fanout: Fanout = { system, kind, sinks, owners, subscriptions }
+    const fanout: Fanout = { system, kind, sinks, calls, owners, subscriptions }
     let byKind = this.fanouts.get(system)
     if (!byKind) {
       // Like the router's cache: the oldest system goes, so that a miss costs one entry.
