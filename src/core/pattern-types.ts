@@ -1,4 +1,5 @@
 import type { AnyEventOf, BusEvent, EventMap, EventOf, KindOf, SystemOf } from './event'
+import type { RequestKindOf, RequestProtocolKind } from './requests'
 
 // The pattern language of src/core/pattern.ts, evaluated by the type checker, so that
 // `subscribe`, `history` and the React and Vue adapters are as strict as `send`: a pattern or
@@ -117,9 +118,18 @@ export type EventsMatching<E extends EventMap, P extends string, K extends strin
       ? S extends unknown
         ? string extends KindOf<E, S>
           ? EventOf<E, S> // a system typed with any kind: a kind filter narrows nothing
-          : EventOf<E, S, KindsMatching<E, S, K> & KindOf<E, S>>
+          : EventOf<E, S, KindsMatching<E, S, K> & KindOf<E, S>> | ProtocolEventsMatching<E, S, K>
         : never
       : AnyEventOf<E>
+
+/**
+ * The request/reply protocol events of system `S` that the kind filter `K` matches: a system with
+ * `WithReply` kinds carries their claims, grants, replies and cancels too, with data of their own.
+ */
+type ProtocolEventsMatching<E extends EventMap, S extends SystemOf<E>, K extends string | undefined> =
+  (K extends string ? NamesMatching<RequestProtocolKind<RequestKindOf<E, S>>, K> : RequestProtocolKind<RequestKindOf<E, S>>) extends infer P extends string
+    ? P extends unknown ? BusEvent<unknown, S, P> : never
+    : never
 
 type ExactOr<P extends string> = IsGlob<P> extends true ? string : P
 

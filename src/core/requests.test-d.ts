@@ -50,3 +50,14 @@ bus.scope({ send: ['cart'] }).request('cart', 'cart.count', '/cart')
 const untyped = createBus({ name: 'any' })
 assertType<IsExact<Awaited<ReturnType<typeof untyped.request>>, unknown>>()
 untyped.handle('x', 'y', () => 1)
+
+// A subscriber of the whole system also gets the protocol's events (claims, grants, replies,
+// cancels: ordinary events of the system), typed `unknown`: it must narrow by kind before reading data.
+bus.subscribe('cart').subscribe((e) => {
+  assertType<IsExact<typeof e.kind, 'cart.price' | 'cart.count' | 'cart.updated' | `cart.${'price' | 'count'}.${'claim' | 'grant' | 'reply' | 'cancel'}`>>()
+  if (e.kind === 'cart.updated') assertType<IsExact<typeof e.data.items, string[]>>()
+  if (e.kind === 'cart.price.reply') assertType<IsExact<typeof e.data, unknown>>()
+})
+// A kind filter names kinds of the map (above, 'cart.price' gets only the requests); the protocol's are not.
+// @ts-expect-error 'cart.price.*' matches no kind of the map
+bus.subscribe('cart', 'cart.price.*')

@@ -30,6 +30,13 @@ export type ReplyOf<T> = T extends unknown ? ('~reply' extends keyof T ? (NonNul
 export type RequestKindOf<E extends EventMap, S extends SystemOf<E>> =
   string extends KindOf<E, S> ? string : { [K in KindOf<E, S>]: [ReplyOf<E[S][K]>] extends [never] ? never : K }[KindOf<E, S>]
 
+/**
+ * The kinds a request of kind `R` travels as besides its own (`<R>.claim`, `.grant`, `.reply`,
+ * `.cancel`): ordinary events of its system, so a subscriber of the system sees them too, typed
+ * `unknown` (see docs/requests.md, "On the wire").
+ */
+export type RequestProtocolKind<R extends string> = `${R}.${'claim' | 'grant' | 'reply' | 'cancel'}`
+
 /** What a request of kind `K` resolves with: the reply type, `unknown` on an untyped bus. */
 export type ReplyFor<E extends EventMap, S extends SystemOf<E>, K extends KindOf<E, S>> = string extends KindOf<E, S> ? unknown : ReplyOf<E[S][K]>
 
