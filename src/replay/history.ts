@@ -14,10 +14,11 @@ const RECENT_BYTES = 32 * 1024 * 1024
 
 /** A bus's history: what the replay plugin's hooks call. */
 export interface BusHistory {
-  /** Queues an event to be stored with the others of this task. */
-  store(event: BusEvent): void
-  /** Remembers an event that reached this context (stored here or received from another) for the seam. */
-  saw(event: BusEvent, provenance: Provenance): void
+  /**
+   * An event that reached this context: remembered for the seam, and queued to be stored with the
+   * others of this task when it entered the origin here. `at`: when it arrived, if that was earlier.
+   */
+  event(event: BusEvent, provenance: Provenance, at?: number): void
   /** The stored events that `query` matches, oldest first, within retention. */
   read(query: HistoryRead): Promise<BusEvent[]>
   /** Resolves once every event queued so far is stored (in IndexedDB, or in memory after a fallback). */
@@ -69,12 +70,12 @@ export function createHistory(host: PluginHost, options: ReplayOptions): BusHist
   }
 
   return {
-    saw(event, provenance) {
+    event(event, provenance, at) {
       recent.add(event, provenance.bridge === undefined)
-      if (provenance.arrival === 'received') clock.received(event)
+      // The context an event entered the origin through stores it; the others read it.
+      if (provenance.arrival === 'received') clock.received(event, at)
+      else writer.add(event)
     },
-
-    store: (event) => writer.add(event),
 
     close() {
       closed = true

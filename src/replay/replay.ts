@@ -1,11 +1,14 @@
-import { checkOptions, type BusPlugin } from '../core/index'
-import { createHistory } from './history'
+import { busError, checkOptions, lazyImportHint, type BusEvent, type BusPlugin, type Provenance } from '../core/index'
+import type { BusHistory } from './history'
 import { retentionOf, type ReplayOptions } from './options'
 
 /**
  * The replay plugin: keeps the events that enter the origin here (sent, or injected by a bridge)
  * as history, for `subscribe(..., { replay })` and `bus.history()`. `createBus({ replay })` of
  * `crossbus` adds it for you.
+ *
+ * Up front it only checks its options; the history itself (store, writer, reader) is loaded with
+ * `import()` when the bus is created, as its store is opened then anyway.
  *
  * @example
  * import { createBus } from 'crossbus/core'
@@ -19,16 +22,34 @@ export function replay(options: ReplayOptions = {}): BusPlugin {
   return {
     name: 'replay',
     setup(host) {
-      const history = createHistory(host, options)
-      return {
-        history: { read: (query) => history.read(query) },
-        event(event, provenance) {
-          history.saw(event, provenance)
-          // The context an event entered the origin through stores it; the others read it.
-          if (provenance.arrival !== 'received') history.store(event)
+      let history: BusHistory | undefined
+      // What reached the bus while the history was loading, with when it arrived: handed over in order.
+      let early: [BusEvent, Provenance, number][] | undefined = []
+      const loaded = import('./history').then(
+        ({ createHistory }) => {
+          history = createHistory(host, options)
+          for (const [event, provenance, at] of early!) history.event(event, provenance, at)
+          early = undefined
+          return history
         },
-        flush: () => history.flush(),
-        close: () => history.close(),
+        (cause: unknown) => {
+          early = undefined
+          const hint = lazyImportHint()
+          const error = busError('PLUGIN_FAILED', `replay: the history of the bus "${host.name}" could not be loaded${hint ? ` (${hint})` : ''}; sending and live delivery are unaffected.`, cause)
+          host.report(error)
+          throw error
+        },
+      )
+      // Said once on errors$ above; flushing and closing have nothing left to wait for.
+      const settled = (use: (history: BusHistory) => Promise<unknown>) => loaded.then(use, () => {}).then(() => {})
+      return {
+        history: { read: async (query) => (await loaded).read(query) },
+        event(event, provenance) {
+          if (history) history.event(event, provenance)
+          else early?.push([event, provenance, Date.now()])
+        },
+        flush: () => settled((loadedHistory) => loadedHistory.flush()),
+        close: () => settled((loadedHistory) => loadedHistory.close()),
       }
     },
   }

@@ -13,8 +13,9 @@ export class RetentionClock {
   private readonly lags: number[] = []
   private next = 0
 
-  received(event: BusEvent): void {
-    const lag = Date.now() - event.time
+  /** `at`: when the event arrived. */
+  received(event: BusEvent, at = Date.now()): void {
+    const lag = at - event.time
     if (this.lags.length < LAGS) this.lags.push(lag)
     else {
       this.lags[this.next] = lag
