@@ -1,4 +1,5 @@
 import { identityOf, type BusEvent } from '../../core/index'
+import { Oldest } from './recent'
 
 /**
  * What the ledger says of an event a NATS message brings:
@@ -41,6 +42,7 @@ export class IdentityLedger {
   private readonly local = new Map<string, number>()
   /** The latest identities from outside and exported from here, oldest first. */
   private readonly recent = new Map<string, Entry>()
+  private readonly oldest = new Oldest(() => this.recent.entries())
   /** Per origin from outside: the highest seq `recent` forgot. */
   private readonly floors = new Map<string, number>()
 
@@ -66,7 +68,7 @@ export class IdentityLedger {
     }
     this.recent.set(key, { origin: event.origin, seq: event.seq, fingerprint })
     if (this.recent.size <= RECENT_LIMIT) return
-    const [oldestKey, oldest] = this.recent.entries().next().value as [string, Entry]
+    const [oldestKey, oldest] = this.oldest.take()!
     this.recent.delete(oldestKey)
     if (oldest.seq > 0 && !this.local.has(oldest.origin) && oldest.seq > (this.floors.get(oldest.origin) ?? 0)) {
       this.floors.delete(oldest.origin)
