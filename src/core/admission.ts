@@ -69,50 +69,53 @@ const KNOWN_NAMES_LIMIT = 4096
  * its row of {@link ADMISSION}.
  */
 export class Admission {
-  private seq = 0
-  private readonly seen = new SeenEvents()
-  private readonly knownNames = new Set<string>()
-  private lastSystem: string | undefined
-  private lastKind: string | undefined
-  private readonly sentHere: Provenance
+  #seq = 0
+  readonly #seen = new SeenEvents()
+  readonly #knownNames = new Set<string>()
+  #lastSystem: string | undefined
+  #lastKind: string | undefined
+  readonly #sentHere: Provenance
   /** An event's id is `${origin}-${seq}`. */
-  private readonly idPrefix: string
+  readonly #idPrefix: string
+  readonly #state: BusState
+  readonly #clock: EventClock
+  /** The bus's own policy, which rules on injected events. */
+  readonly #rootPolicy: PolicyCheck | undefined
+  /** Hands an admitted event to the matching subscriptions here. */
+  readonly #deliver: (event: BusEvent) => void
 
-  constructor(
-    private readonly state: BusState,
-    private readonly clock: EventClock,
-    /** The bus's own policy, which rules on injected events. */
-    private readonly rootPolicy: PolicyCheck | undefined,
-    /** Hands an admitted event to the matching subscriptions here. */
-    private readonly deliver: (event: BusEvent) => void,
-  ) {
-    this.sentHere = { arrival: 'sent', from: state.origin, bridge: undefined }
-    this.idPrefix = `${state.origin}-`
+  constructor(state: BusState, clock: EventClock, rootPolicy: PolicyCheck | undefined, deliver: (event: BusEvent) => void) {
+    this.#state = state
+    this.#clock = clock
+    this.#rootPolicy = rootPolicy
+    this.#deliver = deliver
+    this.#sentHere = { arrival: 'sent', from: state.origin, bridge: undefined }
+    this.#idPrefix = `${state.origin}-`
   }
 
   /** `send` on a handle with `policy`: the admitted event, or a thrown `BusError`. */
   send(policy: PolicyCheck | undefined, system: string, kind: string, path: string, data: unknown): BusEvent {
-    const next = this.seq + 1
-    const time = this.clock.stamp()
-    const event: BusEvent = { id: this.idPrefix + next, system, kind, path, data, time, origin: this.state.origin, seq: next }
-    this.admit(ADMISSION.sent, event, policy, this.sentHere)
+    const next = this.#seq + 1
+    const time = this.#clock.stamp()
+    const event: BusEvent = { id: this.#idPrefix + next, system, kind, path, data, time, origin: this.#state.origin, seq: next }
+    this.#admit(ADMISSION.sent, event, policy, this.#sentHere)
     return event
   }
 
   /** An event a bridge plugin brings in; `false` for one already seen here. */
   inject(event: BusEvent, provenance: Provenance): boolean {
-    return this.admit(ADMISSION.injected, event, this.rootPolicy, provenance) !== undefined
+    return this.#admit(ADMISSION.injected, event, this.#rootPolicy, provenance) !== undefined
   }
 
   /** An event another context of the origin sent, or relays from its bridge `bridge`. */
   receive(event: BusEvent, from: string, bridge: string | undefined): boolean {
     const rule = bridge === undefined ? ADMISSION.received : ADMISSION.relayed
-    return this.admit(rule, event, undefined, { arrival: 'received', from, bridge }) !== undefined
+    return this.#admit(rule, event, undefined, { arrival: 'received', from, bridge }) !== undefined
   }
 
   /** Admits one event by its row's rule: the admitted event, or `undefined` when it was refused. */
-  private admit(rule: AdmissionRule, input: BusEvent, policy: PolicyCheck | undefined, provenance: Provenance): BusEvent | undefined {
-    const state = this.state
+  #admit(rule: AdmissionRule, input: BusEvent, policy: PolicyCheck | undefined, provenance: Provenance): BusEvent | undefined {
+    const state = this.#state
     if (state.closed) {
       if (rule.refusal === 'throw') state.ensureOpen()
       return undefined
@@ -121,53 +124,53 @@ export class Admission {
     if (rule.validate === 'names') {
       // Names once valid are remembered: a burst of one event type compares two strings, any
       // other hot send pays two Set lookups.
-      if (input.system !== this.lastSystem || input.kind !== this.lastKind) {
-        if (!this.knownNames.has(input.system) || !this.knownNames.has(input.kind)) this.learnNames(input)
-        this.lastSystem = input.system
-        this.lastKind = input.kind
+      if (input.system !== this.#lastSystem || input.kind !== this.#lastKind) {
+        if (!this.#knownNames.has(input.system) || !this.#knownNames.has(input.kind)) this.#learnNames(input)
+        this.#lastSystem = input.system
+        this.#lastKind = input.kind
       }
       checkPath(input.path)
     } else if (rule.validate === 'event') {
-      event = this.validated(rule, input)
+      event = this.#validated(rule, input)
       if (event === undefined) return undefined
     }
     if (rule.policy && policy !== undefined) ensureAllowed(policy, 'events.send', event.system)
     let key: string | undefined
     if (rule.dedupe === 'refuse') {
-      this.seen.start()
+      this.#seen.start()
       key = identityOf(event)
-      if (event.origin === state.origin || this.seen.has(key)) return undefined
+      if (event.origin === state.origin || this.#seen.has(key)) return undefined
     }
     if (rule.check) state.plugins.check(event)
     // Every check passed: from here on nothing refuses the event.
     if (rule.identity === 'next') {
-      this.seq = event.seq
+      this.#seq = event.seq
       state.counters.sent++
     }
-    if (key !== undefined) this.seen.add(key)
-    else if (this.seen.active) this.seen.add(event)
-    if (rule.clock === 'observe') this.clock.observe(event.time)
-    this.deliver(event)
+    if (key !== undefined) this.#seen.add(key)
+    else if (this.#seen.active) this.#seen.add(event)
+    if (rule.clock === 'observe') this.#clock.observe(event.time)
+    this.#deliver(event)
     state.plugins.event(event, provenance)
     return event
   }
 
   /** The event checked whole (a fresh copy); for a transport's delivery, a refusal is dropped. */
-  private validated(rule: AdmissionRule, input: BusEvent): BusEvent | undefined {
+  #validated(rule: AdmissionRule, input: BusEvent): BusEvent | undefined {
     if (rule.refusal === 'throw') return checkInjected(input)
     try {
       return checkInjected(input)
     } catch (error) {
       if (!(error instanceof BusError)) throw error
-      this.state.drop(error)
+      this.#state.drop(error)
       return undefined
     }
   }
 
-  private learnNames(event: BusEvent): void {
+  #learnNames(event: BusEvent): void {
     checkSystem(event.system)
     checkKind(event.kind)
-    if (this.knownNames.size >= KNOWN_NAMES_LIMIT) this.knownNames.clear()
-    this.knownNames.add(event.system).add(event.kind)
+    if (this.#knownNames.size >= KNOWN_NAMES_LIMIT) this.#knownNames.clear()
+    this.#knownNames.add(event.system).add(event.kind)
   }
 }

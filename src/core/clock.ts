@@ -14,11 +14,11 @@ const STAMPS_PER_READ = 32
  * hour, say) cannot make history replay a later event first.
  */
 export class EventClock {
-  private last = 0
+  #last = 0
   /** `Date.now()` as last read, and how many more stamps may use it. */
-  private now = 0
-  private uses = 0
-  private expiring = false
+  #now = 0
+  #uses = 0
+  #expiring = false
 
   /**
    * The time for an event sent now. Reading the system clock costs a third of a send, so one
@@ -26,24 +26,24 @@ export class EventClock {
    * events sent in one go shares a time, and a new task always reads the clock anew.
    */
   stamp(): number {
-    if (--this.uses < 0) this.read()
-    if (this.now > this.last) this.last = this.now
-    return this.last
+    if (--this.#uses < 0) this.#read()
+    if (this.#now > this.#last) this.#last = this.#now
+    return this.#last
   }
 
-  private read(): void {
-    this.now = Date.now()
-    this.uses = STAMPS_PER_READ - 1
-    if (this.expiring) return
-    this.expiring = true
+  #read(): void {
+    this.#now = Date.now()
+    this.#uses = STAMPS_PER_READ - 1
+    if (this.#expiring) return
+    this.#expiring = true
     queueMicrotask(() => {
-      this.expiring = false
-      this.uses = 0
+      this.#expiring = false
+      this.#uses = 0
     })
   }
 
   /** Adopts a trusted time of this origin unless it is more than a day ahead of this clock. */
   observe(time: number): void {
-    if (time > this.last && time - Date.now() <= MAX_CLOCK_LEAD_MS) this.last = time
+    if (time > this.#last && time - Date.now() <= MAX_CLOCK_LEAD_MS) this.#last = time
   }
 }

@@ -19,29 +19,29 @@ const SEEN_LIMIT = 10_000
  * bridges pays nothing on its hot path.
  */
 export class SeenEvents {
-  private readonly keys = new Set<string>()
-  private recording = false
+  readonly #keys = new Set<string>()
+  #recording = false
 
   get active(): boolean {
-    return this.recording
+    return this.#recording
   }
 
   start(): void {
-    this.recording = true
+    this.#recording = true
   }
 
   /** Whether an event of this identity (see `identityOf`) was seen. */
   has(key: string): boolean {
-    return this.keys.has(key)
+    return this.#keys.has(key)
   }
 
   /** Remembers the event, or its identity; `false` if it was already seen. */
   add(eventOrKey: BusEvent | string): boolean {
     const key = typeof eventOrKey === 'string' ? eventOrKey : identityOf(eventOrKey)
-    if (this.keys.has(key)) return false
-    this.keys.add(key)
+    if (this.#keys.has(key)) return false
+    this.#keys.add(key)
     // Sets iterate in insertion order: the first key is the oldest.
-    if (this.keys.size > SEEN_LIMIT) this.keys.delete(this.keys.values().next().value as string)
+    if (this.#keys.size > SEEN_LIMIT) this.#keys.delete(this.#keys.values().next().value as string)
     return true
   }
 }

@@ -16,45 +16,49 @@ type Capability = 'history' | 'presence' | 'requests'
  * reported (once per call) and skipped.
  */
 export class PluginSet {
-  private attached: Attached[] = []
-  private checks: Attached[] = []
-  private observers: Attached[] = []
+  #attached: Attached[] = []
+  #checks: Attached[] = []
+  #observers: Attached[] = []
   // Errors raised while telling plugins about an error are reported, but not to plugins again.
-  private reportingError = false
+  #reportingError = false
   readonly history$ = new BehaviorSubject<HistoryService | undefined>(undefined)
   readonly presence$ = new BehaviorSubject<PresenceService | undefined>(undefined)
 
-  constructor(private readonly report: (error: BusError) => void) {}
+  readonly #report: (error: BusError) => void
+
+  constructor(report: (error: BusError) => void) {
+    this.#report = report
+  }
 
   get size(): number {
-    return this.attached.length
+    return this.#attached.length
   }
 
   attach(plugin: BusPlugin, hostFor: (plugin: BusPlugin) => PluginHost): void {
     if (typeof plugin?.setup !== 'function' || typeof plugin.name !== 'string' || plugin.name === '') {
       throw busError('INVALID_ARGUMENT', 'A plugin is an object with a non-empty `name` and a `setup(host)` function.')
     }
-    if (this.attached.some((other) => other.plugin.name === plugin.name)) {
+    if (this.#attached.some((other) => other.plugin.name === plugin.name)) {
       throw busError('PLUGIN_CONFLICT', `A plugin named "${plugin.name}" is already attached to this bus; detach it first.`)
     }
     const hooks = plugin.setup(hostFor(plugin)) ?? {}
     for (const capability of ['history', 'presence', 'requests'] as const) {
-      if (hooks[capability] && this.provider(capability)) {
-        throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" offers ${capability}, which the plugin "${this.provider(capability)!.plugin.name}" already offers on this bus.`)
+      if (hooks[capability] && this.#provider(capability)) {
+        throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" offers ${capability}, which the plugin "${this.#provider(capability)!.plugin.name}" already offers on this bus.`)
       }
     }
-    this.attached = [...this.attached, { plugin, hooks }]
-    this.rebuild()
+    this.#attached = [...this.#attached, { plugin, hooks }]
+    this.#rebuild()
     if (hooks.history) this.history$.next(hooks.history)
     if (hooks.presence) this.presence$.next(hooks.presence)
   }
 
   /** Takes the plugin out; returns its hooks (to close), or `undefined` if it was not attached. */
   detach(plugin: BusPlugin): PluginHooks | undefined {
-    const entry = this.attached.find((other) => other.plugin === plugin)
+    const entry = this.#attached.find((other) => other.plugin === plugin)
     if (!entry) return undefined
-    this.attached = this.attached.filter((other) => other !== entry)
-    this.rebuild()
+    this.#attached = this.#attached.filter((other) => other !== entry)
+    this.#rebuild()
     if (entry.hooks.history) this.history$.next(undefined)
     if (entry.hooks.presence) this.presence$.next(undefined)
     return entry.hooks
@@ -62,49 +66,49 @@ export class PluginSet {
 
   /** Runs every `check`; a `BusError` refuses the event (rethrown), anything else is a plugin bug. */
   check(event: BusEvent): void {
-    const checks = this.checks
+    const checks = this.#checks
     for (let i = 0; i < checks.length; i++) {
       try {
         checks[i]!.hooks.check!(event)
       } catch (cause) {
         if (cause instanceof BusError) throw cause
-        this.failed(checks[i]!, 'check', cause)
+        this.#failed(checks[i]!, 'check', cause)
       }
     }
   }
 
   event(event: BusEvent, provenance: Provenance): void {
-    const observers = this.observers
+    const observers = this.#observers
     for (let i = 0; i < observers.length; i++) {
       try {
         observers[i]!.hooks.event!(event, provenance)
       } catch (cause) {
-        this.failed(observers[i]!, 'event', cause)
+        this.#failed(observers[i]!, 'event', cause)
       }
     }
   }
 
   subscribed(info: SubscriptionInfo): void {
-    this.each('subscribed', (hooks) => hooks.subscribed?.(info))
+    this.#each('subscribed', (hooks) => hooks.subscribed?.(info))
   }
 
   unsubscribed(info: SubscriptionInfo): void {
-    this.each('unsubscribed', (hooks) => hooks.unsubscribed?.(info))
+    this.#each('unsubscribed', (hooks) => hooks.unsubscribed?.(info))
   }
 
   error(error: BusError): void {
-    if (this.reportingError) return
-    this.reportingError = true
+    if (this.#reportingError) return
+    this.#reportingError = true
     try {
-      this.each('error', (hooks) => hooks.error?.(error))
+      this.#each('error', (hooks) => hooks.error?.(error))
     } finally {
-      this.reportingError = false
+      this.#reportingError = false
     }
   }
 
   /** Waits for every plugin's pending work; never rejects (failures are reported). */
   async flush(): Promise<void> {
-    await Promise.all(this.attached.map((entry) => this.settle(entry, 'flush', () => entry.hooks.flush?.())))
+    await Promise.all(this.#attached.map((entry) => this.settle(entry, 'flush', () => entry.hooks.flush?.())))
   }
 
   /**
@@ -112,7 +116,7 @@ export class PluginSet {
    * drains its outbox while sync, attached earlier, still carries it and still holds leadership.
    */
   async closeAll(): Promise<void> {
-    for (const entry of [...this.attached].reverse()) {
+    for (const entry of [...this.#attached].reverse()) {
       this.detach(entry.plugin)
       await this.settle(entry, 'close', () => entry.hooks.close?.())
     }
@@ -124,36 +128,36 @@ export class PluginSet {
     try {
       await run()
     } catch (cause) {
-      this.failed(owner, hook, cause)
+      this.#failed(owner, hook, cause)
     }
   }
 
-  private each(hook: keyof PluginHooks, run: (hooks: PluginHooks) => void): void {
-    for (const entry of this.attached) {
+  #each(hook: keyof PluginHooks, run: (hooks: PluginHooks) => void): void {
+    for (const entry of this.#attached) {
       if (entry.hooks[hook] === undefined) continue
       try {
         run(entry.hooks)
       } catch (cause) {
-        this.failed(entry, hook, cause)
+        this.#failed(entry, hook, cause)
       }
     }
   }
 
   /** The service a plugin offers for `capability`, if one does. */
   offered<C extends Capability>(capability: C): PluginHooks[C] {
-    return this.provider(capability)?.hooks[capability]
+    return this.#provider(capability)?.hooks[capability]
   }
 
-  private provider(capability: Capability): Attached | undefined {
-    return this.attached.find((entry) => entry.hooks[capability] !== undefined)
+  #provider(capability: Capability): Attached | undefined {
+    return this.#attached.find((entry) => entry.hooks[capability] !== undefined)
   }
 
-  private rebuild(): void {
-    this.checks = this.attached.filter((entry) => entry.hooks.check)
-    this.observers = this.attached.filter((entry) => entry.hooks.event)
+  #rebuild(): void {
+    this.#checks = this.#attached.filter((entry) => entry.hooks.check)
+    this.#observers = this.#attached.filter((entry) => entry.hooks.event)
   }
 
-  private failed(entry: Attached, hook: string, cause: unknown): void {
-    this.report(busError('PLUGIN_FAILED', `The "${hook}" hook of the plugin "${entry.plugin.name}" threw; the bus and the other plugins carried on.`, cause))
+  #failed(entry: Attached, hook: string, cause: unknown): void {
+    this.#report(busError('PLUGIN_FAILED', `The "${hook}" hook of the plugin "${entry.plugin.name}" threw; the bus and the other plugins carried on.`, cause))
   }
 }

@@ -27,46 +27,46 @@ const CACHE_LIMIT = 1024
  * trie walk, other globs a scan of those alone, and the answer is cached per system.
  */
 export class Router<R extends Route> {
-  private readonly exact = new Map<string, Set<R>>()
+  readonly #exact = new Map<string, Set<R>>()
   private readonly trie: TrieNode<R> = newNode()
-  private readonly globs = new Set<R>()
-  private readonly cache = new Map<string, readonly R[]>()
-  private count = 0
+  readonly #globs = new Set<R>()
+  readonly #cache = new Map<string, readonly R[]>()
+  #count = 0
 
   get size(): number {
-    return this.count
+    return this.#count
   }
 
   add(route: R): void {
     const { pattern } = route
     if (pattern.type === 'exact') {
-      let set = this.exact.get(pattern.source)
-      if (!set) this.exact.set(pattern.source, (set = new Set()))
+      let set = this.#exact.get(pattern.source)
+      if (!set) this.#exact.set(pattern.source, (set = new Set()))
       set.add(route)
     } else if (pattern.type === 'segments') {
-      this.trieNodeFor(pattern.segments).routes.add(route)
+      this.#trieNodeFor(pattern.segments).routes.add(route)
     } else {
-      this.globs.add(route)
+      this.#globs.add(route)
     }
-    this.count++
-    this.forgetSystemsOf(route)
+    this.#count++
+    this.#forgetSystemsOf(route)
   }
 
   remove(route: R): void {
     const { pattern } = route
     let removed: boolean
     if (pattern.type === 'exact') {
-      const set = this.exact.get(pattern.source)
+      const set = this.#exact.get(pattern.source)
       removed = set?.delete(route) ?? false
-      if (set?.size === 0) this.exact.delete(pattern.source)
+      if (set?.size === 0) this.#exact.delete(pattern.source)
     } else if (pattern.type === 'segments') {
-      removed = this.removeFromTrie(route, pattern.segments)
+      removed = this.#removeFromTrie(route, pattern.segments)
     } else {
-      removed = this.globs.delete(route)
+      removed = this.#globs.delete(route)
     }
     if (!removed) return
-    this.count--
-    this.forgetSystemsOf(route)
+    this.#count--
+    this.#forgetSystemsOf(route)
   }
 
   /**
@@ -74,28 +74,28 @@ export class Router<R extends Route> {
    * so a dispatch loop over it is safe while handlers subscribe and unsubscribe.
    */
   match(system: string): readonly R[] {
-    const cached = this.cache.get(system)
+    const cached = this.#cache.get(system)
     if (cached) return cached
     const found = new Set<R>()
-    const exact = this.exact.get(system)
+    const exact = this.#exact.get(system)
     if (exact) for (const route of exact) found.add(route)
     collectFromTrie(this.trie, system.split('.'), 0, found)
-    for (const route of this.globs) if (route.pattern.test(system)) found.add(route)
+    for (const route of this.#globs) if (route.pattern.test(system)) found.add(route)
 
     const routes = [...found].filter((route) => route.admits(system)).sort((a, b) => a.serial - b.serial)
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string)
-    this.cache.set(system, routes)
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.delete(this.#cache.keys().next().value as string)
+    this.#cache.set(system, routes)
     return routes
   }
 
   // An exact route changes one cached system; a glob may change any, and refilling the cache is
   // cheaper than testing every cached system on each subscribe and close.
-  private forgetSystemsOf(route: R): void {
-    if (route.pattern.type === 'exact') this.cache.delete(route.pattern.source)
-    else this.cache.clear()
+  #forgetSystemsOf(route: R): void {
+    if (route.pattern.type === 'exact') this.#cache.delete(route.pattern.source)
+    else this.#cache.clear()
   }
 
-  private trieNodeFor(segments: readonly string[]): TrieNode<R> {
+  #trieNodeFor(segments: readonly string[]): TrieNode<R> {
     let node = this.trie
     for (const segment of segments) {
       if (segment === '**') node = node.globstar ??= newNode()
@@ -109,7 +109,7 @@ export class Router<R extends Route> {
     return node
   }
 
-  private removeFromTrie(route: R, segments: readonly string[]): boolean {
+  #removeFromTrie(route: R, segments: readonly string[]): boolean {
     const path: Array<[TrieNode<R>, string]> = []
     let node: TrieNode<R> | undefined = this.trie
     for (const segment of segments) {

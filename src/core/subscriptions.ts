@@ -45,32 +45,36 @@ const FANOUT_LIMIT = 1024
  * the matching ones, and reading history for `bus.history`.
  */
 export class Subscriptions implements SubscriptionHost {
-  private readonly router = new Router<RoutedSubscription>()
-  private readonly open = new Set<RoutedSubscription>()
-  private serial = 0
+  readonly #router = new Router<RoutedSubscription>()
+  readonly #open = new Set<RoutedSubscription>()
+  #serial = 0
   /** Fan-outs by system, then kind; dropped whenever any subscription's sinks change. */
-  private fanouts = new Map<string, Map<string, Fanout>>()
+  #fanouts = new Map<string, Map<string, Fanout>>()
   /** The last fan-out delivered to: a burst of one event type skips the lookups. */
-  private last: Fanout | undefined
+  #last: Fanout | undefined
   /** Counts those changes, so a delivery knows a handler changed what comes after it. */
-  private version = 0
+  #version = 0
 
-  constructor(private readonly state: BusState) {}
+  readonly #state: BusState
+
+  constructor(state: BusState) {
+    this.#state = state
+  }
 
   get size(): number {
-    return this.open.size
+    return this.#open.size
   }
 
   /** Events waiting in the subscriptions' channels. */
   get buffered(): number {
     let buffered = 0
-    for (const subscription of this.open) buffered += subscription.backlog
+    for (const subscription of this.#open) buffered += subscription.backlog
     return buffered
   }
 
   /** The subscriptions open now, as plugins see them. */
   infos(): SubscriptionInfo[] {
-    return [...this.open].map((subscription) => subscription.info)
+    return [...this.#open].map((subscription) => subscription.info)
   }
 
   /**
@@ -79,14 +83,14 @@ export class Subscriptions implements SubscriptionHost {
    */
   readonly deliver = (event: BusEvent): void => {
     const { system, kind } = event
-    let fanout = this.last
+    let fanout = this.#last
     if (fanout === undefined || fanout.system !== system || fanout.kind !== kind) {
-      fanout = this.last = this.fanouts.get(system)?.get(kind) ?? this.plan(system, kind)
+      fanout = this.#last = this.#fanouts.get(system)?.get(kind) ?? this.#plan(system, kind)
     }
     const { calls, owners } = fanout
-    const version = this.version
+    const version = this.#version
     for (let i = 0; i < calls.length; i++) {
-      if (this.version !== version) return this.deliverChanged(event, fanout, i)
+      if (this.#version !== version) return this.#deliverChanged(event, fanout, i)
       // A handler that throws is reported; the others still receive the event.
       try {
         calls[i]!(event)
@@ -94,41 +98,41 @@ export class Subscriptions implements SubscriptionHost {
         owners[i]!.handlerThrew(cause)
       }
     }
-    this.state.counters.delivered += fanout.subscriptions
+    this.#state.counters.delivered += fanout.subscriptions
   }
 
   /** What `sinksChanged` marks: the fan-outs planned so far are stale. */
   sinksChanged(): void {
-    this.version++
-    this.last = undefined
-    if (this.fanouts.size > 0) this.fanouts = new Map()
+    this.#version++
+    this.#last = undefined
+    if (this.#fanouts.size > 0) this.#fanouts = new Map()
   }
 
   subscribe(policy: PolicyCheck | undefined, pattern: string, kindOrOptions?: string | SubscribeOptions, options?: SubscribeOptions): RoutedSubscription {
-    this.state.ensureOpen()
+    this.#state.ensureOpen()
     const [kind, given] = splitOptional(kindOrOptions, options)
     if (given !== undefined) checkOptions(given, ['replay'], 'subscribe')
     const selection = select(policy, pattern, kind)
     const replay = given?.replay
     const subscription = new RoutedSubscription({
-      info: { id: ++this.serial, pattern, kind, replay: replay !== undefined },
+      info: { id: ++this.#serial, pattern, kind, replay: replay !== undefined },
       pattern: selection.pattern,
       kind: selection.kind,
       admits: selection.admits,
       host: this,
-      history: replay === undefined ? undefined : this.readHistory(selection, queryOf(replay)),
+      history: replay === undefined ? undefined : this.#readHistory(selection, queryOf(replay)),
     })
-    this.router.add(subscription)
-    this.open.add(subscription)
-    this.state.plugins.subscribed(subscription.info)
+    this.#router.add(subscription)
+    this.#open.add(subscription)
+    this.#state.plugins.subscribed(subscription.info)
     return subscription
   }
 
   history(policy: PolicyCheck | undefined, pattern: string, kindOrQuery?: string | HistoryQuery, query?: HistoryQuery): Promise<BusEvent[]> {
     try {
-      this.state.ensureOpen()
+      this.#state.ensureOpen()
       const [kind, given] = splitOptional(kindOrQuery, query)
-      return this.readHistory(select(policy, pattern, kind), checkQuery(given ?? {}))
+      return this.#readHistory(select(policy, pattern, kind), checkQuery(given ?? {}))
     } catch (error) {
       return Promise.reject(error)
     }
@@ -136,34 +140,34 @@ export class Subscriptions implements SubscriptionHost {
 
   /** Closes every subscription (the bus is closing). */
   closeAll(): void {
-    for (const subscription of [...this.open]) subscription.close()
+    for (const subscription of [...this.#open]) subscription.close()
   }
 
   release(subscription: RoutedSubscription): void {
-    this.router.remove(subscription)
-    this.open.delete(subscription)
-    this.state.plugins.unsubscribed(subscription.info)
+    this.#router.remove(subscription)
+    this.#open.delete(subscription)
+    this.#state.plugins.unsubscribed(subscription.info)
   }
 
   historyFailed(cause: unknown, subscription: RoutedSubscription): void {
     const why = `The history for the subscription to "${subscription.systemPattern}" could not be read (${describeError(cause)}); it receives live events only.`
-    this.state.report(busError('HISTORY_UNAVAILABLE', why, cause))
+    this.#state.report(busError('HISTORY_UNAVAILABLE', why, cause))
   }
 
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void {
     const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
     // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.
-    if (!this.state.errors.observed) reportUnhandled(cause)
-    this.state.report(error)
+    if (!this.#state.errors.observed) reportUnhandled(cause)
+    this.#state.report(error)
   }
 
   /** Plans (and caches) the fan-out of one system and kind from the routes that match. */
-  private plan(system: string, kind: string): Fanout {
+  #plan(system: string, kind: string): Fanout {
     const sinks: Sink[] = []
     const calls: Array<(event: BusEvent) => void> = []
     const owners: RoutedSubscription[] = []
     let subscriptions = 0
-    for (const route of this.router.match(system)) {
+    for (const route of this.#router.match(system)) {
       if (!route.wants(kind)) continue
       subscriptions++
       for (const sink of route.sinks()) {
@@ -174,11 +178,11 @@ export class Subscriptions implements SubscriptionHost {
       }
     }
     const fanout: Fanout = { system, kind, sinks, calls, owners, subscriptions }
-    let byKind = this.fanouts.get(system)
+    let byKind = this.#fanouts.get(system)
     if (!byKind) {
       // Like the router's cache: the oldest system goes, so that a miss costs one entry.
-      if (this.fanouts.size >= FANOUT_LIMIT) this.fanouts.delete(this.fanouts.keys().next().value as string)
-      this.fanouts.set(system, (byKind = new Map()))
+      if (this.#fanouts.size >= FANOUT_LIMIT) this.#fanouts.delete(this.#fanouts.keys().next().value as string)
+      this.#fanouts.set(system, (byKind = new Map()))
     } else if (byKind.size >= FANOUT_LIMIT) byKind.clear()
     byKind.set(kind, fanout)
     return fanout
@@ -189,7 +193,7 @@ export class Subscriptions implements SubscriptionHost {
    * before its turn gets nothing, an observer detached before its turn neither, one added
    * meanwhile waits for the next event.
    */
-  private deliverChanged(event: BusEvent, fanout: Fanout, from: number): void {
+  #deliverChanged(event: BusEvent, fanout: Fanout, from: number): void {
     const { sinks, owners } = fanout
     let delivered = 0
     let counted: RoutedSubscription | undefined
@@ -208,12 +212,12 @@ export class Subscriptions implements SubscriptionHost {
         owner.handlerThrew(cause)
       }
     }
-    this.state.counters.delivered += delivered
+    this.#state.counters.delivered += delivered
   }
 
-  private readHistory(selection: Selection, query: HistoryQuery): Promise<BusEvent[]> {
-    const history = this.state.plugins.history$.value
-    if (!history) throw busError('HISTORY_NOT_ENABLED', `The bus "${this.state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
+  #readHistory(selection: Selection, query: HistoryQuery): Promise<BusEvent[]> {
+    const history = this.#state.plugins.history$.value
+    if (!history) throw busError('HISTORY_NOT_ENABLED', `The bus "${this.#state.name}" keeps no history: create it with \`createBus({ name, replay: {} })\` to replay or read history.`)
     // Loaded with the first read: a bus without history never loads it.
     return import('./system-range').then(({ systemRangesOf }) =>
       history.read({ matches: selection.matches, systems: systemRangesOf(selection.pattern), since: query.since, limit: query.limit }),
