@@ -58,13 +58,13 @@ function readEnvelope(raw: unknown, wire: WireEventReader, origins: { last: stri
   }
   switch (raw.type) {
     case 'events': {
-      const { events, sizes } = wire.events(from, raw.events)
+      const { events, sizes } = wire.read(raw.events, from)
       return { v: ENVELOPE_VERSION, type: 'events', from, events, sizes, first: wire.first(raw.first) }
     }
     case 'injected': {
       const bridge = raw.bridge
       if (typeof bridge !== 'string' || bridge === '' || bridge.length > 64) return malformed('"bridge" is not a plugin name')
-      return { v: ENVELOPE_VERSION, type: 'injected', from, bridge, events: wire.injected(raw.events) }
+      return { v: ENVELOPE_VERSION, type: 'injected', from, bridge, events: wire.read(raw.events).events }
     }
     case 'hello':
     case 'here':

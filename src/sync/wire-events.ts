@@ -26,43 +26,54 @@ export class WireEventReader {
     this.maxMessageBytes = Math.max(BATCH_BYTES, maxEventBytes)
   }
 
-  /** The tuples of an `events` message of `from`: `[seq, system, kind, path, time, data]`, seqs increasing. */
-  events(from: string, raw: unknown): ReadEvents {
+  /**
+   * The tuples of an `events` message of `from`, `[seq, system, kind, path, time, data]` with seqs
+   * increasing, or (`from` undefined) of an `injected` message, `[id, origin, seq, system, kind,
+   * path, time, data]`, which keep the identity a bridge gave them.
+   */
+  read(raw: unknown, from?: string): ReadEvents {
     const wires = checkCount(raw)
     const events: BusEvent[] = new Array(wires.length)
     const sizes: number[] = new Array(wires.length)
+    const injected = from === undefined
+    // Where the fields both tuples share start.
+    const at = injected ? 2 : 0
     const idPrefix = `${from}-`
     let previous = 0
     let total = 0
     for (let i = 0; i < wires.length; i++) {
       const wire: unknown = wires[i]
-      if (!Array.isArray(wire) || wire.length !== 6) throw malformed(`event ${i} is not a [seq, system, kind, path, time, data] tuple`)
+      if (!Array.isArray(wire) || wire.length !== at + 6) throw malformed(`event ${i} is not a [${injected ? 'id, origin, ' : ''}seq, system, kind, path, time, data] tuple`)
       // Read by index: destructuring would go through the array iterator for every event.
-      const seq: unknown = wire[0]
-      if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
-      previous = seq
-      const event = this.eventOf(i, idPrefix + seq, from, seq, wire[1], wire[2], wire[3], wire[4], wire[5])
+      const seq: unknown = wire[at]
+      let id: unknown = wire[0]
+      let origin: unknown = wire[1]
+      if (injected) {
+        if (!isIdentityPart(id) || !isIdentityPart(origin)) throw malformed(`event ${i} has no id or origin of 1 to ${MAX_IDENTITY_LENGTH} characters`)
+        // Not `isSeq`: a bridge gives 0 to an event no bus sequenced.
+        if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw malformed(`event ${i} has no non-negative integer seq`)
+      } else {
+        if (!isSeq(seq) || seq <= previous) throw malformed(`event ${i} has no increasing positive integer seq`)
+        previous = seq
+        id = idPrefix + seq
+        origin = from
+      }
+      const system: unknown = wire[at + 1]
+      const kind: unknown = wire[at + 2]
+      const path: unknown = wire[at + 3]
+      const time: unknown = wire[at + 4]
+      this.checkName(system, checkSystem)
+      this.checkName(kind, checkKind)
+      checkPath(path)
+      if (!isEventTime(time)) throw malformed(`event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
+      const event: BusEvent = { id: id as string, system: system as string, kind: kind as string, path: path as string, data: wire[at + 5], time, origin: origin as string, seq: seq as number }
       // Also the key check (a clone holds nothing unclonable).
       sizes[i] = this.measure(event, i)
-      total = this.add(total, sizes[i]!)
+      total += sizes[i]!
+      if (total > this.maxMessageBytes) throw tooLarge(`events over ${this.maxMessageBytes} bytes together`)
       events[i] = event
     }
     return { events, sizes }
-  }
-
-  /** The tuples of an `injected` message: `[id, origin, seq, system, kind, path, time, data]`, identity kept. */
-  injected(raw: unknown): BusEvent[] {
-    let total = 0
-    return checkCount(raw).map((wire: unknown, i) => {
-      if (!Array.isArray(wire) || wire.length !== 8) throw malformed(`event ${i} is not an [id, origin, seq, system, kind, path, time, data] tuple`)
-      const [id, origin, seq, system, kind, path, time, data] = wire as unknown[]
-      if (!isIdentityPart(id) || !isIdentityPart(origin)) throw malformed(`event ${i} has no id or origin of 1 to ${MAX_IDENTITY_LENGTH} characters`)
-      // Not `isSeq`: a bridge gives 0 to an event no bus sequenced.
-      if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw malformed(`event ${i} has no non-negative integer seq`)
-      const event = this.eventOf(i, id, origin, seq as number, system, kind, path, time, data)
-      total = this.add(total, this.measure(event, i))
-      return event
-    })
   }
 
   /** The sender's first post, `[seq, time]`, if the envelope has it. */
@@ -70,15 +81,6 @@ export class WireEventReader {
     if (raw === undefined) return undefined
     if (!Array.isArray(raw) || raw.length !== 2 || !isSeq(raw[0]) || typeof raw[1] !== 'number' || !Number.isFinite(raw[1])) throw malformed('"first" is not a [seq, time] pair')
     return { seq: raw[0], time: raw[1] }
-  }
-
-  /** Checks what the two tuples share (names, path, time) and builds a fresh event. */
-  private eventOf(i: number, id: string, origin: string, seq: number, system: unknown, kind: unknown, path: unknown, time: unknown, data: unknown): BusEvent {
-    this.checkName(system, checkSystem)
-    this.checkName(kind, checkKind)
-    checkPath(path)
-    if (!isEventTime(time)) throw malformed(`event ${i} has no time in whole epoch milliseconds of years 0000-9999`)
-    return { id, system: system as string, kind: kind as string, path: path as string, data, time, origin, seq }
   }
 
   private checkName(value: unknown, check: (value: unknown) => void): void {
@@ -96,13 +98,6 @@ export class WireEventReader {
       if (error instanceof BusError && error.code === 'SYNC_TOO_LARGE') throw tooLarge(`event ${i} over maxEventBytes, ${this.maxEventBytes}`)
       throw error
     }
-  }
-
-  /** Adds an event's bytes to its message's total, which must stay within one batch. */
-  private add(total: number, bytes: number): number {
-    total += bytes
-    if (total > this.maxMessageBytes) throw tooLarge(`events over ${this.maxMessageBytes} bytes together`)
-    return total
   }
 }
 
