@@ -1,5 +1,5 @@
 import { BehaviorSubject } from 'rxjs'
-import type { BusError, BusEvent, HandlerContext, RequestHandler, RequestHandlerStatus, RequestOptions, RequestVia } from '../core/index'
+import { busError, type BusEvent, type HandlerContext, type PluginHost, type RequestHandler, type RequestHandlerStatus, type RequestOptions, type RequestVia } from '../core/index'
 import { Registration } from './handler'
 import { Requester } from './requester'
 import { readProtocol } from './wire'
@@ -11,13 +11,19 @@ import { readProtocol } from './wire'
 export class RequestEngine {
   private readonly requester: Requester
   private readonly registrations = new Map<string, Set<Registration>>()
+  private readonly origin: string
 
   constructor(
-    private readonly origin: string,
+    private readonly host: PluginHost,
     claimWindowMs: number,
-    private readonly report: (error: unknown) => void,
   ) {
-    this.requester = new Requester(origin, claimWindowMs)
+    this.origin = host.origin
+    this.requester = new Requester(host.origin, claimWindowMs)
+  }
+
+  /** A handler of this context failed to answer: said on `errors$`. */
+  private readonly report = (cause: unknown): void => {
+    this.host.report(busError('PLUGIN_FAILED', `requests: a handler of this context could not answer: ${String((cause as Error)?.message ?? cause)}`, cause))
   }
 
   request(via: RequestVia, system: string, kind: string, path: string, data: unknown, options: RequestOptions | undefined): Promise<unknown> {
@@ -67,8 +73,9 @@ export class RequestEngine {
     for (const registration of set) registration.message(message)
   }
 
-  close(error: BusError): void {
-    this.requester.close(error)
+  /** The bus is closing: pending requests fail with `BUS_CLOSED`, handlers stop. */
+  close(): void {
+    this.requester.close(busError('BUS_CLOSED', `The bus "${this.host.name}" closed before the reply came.`))
     for (const set of this.registrations.values()) for (const registration of set) registration.close(false)
     this.registrations.clear()
   }

@@ -48,7 +48,7 @@ export function requests(options: RequestsOptions = {}): BusPlugin {
       let loading: Promise<RequestEngine> | undefined
       const load = (): Promise<RequestEngine> =>
         (loading ??= import('./engine').then(
-          ({ RequestEngine }) => (engine = new RequestEngine(host.origin, claimWindowMs, (cause) => host.report(busError('PLUGIN_FAILED', `requests: a handler of this context could not answer: ${String((cause as Error)?.message ?? cause)}`, cause)))),
+          ({ RequestEngine }) => (engine = new RequestEngine(host, claimWindowMs)),
           (cause) => {
             loading = undefined
             throw busError('PLUGIN_FAILED', `requests: the request protocol could not be loaded${lazyImportHint() ? ` (${lazyImportHint()})` : ''}.`, cause)
@@ -61,7 +61,7 @@ export function requests(options: RequestsOptions = {}): BusPlugin {
       return {
         requests: service,
         event: (event) => engine?.event(event),
-        close: () => engine?.close(busError('BUS_CLOSED', `The bus "${host.name}" closed before the reply came.`)),
+        close: () => engine?.close(),
       }
     },
   }
