@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BusError, type BusEvent } from '../../core/index'
+import { toCloudEvent } from '../../cloudevents/event'
 import { fingerprintOf, MessageCodec, stampOf } from './message'
 
 const event: BusEvent = { id: 'o1-7', system: 'orders.eu', kind: 'order.created', path: '/orders/7', data: { total: 7, items: ['a'] }, time: 1_700_000_000_123, origin: 'o1', seq: 7 }
@@ -69,6 +70,30 @@ describe('NATS messages', () => {
         expect(codeOf(() => codec.decode(e === event ? 'p.my%20system.:.a%3Ab' : 'p.orders.eu.:.order.created', payload))).toBe('NATS_MALFORMED_MESSAGE')
         expect(codeOf(() => codec.decode('p.garbage', payload))).toBe('NATS_MALFORMED_MESSAGE')
       }
+    }
+  })
+  it('write each event as JSON.stringify of its CloudEvent, byte for byte, so two bridges publish one event with the same content', () => {
+    const codec = new MessageCodec('p', 1 << 20)
+    const odd: BusEvent[] = [
+      event,
+      { ...event, data: undefined },
+      { ...event, data: null },
+      { ...event, data: { toJSON: (key: string) => `as ${key}` } },
+      { ...event, data: () => 'not JSON' },
+      { ...event, data: new Date(0) },
+      { ...event, system: 'заказы.eu', kind: 'a "quoted" kind', path: '/p/\u2028/"x"' },
+      { ...event, id: 'o"1-2147483647', origin: 'o"1', seq: 2_147_483_647 },
+      { ...event, id: 'o1-2147483648', seq: 2_147_483_648 },
+      { ...event, id: 'ext-1', origin: 'external', seq: 0 },
+      { ...event, data: { text: 'x'.repeat(20_000) } },
+    ]
+    const text = (payload: Uint8Array) => new TextDecoder().decode(payload)
+    const sent = odd.map((e) => [e, codec.encode(e), codec.encode(e, () => 'tab~0 1')] as const)
+    // Later messages share buffers with earlier ones: what went out before is still intact.
+    for (let n = 0; n < 2000; n++) codec.encode({ ...event, id: `o1-${n + 1}`, seq: n + 1, data: { n } })
+    for (const [e, plain, stamped] of sent) {
+      expect(text(plain.payload)).toBe(JSON.stringify(toCloudEvent(e)))
+      expect(text(stamped.payload)).toBe(`{"crossbuspubseq":"tab~0 1",${JSON.stringify(toCloudEvent(e)).slice(1)}`)
     }
   })
 })

@@ -1,5 +1,7 @@
 import { BusError, type BusEvent } from '../../core/index'
 import { fromCloudEvent, toCloudEvent } from '../../cloudevents/event'
+import { encodeSource } from '../../cloudevents/source'
+import { formatRfc3339 } from '../../cloudevents/time'
 import { natsError } from './errors'
 import { PUBLISH_SEQ_ATTRIBUTE } from './publish-seq'
 import { parseSubject, subjectOf } from './subject'
@@ -12,6 +14,20 @@ const SUBJECT_CACHE_LIMIT = 1024
 
 type Names = { readonly system: string; readonly kind: string }
 
+/** Where events of one system and kind go, and what their CloudEvents say of both. */
+interface Route {
+  readonly subject: string
+  /** `"source":…,"type":…`, as `JSON.stringify(toCloudEvent(event))` writes them. */
+  readonly names: string
+}
+
+// The CloudEvents Integer is 32-bit: a seq past it travels as a string (see toCloudEvent).
+const INT32_MAX = 2_147_483_647
+// Payloads are written into shared slabs of this size: one ArrayBuffer per message costs more than
+// the JSON. A larger message gets a buffer of its own.
+const SLAB_BYTES = 64 * 1024
+const SLAB_MESSAGE_LIMIT = SLAB_BYTES / 8
+
 /**
  * Events as NATS messages and back, for one subject prefix: the subject, and the event's
  * CloudEvent in the JSON format as the payload. Subjects are remembered both ways, so a stream of
@@ -19,9 +35,11 @@ type Names = { readonly system: string; readonly kind: string }
  * once per event.
  */
 export class MessageCodec {
-  private readonly subjects = new Map<string, Map<string, string>>()
-  private subjectCount = 0
+  private readonly routes = new Map<string, Map<string, Route>>()
+  private routeCount = 0
   private readonly names = new Map<string, Names>()
+  private slab = new Uint8Array(0)
+  private slabUsed = 0
 
   constructor(
     private readonly prefix: string,
@@ -33,17 +51,17 @@ export class MessageCodec {
    * see `publish-seq.ts`) when given. Throws `NATS_EXPORT_FAILED` for data that cannot travel as JSON.
    */
   encode(event: BusEvent, stampOf?: (subject: string) => string): { subject: string; payload: Uint8Array; stamp: string | undefined } {
+    const route = this.routeOf(event.system, event.kind)
+    const stamp = stampOf?.(route.subject)
+    // The stamp first, so a fingerprint can skip it: copies of one event from two publishers differ only there.
+    const head = stamp === undefined ? '{' : `${STAMP_PREFIX}${stamp}",`
     let json: string
     try {
-      json = JSON.stringify(toCloudEvent(event))
+      json = eventJson(event, route, head) ?? `${head}${JSON.stringify(toCloudEvent(event)).slice(1)}`
     } catch (cause) {
       throw natsError('NATS_EXPORT_FAILED', `The event "${event.id}" (${event.system} ${event.kind}) was not published to NATS: its data cannot travel as JSON.`, cause)
     }
-    const subject = this.subjectOf(event.system, event.kind)
-    const stamp = stampOf?.(subject)
-    // First, so a fingerprint can skip it: copies of one event from two publishers differ only there.
-    if (stamp !== undefined) json = `${STAMP_PREFIX}${stamp}",${json.slice(1)}`
-    return { subject, payload: encoder.encode(json), stamp }
+    return { subject: route.subject, payload: this.bytesOf(json), stamp }
   }
 
   /**
@@ -83,20 +101,34 @@ export class MessageCodec {
     return { event, stamp: typeof stamp === 'string' ? stamp : undefined }
   }
 
-  private subjectOf(system: string, kind: string): string {
-    let kinds = this.subjects.get(system)
-    let subject = kinds?.get(kind)
-    if (subject !== undefined) return subject
-    subject = subjectOf(this.prefix, system, kind)
-    if (this.subjectCount >= SUBJECT_CACHE_LIMIT) {
-      this.subjects.clear()
-      this.subjectCount = 0
+  private routeOf(system: string, kind: string): Route {
+    let kinds = this.routes.get(system)
+    let route = kinds?.get(kind)
+    if (route !== undefined) return route
+    route = { subject: subjectOf(this.prefix, system, kind), names: `"source":${JSON.stringify(encodeSource(system))},"type":${JSON.stringify(kind)}` }
+    if (this.routeCount >= SUBJECT_CACHE_LIMIT) {
+      this.routes.clear()
+      this.routeCount = 0
       kinds = undefined
     }
-    if (!kinds) this.subjects.set(system, (kinds = new Map()))
-    kinds.set(kind, subject)
-    this.subjectCount++
-    return subject
+    if (!kinds) this.routes.set(system, (kinds = new Map()))
+    kinds.set(kind, route)
+    this.routeCount++
+    return route
+  }
+
+  /** The UTF-8 of a payload, in a slab shared with the messages around it (never written again). */
+  private bytesOf(json: string): Uint8Array {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const most = json.length * 3
+    if (most > SLAB_MESSAGE_LIMIT) return encoder.encode(json)
+    if (this.slab.length - this.slabUsed < most) {
+      this.slab = new Uint8Array(SLAB_BYTES)
+      this.slabUsed = 0
+    }
+    const start = this.slabUsed
+    this.slabUsed += encoder.encodeInto(json, this.slab.subarray(start)).written
+    return this.slab.subarray(start, this.slabUsed)
   }
 
   /** Only subjects that parse are remembered: garbage costs its sender, not the cache. */
@@ -109,6 +141,23 @@ export class MessageCodec {
     this.names.set(subject, names)
     return names
   }
+}
+
+/**
+ * `JSON.stringify(toCloudEvent(event))` after `head` (`{` and the stamp), byte for byte, written from the route's cached names for
+ * the events a bus sequenced (every exported one but those of other producers); `undefined` for the
+ * rest, and for what toCloudEvent would refuse, which take the general path. Byte for byte matters:
+ * two bridges publishing one event must send the same content (see fingerprintOf).
+ */
+function eventJson(event: BusEvent, route: Route, head: string): string | undefined {
+  const { id, path, seq, data } = event
+  if (!(seq > 0 && seq <= INT32_MAX && Number.isInteger(seq)) || id === '' || path === '' || event.system === '' || event.kind === '') return undefined
+  const time = formatRfc3339(event.time)
+  if (time === undefined) return undefined
+  // Stringified as the attribute it is, so a toJSON sees the key "data" and an absent value leaves no key.
+  const dataJson = data === undefined ? '{}' : JSON.stringify({ data })
+  const dataMember = dataJson.length > 2 ? `,${dataJson.slice(1, -1)}` : ''
+  return `${head}"specversion":"1.0","id":${JSON.stringify(id)},${route.names},"subject":${JSON.stringify(path)},"time":"${time}","datacontenttype":"application/json","crossbusorigin":${JSON.stringify(event.origin)},"crossbusseq":${seq}${dataMember}}`
 }
 
 const STAMP_PREFIX = `{"${PUBLISH_SEQ_ATTRIBUTE}":"`
