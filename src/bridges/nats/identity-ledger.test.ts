@@ -42,4 +42,14 @@ describe('IdentityLedger', () => {
     expect(ledger.verdict(event('remote', 20_001), 1)).toBe('new')
     expect(ledger.verdict(event('other', 1), 1)).toBe('new')
   })
+  it('admits an identity once: new the first time (and remembered with its fingerprint), then a duplicate or a conflict', () => {
+    const ledger = new IdentityLedger('me')
+    expect(ledger.admit(event('remote', 9), 7)).toBe('new')
+    expect(ledger.admit(event('remote', 9), 7)).toBe('duplicate')
+    expect(ledger.admit(event('remote', 9), 8)).toBe('conflict')
+    expect(ledger.verdict(event('remote', 9), 7)).toBe('duplicate')
+    // Refused ones are not remembered: they stay refused.
+    expect(ledger.admit(event('me', 1), 1)).toBe('unsent')
+    expect(ledger.admit(event('me', 1), 1)).toBe('unsent')
+  })
 })

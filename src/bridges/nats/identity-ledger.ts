@@ -62,10 +62,24 @@ export class IdentityLedger {
   remember(event: BusEvent, fingerprint?: number): void {
     const key = keyOf(event)
     const entry = this.recent.get(key)
-    if (entry) {
-      entry.fingerprint ??= fingerprint
-      return
-    }
+    if (entry) entry.fingerprint ??= fingerprint
+    else this.add(key, event, fingerprint)
+  }
+
+  /** {@link verdict}, and a `new` event remembered: what a leader does with each message, one lookup. */
+  admit(event: BusEvent, fingerprint: number): Verdict {
+    const key = keyOf(event)
+    const verdict = this.verdictOf(this.recent.get(key), event, fingerprint)
+    if (verdict === 'new') this.add(key, event, fingerprint)
+    return verdict
+  }
+
+  /** What to do with an event a message brings; `fingerprint` is its content's, if known. */
+  verdict(event: BusEvent, fingerprint?: number): Verdict {
+    return this.verdictOf(this.recent.get(keyOf(event)), event, fingerprint)
+  }
+
+  private add(key: string, event: BusEvent, fingerprint: number | undefined): void {
     this.recent.set(key, { origin: event.origin, seq: event.seq, fingerprint })
     if (this.recent.size <= RECENT_LIMIT) return
     const [oldestKey, oldest] = this.oldest.take()!
@@ -76,9 +90,7 @@ export class IdentityLedger {
     }
   }
 
-  /** What to do with an event a message brings; `fingerprint` is its content's, if known. */
-  verdict(event: BusEvent, fingerprint?: number): Verdict {
-    const entry = this.recent.get(keyOf(event))
+  private verdictOf(entry: Entry | undefined, event: BusEvent, fingerprint: number | undefined): Verdict {
     if (entry) return entry.fingerprint === undefined || fingerprint === undefined || entry.fingerprint === fingerprint ? 'duplicate' : 'conflict'
     if (event.seq === 0) return 'new'
     const highest = this.local.get(event.origin)

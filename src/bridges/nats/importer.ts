@@ -69,7 +69,7 @@ export class Importer {
    */
   private admit(event: BusEvent, fingerprint: number): void {
     const { host, ledger, counts } = this.bridge
-    const verdict = ledger.verdict(event, fingerprint)
+    const verdict = ledger.admit(event, fingerprint)
     if (verdict === 'duplicate') {
       counts.duplicates++
       return
@@ -79,7 +79,6 @@ export class Importer {
       host.drop(natsError('NATS_IDENTITY_CONFLICT', conflictMessage(verdict, event)))
       return
     }
-    ledger.remember(event, fingerprint)
     let injected: boolean
     try {
       injected = host.inject(event)
