@@ -1,9 +1,19 @@
-import { currentContextKind, describeError, lazyImportHint, type PluginHost } from '../core/index'
+import { describeError, type PluginHost } from '../core/index'
 import { replayError } from './errors'
 import type { HistoryConnection, IndexedDbReplayStore } from './indexeddb'
 import { MemoryReplayStore } from './memory'
-import type { ReplayOptions } from './options'
 import type { ReplayStore } from './store'
+
+/**
+ * Where history goes, as the replay plugin found when the bus was created (core's context helpers
+ * stay out of the history chunk, which would otherwise split them off of every entry that loads it).
+ */
+export interface HistoryPlace {
+  /** Memory from the start: asked for, or outside a browser, where there is no IndexedDB to miss. */
+  readonly inMemory: boolean
+  /** What to add when loading the IndexedDB store fails, if anything (see `lazyImportHint`). */
+  readonly importHint: string | undefined
+}
 
 /** Which store a context's history uses now: IndexedDB, or memory after a fallback. */
 export interface HistoryStores {
@@ -28,9 +38,7 @@ export interface HistoryStores {
  * over; after another context deletes the database, a new one takes over again with what memory
  * kept meanwhile. `opened` is called once IndexedDB is in use.
  */
-export function openHistoryStores(host: PluginHost, options: ReplayOptions, opened: () => void): HistoryStores {
-  // Outside a browser (Node, SSR, unit tests) there is no IndexedDB to miss: memory, quietly.
-  const inMemory = options.store === 'memory' || (options.store === undefined && currentContextKind() === undefined && typeof indexedDB === 'undefined')
+export function openHistoryStores(host: PluginHost, { inMemory, importHint }: HistoryPlace, opened: () => void): HistoryStores {
   let store: ReplayStore | undefined = inMemory ? new MemoryReplayStore() : undefined
   let fallback: MemoryReplayStore | undefined
   let reported = false
@@ -69,7 +77,7 @@ export function openHistoryStores(host: PluginHost, options: ReplayOptions, open
     try {
       ;({ connectIndexedDbHistory: connect } = await import('./indexeddb'))
     } catch (cause) {
-      fallBack(`IndexedDB cannot be opened (${describeError(cause)})${hinted(lazyImportHint())}`, cause)
+      fallBack(`IndexedDB cannot be opened (${describeError(cause)})${importHint === undefined ? '' : `; ${importHint}`}`, cause)
       return
     }
     connection = connect(host.name, {
@@ -110,8 +118,4 @@ export function openHistoryStores(host: PluginHost, options: ReplayOptions, open
       connection?.close()
     },
   }
-}
-
-function hinted(hint: string | undefined): string {
-  return hint === undefined ? '' : `; ${hint}`
 }

@@ -1,4 +1,4 @@
-import { busError, checkOptions, lazyImportHint, type BusEvent, type BusPlugin, type Provenance } from '../core/index'
+import { busError, checkOptions, currentContextKind, lazyImportHint, type BusEvent, type BusPlugin, type Provenance } from '../core/index'
 import type { BusHistory } from './history'
 import { retentionOf, type ReplayOptions } from './options'
 
@@ -22,20 +22,22 @@ export function replay(options: ReplayOptions = {}): BusPlugin {
   return {
     name: 'replay',
     setup(host) {
+      const importHint = lazyImportHint()
+      // Outside a browser (Node, SSR, unit tests) there is no IndexedDB to miss: memory, quietly.
+      const inMemory = options.store === 'memory' || (options.store === undefined && currentContextKind() === undefined && typeof indexedDB === 'undefined')
       let history: BusHistory | undefined
       // What reached the bus while the history was loading, with when it arrived: handed over in order.
       let early: [BusEvent, Provenance, number][] | undefined = []
       const loaded = import('./history').then(
         ({ createHistory }) => {
-          history = createHistory(host, options)
+          history = createHistory(host, options, { inMemory, importHint })
           for (const [event, provenance, at] of early!) history.event(event, provenance, at)
           early = undefined
           return history
         },
         (cause: unknown) => {
           early = undefined
-          const hint = lazyImportHint()
-          const error = busError('PLUGIN_FAILED', `replay: the history of the bus "${host.name}" could not be loaded${hint ? ` (${hint})` : ''}; sending and live delivery are unaffected.`, cause)
+          const error = busError('PLUGIN_FAILED', `replay: the history of the bus "${host.name}" could not be loaded${importHint ? ` (${importHint})` : ''}; sending and live delivery are unaffected.`, cause)
           host.report(error)
           throw error
         },
