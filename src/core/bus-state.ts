@@ -46,6 +46,6 @@ export class BusState {
   }
 
   ensureOpen(): void {
-    if (this.closed) throw busError('BUS_CLOSED', `The bus "${this.name}" is closed: create a new bus to send or subscribe again.`)
+    if (this.closed) throw busError('BUS_CLOSED', `The bus "${this.name}" is closed: create a new one.`)
   }
 }

@@ -9,14 +9,18 @@ import { checkKind, checkPath, checkSystem, describeValue, isEventTime, MAX_IDEN
 export function checkInjected(event: unknown): BusEvent {
   if (typeof event !== 'object' || event === null) throw refused(`expected an event object, got ${describeValue(event)}`)
   const { id, system, kind, path, data, time, origin, seq } = event as Record<keyof BusEvent, unknown>
-  if (typeof id !== 'string' || id === '' || id.length > MAX_IDENTITY_LENGTH) throw refused(`its id must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
+  checkIdentity(id, 'id')
   checkSystem(system)
   checkKind(kind)
   checkPath(path)
   if (!isEventTime(time)) throw refused('its time must be whole epoch milliseconds in years 0000-9999')
-  if (typeof origin !== 'string' || origin === '' || origin.length > MAX_IDENTITY_LENGTH) throw refused(`its origin must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
-  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw refused('its seq must be a non-negative integer (0 when no bus sequenced it)')
+  checkIdentity(origin, 'origin')
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) throw refused('its seq must be an integer >= 0 (0 when no bus sequenced it)')
   return { id, system, kind, path, data, time, origin, seq: seq as number }
+}
+
+function checkIdentity(value: unknown, field: 'id' | 'origin'): asserts value is string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_IDENTITY_LENGTH) throw refused(`its ${field} must be a non-empty string of at most ${MAX_IDENTITY_LENGTH} characters`)
 }
 
 function refused(why: string) {

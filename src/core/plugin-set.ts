@@ -39,12 +39,12 @@ export class PluginSet {
       throw busError('INVALID_ARGUMENT', 'A plugin is an object with a non-empty `name` and a `setup(host)` function.')
     }
     if (this.#attached.some((other) => other.plugin.name === plugin.name)) {
-      throw busError('PLUGIN_CONFLICT', `A plugin named "${plugin.name}" is already attached to this bus; detach it first.`)
+      throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" is already attached; detach it first.`)
     }
     const hooks = plugin.setup(hostFor(plugin)) ?? {}
     for (const capability of ['history', 'presence', 'requests'] as const) {
       if (hooks[capability] && this.#provider(capability)) {
-        throw busError('PLUGIN_CONFLICT', `The plugin "${plugin.name}" offers ${capability}, which the plugin "${this.#provider(capability)!.plugin.name}" already offers on this bus.`)
+        throw busError('PLUGIN_CONFLICT', `The plugins "${this.#provider(capability)!.plugin.name}" and "${plugin.name}" both offer ${capability}.`)
       }
     }
     this.#attached = [...this.#attached, { plugin, hooks }]
@@ -158,6 +158,6 @@ export class PluginSet {
   }
 
   #failed(entry: Attached, hook: string, cause: unknown): void {
-    this.#report(busError('PLUGIN_FAILED', `The "${hook}" hook of the plugin "${entry.plugin.name}" threw; the bus and the other plugins carried on.`, cause))
+    this.#report(busError('PLUGIN_FAILED', `The plugin "${entry.plugin.name}" threw in its "${hook}" hook; the bus carried on.`, cause))
   }
 }

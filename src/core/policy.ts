@@ -35,16 +35,16 @@ export function compilePolicy(policy: Policy, failed?: (error: BusError) => void
       try {
         return policy(action, system) === true
       } catch (cause) {
-        failed?.(busError('POLICY_FAILED', `The policy function threw for ${action} on the system "${system}"; that counts as a denial.`, cause))
+        failed?.(busError('POLICY_FAILED', `The policy threw for ${action} on "${system}": denied.`, cause))
         return false
       }
     }
   }
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
-    throw busError('INVALID_ARGUMENT', 'A policy is an object of allowed system globs per action, or a function (action, system) => boolean.')
+    throw busError('INVALID_ARGUMENT', 'A policy is { send, subscribe, deny } of system globs, or a function (action, system) => boolean.')
   }
   checkOptions(policy, ['send', 'subscribe', 'deny'], 'policy')
-  if (policy.deny !== undefined) checkOptions(policy.deny, ['send', 'subscribe'], 'policy.deny (an object of system globs per action, like the policy)')
+  if (policy.deny !== undefined) checkOptions(policy.deny, ['send', 'subscribe'], 'policy.deny')
   const allowSend = compileList(policy.send, 'send')
   const allowSubscribe = compileList(policy.subscribe, 'subscribe')
   const denySend = compileList(policy.deny?.send, 'deny.send')
@@ -58,8 +58,7 @@ export function compilePolicy(policy: Policy, failed?: (error: BusError) => void
 /** Throws `POLICY_DENIED` unless `policy` (none allows everything) allows `action` on `system`. */
 export function ensureAllowed(policy: PolicyCheck | undefined, action: PolicyAction, system: string): void {
   if (policy && !policy(action, system)) {
-    const verb = action === 'events.send' ? 'send to' : 'subscribe to'
-    throw busError('POLICY_DENIED', `The policy does not allow this handle to ${verb} the system "${system}" (${action}).`)
+    throw busError('POLICY_DENIED', `The policy denies ${action} on "${system}".`)
   }
 }
 

@@ -59,3 +59,15 @@ export class ReplaySeam<E extends BusEvent = BusEvent> {
     return runs.add(event.seq)
   }
 }
+
+/**
+ * Starts the replay of one subscription: `held` are the live events that came before this module
+ * was loaded. Once `history` is read, `deliver` gets it and then the live events held meanwhile;
+ * live events from now on go through the returned seam.
+ */
+export function startReplay(held: readonly BusEvent[], history: Promise<readonly BusEvent[]>, deliver: (event: BusEvent) => void): ReplaySeam {
+  const seam = new ReplaySeam()
+  for (const event of held) seam.admit(event)
+  void history.then((events) => seam.finish(events).forEach(deliver))
+  return seam
+}

@@ -78,14 +78,12 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   #observers: readonly Sink[] = []
   #buffered: BufferedChannel<BusEvent> | undefined
   #isClosed = false
-  /** Replay mode: whether live events pass the seam between history and live (see `sinks()`). */
-  readonly #replays: boolean
-  /** Live events that came before the seam was ready, while history is read. */
-  #held: BusEvent[] | undefined
+  /** Replay mode: what live events pass, once loaded, between history and live (see `sinks()`). */
   #seam: { admit(event: BusEvent): boolean } | undefined
   /** What the bus's delivery calls for this subscription (see `sinks()`), until that changes. */
   #planned: readonly Sink[] | undefined
-  #seamSink: Sink | undefined
+  /** Replay mode: the one sink, which passes live events through the seam. */
+  readonly #seamSink: Sink | undefined
   #channelSink: Sink | undefined
 
   constructor(init: SubscriptionInit) {
@@ -98,37 +96,39 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
     this.#kindFilter = init.kind
     this.#admitsSystem = init.admits
     this.#host = init.host
-    this.#replays = init.history !== undefined
-    if (init.history) this.#replayHistory(init.history)
+    if (init.history) this.#seamSink = this.#replay(init.history)
   }
 
   /**
    * Delivers the history, then the live events held meanwhile, each once. The seam is loaded with
    * the first subscription that replays: a bus without history never loads it.
    */
-  #replayHistory(read: Promise<readonly BusEvent[]>): void {
-    const held: BusEvent[] = (this.#held = [])
+  #replay(read: Promise<readonly BusEvent[]>): Sink {
+    // Live events that come before the seam is loaded.
+    const held: BusEvent[] = []
+    const emit = (event: BusEvent) => this.#isClosed || this.#emit(event)
     const history = read.then(undefined, (cause: unknown) => {
       // Live events go on; the history that could not be read is said, not silently skipped.
       this.#host.historyFailed(cause, this as RoutedSubscription)
       return []
     })
-    Promise.all([import('./replay-seam'), history]).then(
-      ([{ ReplaySeam }, events]) => {
-        const seam = new ReplaySeam()
-        for (const event of held) seam.admit(event)
-        this.#held = undefined
-        this.#seam = seam
-        for (const event of seam.finish(events)) if (!this.#isClosed) this.#emit(event)
-      },
+    import('./replay-seam').then(
+      ({ startReplay }) => (this.#seam = startReplay(held, history, emit)),
       (cause: unknown) => {
         // The seam could not be loaded (a chunk that failed to download): live events only.
         this.#host.historyFailed(cause, this as RoutedSubscription)
-        this.#held = undefined
         this.#seam = { admit: () => true }
-        for (const event of held) if (!this.#isClosed) this.#emit(event)
+        held.forEach(emit)
       },
     )
+    return {
+      next: (event) => {
+        const seam = this.#seam
+        if (!seam) held.push(event)
+        else if (seam.admit(event)) this.#emit(event)
+      },
+      complete: noop,
+    }
   }
 
   /** `true` once `close()` was called or the bus closed. */
@@ -229,13 +229,8 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   sinks(): readonly Sink[] {
     if (this.#planned) return this.#planned
     let sinks: Sink[]
-    if (this.#replays) {
-      // Replay mode holds live events until history is delivered, then lets each through once.
-      const next = (event: BusEvent) => {
-        if (this.#held) this.#held.push(event)
-        else if (this.#seam!.admit(event)) this.#emit(event)
-      }
-      sinks = [(this.#seamSink ??= { next, complete: noop })]
+    if (this.#seamSink) {
+      sinks = [this.#seamSink]
     } else {
       sinks = [...this.#observers]
       const buffered = this.#buffered

@@ -150,12 +150,12 @@ export class Subscriptions implements SubscriptionHost {
   }
 
   historyFailed(cause: unknown, subscription: RoutedSubscription): void {
-    const why = `The history for the subscription to "${subscription.systemPattern}" could not be read (${describeError(cause)}); it receives live events only.`
+    const why = `The history for "${subscription.systemPattern}" could not be read (${describeError(cause)}); live events follow.`
     this.#state.report(busError('HISTORY_UNAVAILABLE', why, cause))
   }
 
   handlerFailed(cause: unknown, subscription: RoutedSubscription): void {
-    const error = busError('HANDLER_FAILED', `A handler of the subscription to "${subscription.systemPattern}" threw; the other subscribers still received the event.`, cause)
+    const error = busError('HANDLER_FAILED', `A handler of "${subscription.systemPattern}" threw; the others still received the event.`, cause)
     // Like RxJS: an error nobody handles must not vanish; the console and window.onerror see it.
     if (!this.#state.errors.observed) reportUnhandled(cause)
     this.#state.report(error)
