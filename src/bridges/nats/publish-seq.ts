@@ -18,24 +18,28 @@ const FOLLOWED_LIMIT = 8192
 export class PublishSeqs {
   private readonly counts = new Map<string, number>()
   private generation = 0
+  /** `<publisher> `: what this generation's stamps start with. */
+  private name: string
 
-  constructor(private readonly origin: string) {}
+  constructor(private readonly origin: string) {
+    this.name = `${origin}~0 `
+  }
 
   /** The stamp of the next message on `subject`; {@link commit} it once the message is published. */
   next(subject: string): string {
-    return `${this.origin}~${this.generation} ${(this.counts.get(subject) ?? 0) + 1}`
+    return `${this.name}${(this.counts.get(subject) ?? 0) + 1}`
   }
 
   /** The message stamped `stamp` went out: its number is taken. */
   commit(subject: string, stamp: string): void {
-    if (!stamp.startsWith(`${this.origin}~${this.generation} `)) return
+    if (!stamp.startsWith(this.name)) return
     if (!this.counts.has(subject) && this.counts.size >= SUBJECT_LIMIT) {
       // A new name: receivers must not read the restarted numbers as old ones.
       this.counts.clear()
-      this.generation++
+      this.name = `${this.origin}~${++this.generation} `
       return
     }
-    this.counts.set(subject, Number(stamp.slice(stamp.lastIndexOf(' ') + 1)))
+    this.counts.set(subject, Number(stamp.slice(this.name.length)))
   }
 }
 
