@@ -1,6 +1,7 @@
-import { BehaviorSubject, Observable, ReplaySubject, distinctUntilChanged, share } from 'rxjs'
+import { BehaviorSubject, type Observable } from 'rxjs'
 import { lazyImportHint, type BusError } from '../core/index'
 import { syncError } from './errors'
+import { watched } from './watched'
 
 /** Runs for leadership; returns the abdication. */
 type Elect = (channelName: string, onLeading: (leading: boolean) => void, failed: (cause: unknown) => void) => () => void
@@ -24,18 +25,7 @@ export class Leadership {
   ) {
     // A local bus (crossTab: false, or no browser) is alone, so it leads.
     this.state = new BehaviorSubject(channelName === undefined)
-    const source = new Observable<boolean>((subscriber) => {
-      const watch = this.state.subscribe(subscriber)
-      if (!this.closed) this.start()
-      return () => {
-        watch.unsubscribe()
-        this.stop()
-      }
-    })
-    this.leader$ = source.pipe(
-      distinctUntilChanged(),
-      share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true, resetOnComplete: true }),
-    )
+    this.leader$ = watched(this.state, () => this.closed, () => this.start(), () => this.stop())
   }
 
   /** Abdicates and completes every observer of `leader$`. */

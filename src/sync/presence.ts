@@ -1,6 +1,7 @@
-import { BehaviorSubject, Observable, distinctUntilChanged, share, ReplaySubject, type Subscription } from 'rxjs'
+import { BehaviorSubject, type Observable } from 'rxjs'
 import type { Peer, PeerKind } from '../core/index'
 import { throttle } from './throttle'
+import { watched } from './watched'
 
 export type { Peer }
 
@@ -52,19 +53,7 @@ export class Presence {
 
   constructor(private readonly link: PresenceLink) {
     this.list = new BehaviorSubject<readonly Peer[]>([link.self])
-    const source = new Observable<readonly Peer[]>((subscriber) => {
-      // After close the subject is complete, so this completes the subscriber at once.
-      const watch: Subscription = this.list.subscribe(subscriber)
-      if (!this.closed) this.start()
-      return () => {
-        watch.unsubscribe()
-        this.stop()
-      }
-    })
-    this.peers$ = source.pipe(
-      distinctUntilChanged(),
-      share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true, resetOnComplete: true }),
-    )
+    this.peers$ = watched(this.list, () => this.closed, () => this.start(), () => this.stop())
   }
 
   /** An instance said hello or answered one. */
