@@ -96,15 +96,11 @@ export function measureClonable(value: unknown, limit: number, where = 'data', m
     ;(seen ??= new Set()).add(object)
     // Where in this container the walk is, for the path: an index (of a Map's or Set's entries too) or a key.
     let at: number | string = ''
-    const deeper = () => {
-      if (depth >= MAX_DEPTH) throw new Refusal('SYNC_NOT_CLONABLE', `nested more than ${MAX_DEPTH} levels deep`)
-      return depth + 1
-    }
     try {
       const proto: unknown = getProto(object)
       let keys: string[]
       if (Array.isArray(object)) {
-        const inner = deeper()
+        const inner = deeper(depth)
         // Every slot is charged before any is read, holes too: the budget, not the length, bounds the walk.
         charge(object.length * SLOT)
         // Structured clone also copies an array's own non-index properties (`arr.note = ...`), so
@@ -119,7 +115,7 @@ export function measureClonable(value: unknown, limit: number, where = 'data', m
       } else if (proto === null || getProto(proto) === null) {
         // A plain object's prototype is null or some realm's Object.prototype (whose own prototype is null).
         if (proto !== null && toTag.call(object) !== '[object Object]') throw new Refusal('SYNC_NOT_CLONABLE', describe(object))
-        const inner = deeper()
+        const inner = deeper(depth)
         keys = Object.keys(object)
         chargeKeys(keys)
         for (at of keys) visit(object[at], SLOT, inner)
@@ -128,7 +124,7 @@ export function measureClonable(value: unknown, limit: number, where = 'data', m
         // A Map's or Set's entries are charged by its size before they are copied out.
         charge(builtInBytes(object, tag))
         if (tag !== MAP && tag !== SET) return
-        const inner = deeper()
+        const inner = deeper(depth)
         const entries: unknown[] = []
         if (tag === MAP) mapForEach.call(object, (value: unknown, key: unknown) => entries.push(key, value))
         else setForEach.call(object, (value: unknown) => entries.push(value))
@@ -229,6 +225,12 @@ function builtInBytes(item: object, tag: string): number {
     // A look-alike's intrinsic threw: refused below.
   }
   throw new Refusal('SYNC_NOT_CLONABLE', describe(item))
+}
+
+/** The depth inside a container opened at `depth`; refuses one nested too deep. */
+function deeper(depth: number): number {
+  if (depth >= MAX_DEPTH) throw new Refusal('SYNC_NOT_CLONABLE', `nested more than ${MAX_DEPTH} levels deep`)
+  return depth + 1
 }
 
 /** Where in `container` the walk was at `at`, as a path segment: `[3]`, `.name`, ` (a Map key)`. */
