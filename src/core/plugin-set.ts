@@ -30,10 +30,6 @@ export class PluginSet {
     this.#report = report
   }
 
-  get size(): number {
-    return this.#attached.length
-  }
-
   attach(plugin: BusPlugin, hostFor: (plugin: BusPlugin) => PluginHost): void {
     if (typeof plugin?.setup !== 'function' || typeof plugin.name !== 'string' || plugin.name === '') {
       throw busError('INVALID_ARGUMENT', 'A plugin is an object with a non-empty `name` and a `setup(host)` function.')
@@ -43,9 +39,8 @@ export class PluginSet {
     }
     const hooks = plugin.setup(hostFor(plugin)) ?? {}
     for (const capability of ['history', 'presence', 'requests'] as const) {
-      if (hooks[capability] && this.#provider(capability)) {
-        throw busError('PLUGIN_CONFLICT', `The plugins "${this.#provider(capability)!.plugin.name}" and "${plugin.name}" both offer ${capability}.`)
-      }
+      const other = hooks[capability] && this.#provider(capability)
+      if (other) throw busError('PLUGIN_CONFLICT', `The plugins "${other.plugin.name}" and "${plugin.name}" both offer ${capability}.`)
     }
     this.#attached = [...this.#attached, { plugin, hooks }]
     this.#rebuild()
@@ -72,7 +67,7 @@ export class PluginSet {
         checks[i]!.hooks.check!(event)
       } catch (cause) {
         if (cause instanceof BusError) throw cause
-        this.#failed(checks[i]!, 'check', cause)
+        this.#failed(checks[i]!.plugin, 'check', cause)
       }
     }
   }
@@ -83,24 +78,24 @@ export class PluginSet {
       try {
         observers[i]!.hooks.event!(event, provenance)
       } catch (cause) {
-        this.#failed(observers[i]!, 'event', cause)
+        this.#failed(observers[i]!.plugin, 'event', cause)
       }
     }
   }
 
   subscribed(info: SubscriptionInfo): void {
-    this.#each('subscribed', (hooks) => hooks.subscribed?.(info))
+    this.#each('subscribed', info)
   }
 
   unsubscribed(info: SubscriptionInfo): void {
-    this.#each('unsubscribed', (hooks) => hooks.unsubscribed?.(info))
+    this.#each('unsubscribed', info)
   }
 
   error(error: BusError): void {
     if (this.#reportingError) return
     this.#reportingError = true
     try {
-      this.#each('error', (hooks) => hooks.error?.(error))
+      this.#each('error', error)
     } finally {
       this.#reportingError = false
     }
@@ -108,7 +103,7 @@ export class PluginSet {
 
   /** Waits for every plugin's pending work; never rejects (failures are reported). */
   async flush(): Promise<void> {
-    await Promise.all(this.#attached.map((entry) => this.settle(entry, 'flush', () => entry.hooks.flush?.())))
+    await Promise.all(this.#attached.map((entry) => this.settle(entry.plugin, 'flush', () => entry.hooks.flush?.())))
   }
 
   /**
@@ -118,27 +113,26 @@ export class PluginSet {
   async closeAll(): Promise<void> {
     for (const entry of [...this.#attached].reverse()) {
       this.detach(entry.plugin)
-      await this.settle(entry, 'close', () => entry.hooks.close?.())
+      await this.settle(entry.plugin, 'close', () => entry.hooks.close?.())
     }
   }
 
   /** Runs one hook that may return a promise; reports a throw or a rejection as the plugin's failure. */
-  async settle(entry: Attached | BusPlugin, hook: string, run: () => Promise<void> | void): Promise<void> {
-    const owner = 'plugin' in entry ? entry : { plugin: entry, hooks: {} }
+  async settle(plugin: BusPlugin, hook: string, run: () => Promise<void> | void): Promise<void> {
     try {
       await run()
     } catch (cause) {
-      this.#failed(owner, hook, cause)
+      this.#failed(plugin, hook, cause)
     }
   }
 
-  #each(hook: keyof PluginHooks, run: (hooks: PluginHooks) => void): void {
+  /** Tells every plugin with the hook; one that throws is reported and the others still hear. */
+  #each<H extends 'subscribed' | 'unsubscribed' | 'error'>(hook: H, argument: Parameters<NonNullable<PluginHooks[H]>>[0]): void {
     for (const entry of this.#attached) {
-      if (entry.hooks[hook] === undefined) continue
       try {
-        run(entry.hooks)
+        ;(entry.hooks[hook] as ((argument: unknown) => void) | undefined)?.(argument)
       } catch (cause) {
-        this.#failed(entry, hook, cause)
+        this.#failed(entry.plugin, hook, cause)
       }
     }
   }
@@ -157,7 +151,7 @@ export class PluginSet {
     this.#observers = this.#attached.filter((entry) => entry.hooks.event)
   }
 
-  #failed(entry: Attached, hook: string, cause: unknown): void {
-    this.#report(busError('PLUGIN_FAILED', `The plugin "${entry.plugin.name}" threw in its "${hook}" hook; the bus carried on.`, cause))
+  #failed(plugin: BusPlugin, hook: string, cause: unknown): void {
+    this.#report(busError('PLUGIN_FAILED', `The plugin "${plugin.name}" threw in its "${hook}" hook; the bus carried on.`, cause))
   }
 }

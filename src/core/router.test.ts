@@ -44,7 +44,6 @@ describe('router', () => {
     expect(router.match('orders.eu')).toEqual([second])
     router.remove(second)
     expect(router.match('orders.eu')).toEqual([])
-    expect(router.size).toBe(0)
   })
 
   it('never mutates a match list it handed out', () => {
@@ -70,7 +69,7 @@ describe('router', () => {
     const routes = Array.from({ length: 100 }, (_, i) => route(`s${i}.*.x`))
     routes.forEach((r) => router.add(r))
     routes.forEach((r) => router.remove(r))
-    expect(router.size).toBe(0)
+    expect(router.match('s1.a.x')).toEqual([])
     expect((router as unknown as { trie: { literal: Map<string, unknown> } }).trie.literal.size).toBe(0)
   })
 
@@ -80,6 +79,8 @@ describe('router', () => {
     router.add(r)
     router.remove(r)
     router.remove(r)
-    expect(router.size).toBe(0)
+    expect(router.match('a.b')).toEqual([])
+    router.add(r)
+    expect(router.match('a.b')).toEqual([r])
   })
 })

@@ -31,11 +31,6 @@ export class Router<R extends Route> {
   private readonly trie: TrieNode<R> = newNode()
   readonly #globs = new Set<R>()
   readonly #cache = new Map<string, readonly R[]>()
-  #count = 0
-
-  get size(): number {
-    return this.#count
-  }
 
   add(route: R): void {
     const { pattern } = route
@@ -48,24 +43,20 @@ export class Router<R extends Route> {
     } else {
       this.#globs.add(route)
     }
-    this.#count++
     this.#forgetSystemsOf(route)
   }
 
+  /** Takes a route out; one not (or no longer) in the router is ignored. */
   remove(route: R): void {
     const { pattern } = route
-    let removed: boolean
     if (pattern.type === 'exact') {
       const set = this.#exact.get(pattern.source)
-      removed = set?.delete(route) ?? false
-      if (set?.size === 0) this.#exact.delete(pattern.source)
+      if (set?.delete(route) && set.size === 0) this.#exact.delete(pattern.source)
     } else if (pattern.type === 'segments') {
-      removed = this.#removeFromTrie(route, pattern.segments)
+      this.#removeFromTrie(route, pattern.segments)
     } else {
-      removed = this.#globs.delete(route)
+      this.#globs.delete(route)
     }
-    if (!removed) return
-    this.#count--
     this.#forgetSystemsOf(route)
   }
 
@@ -109,15 +100,15 @@ export class Router<R extends Route> {
     return node
   }
 
-  #removeFromTrie(route: R, segments: readonly string[]): boolean {
+  #removeFromTrie(route: R, segments: readonly string[]): void {
     const path: Array<[TrieNode<R>, string]> = []
     let node: TrieNode<R> | undefined = this.trie
     for (const segment of segments) {
       path.push([node, segment])
       node = segment === '**' ? node.globstar : segment === '*' ? node.star : node.literal.get(segment)
-      if (!node) return false
+      if (!node) return
     }
-    if (!node.routes.delete(route)) return false
+    if (!node.routes.delete(route)) return
     // Prune emptied branches so that churn of distinct patterns does not grow the trie forever.
     for (let i = path.length - 1; i >= 0 && isEmpty(node); i--) {
       const [parent, segment] = path[i]!
@@ -126,7 +117,6 @@ export class Router<R extends Route> {
       else parent.literal.delete(segment)
       node = parent
     }
-    return true
   }
 }
 
