@@ -217,6 +217,14 @@ describe('globs match in time linear in the name, whatever the pattern (issue 21
     expect(catchError(() => compilePattern('[z-a]'))).toMatchObject({ code: 'MALFORMED_PATTERN' })
   })
 
+  it('refuses a pattern whose alternatives come to more than 16,384 characters, which would be slow to compile', () => {
+    const braces = '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}' // 256 alternatives
+    expect(compilePattern(`${braces}${'*x'.repeat(25)}`).test(`acegikmo${'x'.repeat(25)}`)).toBe(true)
+    const error = catchError(() => compilePattern(`${braces}${'*x'.repeat(30)}`))
+    expect(error).toMatchObject({ kind: 'INVALID', code: 'MALFORMED_PATTERN', retryable: false })
+    expect(error.message).toContain('16384 characters')
+  })
+
   it('refuses a pattern over 4,096 characters with PATTERN_TOO_LONG', () => {
     expect(compilePattern(`orders.${'*eu'.repeat(1300)}`).type).toBe('glob')
     const error = catchError(() => compilePattern(`orders.${'*eu'.repeat(1400)}`, 'system pattern'))
