@@ -1,4 +1,4 @@
-// Part of the lazy IndexedDB chunk: only a store shared by the contexts of the origin can tell
+// Used by the IndexedDB store only: only a store shared by the contexts of the origin can tell
 // whether another context's events are all stored.
 import type { FirstHeld } from './recent'
 

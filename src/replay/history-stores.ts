@@ -1,19 +1,8 @@
 import { describeError, type PluginHost } from '../core/index'
 import { replayError } from './errors'
-import type { HistoryConnection, IndexedDbReplayStore } from './indexeddb'
+import { connectIndexedDbHistory, type HistoryConnection, type IndexedDbReplayStore } from './indexeddb'
 import { MemoryReplayStore } from './memory'
 import type { ReplayStore } from './store'
-
-/**
- * Where history goes, as the replay plugin found when the bus was created (core's context helpers
- * stay out of the history chunk, which would otherwise split them off of every entry that loads it).
- */
-export interface HistoryPlace {
-  /** Memory from the start: asked for, or outside a browser, where there is no IndexedDB to miss. */
-  readonly inMemory: boolean
-  /** What to add when loading the IndexedDB store fails, if anything (see `lazyImportHint`). */
-  readonly importHint: string | undefined
-}
 
 /** Which store a context's history uses now: IndexedDB, or memory after a fallback. */
 export interface HistoryStores {
@@ -32,13 +21,13 @@ export interface HistoryStores {
 }
 
 /**
- * Opens the store of a bus's history. IndexedDB (its store is a lazy chunk: buses without replay
- * never load it) is opened when the bus is created, not on its first send, so that a tab sending
- * and closing at once has a connection ready to commit on. When it cannot be used, memory takes
- * over; after another context deletes the database, a new one takes over again with what memory
- * kept meanwhile. `opened` is called once IndexedDB is in use.
+ * Opens the store of a bus's history: memory when `inMemory` (asked for, or outside a browser),
+ * else IndexedDB, opened as soon as the history is loaded, not on the bus's first send, so that a
+ * tab sending and closing at once has a connection ready to commit on. When it cannot be used,
+ * memory takes over; after another context deletes the database, a new one takes over again with
+ * what memory kept meanwhile. `opened` is called once IndexedDB is in use.
  */
-export function openHistoryStores(host: PluginHost, { inMemory, importHint }: HistoryPlace, opened: () => void): HistoryStores {
+export function openHistoryStores(host: PluginHost, inMemory: boolean, opened: () => void): HistoryStores {
   let store: ReplayStore | undefined = inMemory ? new MemoryReplayStore() : undefined
   let fallback: MemoryReplayStore | undefined
   let reported = false
@@ -73,14 +62,7 @@ export function openHistoryStores(host: PluginHost, { inMemory, importHint }: Hi
   }
 
   async function open(): Promise<void> {
-    let connect: typeof import('./indexeddb').connectIndexedDbHistory
-    try {
-      ;({ connectIndexedDbHistory: connect } = await import('./indexeddb'))
-    } catch (cause) {
-      fallBack(`IndexedDB cannot be opened (${describeError(cause)})${importHint === undefined ? '' : `; ${importHint}`}`, cause)
-      return
-    }
-    connection = connect(host.name, {
+    connection = connectIndexedDbHistory(host.name, {
       fallBack: (reason, cause) => fallBack(reason, cause),
       reopened,
       report: (error) => host.report(error),

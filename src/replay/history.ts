@@ -1,8 +1,8 @@
 import { describeError, type BusEvent, type HistoryRead, type PluginHost, type Provenance } from '../core/index'
 import { HistoryReader } from './history-reader'
-import { openHistoryStores, type HistoryPlace } from './history-stores'
+import { openHistoryStores } from './history-stores'
 import { HistoryWriter } from './history-writer'
-import { retentionOf, type ReplayOptions } from './options'
+import type { Retention } from './options'
 import { RecentEvents } from './recent'
 import { RetentionClock } from './retention-clock'
 
@@ -32,13 +32,12 @@ export interface BusHistory {
  * writes it: every context of the origin reads the same database, so one write per event is
  * enough, and N tabs writing each event would cost N times the work for the same records.
  */
-export function createHistory(host: PluginHost, options: ReplayOptions, place: HistoryPlace): BusHistory {
-  const retention = retentionOf(options)
+export function createHistory(host: PluginHost, retention: Retention, inMemory: boolean): BusHistory {
   const recent = new RecentEvents(Math.min(retention.maxEvents, RECENT_EVENTS), RECENT_BYTES)
   const clock = new RetentionClock()
   let closed = false
   // Age trimming for whatever earlier sessions left, once IndexedDB is open.
-  const stores = openHistoryStores(host, place, () => void trim())
+  const stores = openHistoryStores(host, inMemory, () => void trim())
   // Reads wait until the bus clock has seen the newest stored time.
   const started = stores.ready.then(start)
   const writer = new HistoryWriter(host, stores, Math.max(1, Math.ceil(retention.maxEvents / 10)), () => {

@@ -7,8 +7,9 @@ import { retentionOf, type ReplayOptions } from './options'
  * as history, for `subscribe(..., { replay })` and `bus.history()`. `createBus({ replay })` of
  * `crossbus` adds it for you.
  *
- * Up front it only checks its options; the history itself (store, writer, reader) is loaded with
- * `import()` when the bus is created, as its store is opened then anyway.
+ * Up front it only checks its options; the history itself (stores, writer, reader) is one chunk
+ * loaded with `import()` when the bus is created, as IndexedDB is opened then anyway: one round
+ * trip before the store opens, and buses without replay never load it.
  *
  * @example
  * import { createBus } from 'crossbus/core'
@@ -18,11 +19,10 @@ import { retentionOf, type ReplayOptions } from './options'
 /* @__NO_SIDE_EFFECTS__ */
 export function replay(options: ReplayOptions = {}): BusPlugin {
   checkOptions(options, ['maxEvents', 'maxAgeMs', 'store'], 'replay')
-  retentionOf(options)
+  const retention = retentionOf(options)
   return {
     name: 'replay',
     setup(host) {
-      const importHint = lazyImportHint()
       // Outside a browser (Node, SSR, unit tests) there is no IndexedDB to miss: memory, quietly.
       const inMemory = options.store === 'memory' || (options.store === undefined && currentContextKind() === undefined && typeof indexedDB === 'undefined')
       let history: BusHistory | undefined
@@ -30,14 +30,15 @@ export function replay(options: ReplayOptions = {}): BusPlugin {
       let early: [BusEvent, Provenance, number][] | undefined = []
       const loaded = import('./history').then(
         ({ createHistory }) => {
-          history = createHistory(host, options, { inMemory, importHint })
+          history = createHistory(host, retention, inMemory)
           for (const [event, provenance, at] of early!) history.event(event, provenance, at)
           early = undefined
           return history
         },
         (cause: unknown) => {
           early = undefined
-          const error = busError('PLUGIN_FAILED', `replay: the history of the bus "${host.name}" could not be loaded${importHint ? ` (${importHint})` : ''}; sending and live delivery are unaffected.`, cause)
+          const hint = lazyImportHint()
+          const error = busError('PLUGIN_FAILED', `replay: the history of the bus "${host.name}" could not be loaded${hint ? ` (${hint})` : ''}; sending and live delivery are unaffected.`, cause)
           host.report(error)
           throw error
         },
