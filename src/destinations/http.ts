@@ -20,7 +20,21 @@ export const httpProvider: DestinationProvider = {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`url "${destination.url}" must be http: or https:, not ${url.protocol}`)
   },
   // Only the context that leads delivers: the request code is a lazy chunk the others never load.
-  deliver: async (events, request) => (await import('./http-post')).postEvents(events, request),
+  deliver: async (events, request) => (await loadPost()).postEvents(events, request),
+}
+
+let posting: Promise<typeof import('./http-post')> | undefined
+
+/**
+ * The request code, imported once: an `import()` of a module already loaded still waits for a
+ * task of the module loader, which delayed each request of a burst (by tens of ms on a busy page).
+ */
+function loadPost(): Promise<typeof import('./http-post')> {
+  // A failed import is not kept: the next request tries again.
+  return (posting ??= import('./http-post').catch((cause: unknown) => {
+    posting = undefined
+    throw cause
+  }))
 }
 
 /** Relative URLs resolve against the page (or worker script); outside a browser only absolute ones work. */

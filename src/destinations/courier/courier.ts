@@ -13,11 +13,18 @@ import { OutboxSweeper } from './outbox-sweeper'
 import { WaitTimer } from './wait-timer'
 
 /**
- * In batch mode, up to this many full batches go out at once (their answers are handled in
- * order): a request's round trip then overlaps the next one's encoding and sending. One event per
+ * In batch mode, up to this many requests are out at once, each answered in the order sent; as the
+ * oldest is answered the next full batch goes, so round trips overlap the encoding and sending of
+ * the next ones (in lock-step groups, each group waited for its slowest answer). One event per
  * request (structured, binary) goes one at a time, in order.
  */
 const BATCHES_IN_FLIGHT = 4
+
+/** A request out: its batch, and its answer to come. */
+interface Sent {
+  readonly batch: OutboxEntry[]
+  readonly result: Promise<DeliveryResult>
+}
 
 export type { CourierCount }
 
@@ -180,26 +187,66 @@ export class Courier {
     } while (this.again && this.active)
   }
 
+  /**
+   * Sends while there is room among the requests out, else handles the oldest answer. A failed
+   * answer stops sending until the others are in, and all are handled as sent together.
+   */
   private async drain(): Promise<void> {
-    while (this.active && !this.timer.waiting) {
-      if (!this.deps.online()) return this.state.update({ paused: 'offline' })
-      if (!this.gate.check(this.destination)) return
-      if (this.state.current.paused) this.state.update({ paused: undefined })
-      const batches = await this.nextBatches()
-      if (!batches) return
-      // The configuration may have changed during the read: cleared again just before sending.
-      const cleared = this.gate.check(this.destination)
-      if (!cleared) return this.queue.hold(...batches)
-      const results = await Promise.all(batches.map((batch) => this.deliver(batch, false, cleared.getHeaders)))
-      await this.handleAll(batches, results)
+    const out: Sent[] = []
+    try {
+      while (this.active && !this.timer.waiting) {
+        if (out.length < BATCHES_IN_FLIGHT && (await this.send(out))) continue
+        const oldest = out.shift()
+        if (!oldest) return
+        const result = await oldest.result
+        await this.answered(result.outcome === 'accepted' ? [oldest] : [oldest, ...out.splice(0)])
+      }
+    } finally {
+      // Stopped, held or waiting with requests out: their answers still count.
+      if (out.length > 0) await this.answered(out.splice(0))
     }
   }
 
-  /** What to send now: a held batch, else what the queue has (read on first if short); `undefined` to wait. */
-  private async nextBatches(): Promise<OutboxEntry[][] | undefined> {
+  /** Sends the next batches into the free places of `out`; `false` when none went (none ready, offline, held). */
+  private async send(out: Sent[]): Promise<boolean> {
+    if (!this.deps.online()) {
+      this.state.update({ paused: 'offline' })
+      return false
+    }
+    if (!this.gate.check(this.destination)) return false
+    if (this.state.current.paused) this.state.update({ paused: undefined })
+    const batches = await this.nextBatches(BATCHES_IN_FLIGHT - out.length, out.length > 0)
+    if (!batches) return false
+    // The configuration may have changed during the read: cleared again just before sending.
+    const cleared = this.gate.check(this.destination)
+    if (!cleared) {
+      this.queue.hold(...batches)
+      return false
+    }
+    for (const batch of batches) out.push({ batch, result: this.deliver(batch, false, cleared.getHeaders) })
+    return true
+  }
+
+  /** Handles the answers to requests sent one after the other, once all are in. */
+  private async answered(sent: Sent[]): Promise<void> {
+    const results = await Promise.all(sent.map((request) => request.result))
+    await this.handleAll(sent.map((request) => request.batch), results)
+  }
+
+  /**
+   * What to send now, up to `room` batches: a held batch, else what the queue has (read on first
+   * if short); `undefined` to wait. While requests are `out`, only full batches of what is queued
+   * (or read on after it) go: a read from the oldest would hand back the entries they carry.
+   */
+  private async nextBatches(room: number, out: boolean): Promise<OutboxEntry[][] | undefined> {
+    const { perRequest, maxDelayMs } = this.destination
+    if (out) {
+      if (perRequest === 1 || this.queue.holding || this.queue.length === 0) return undefined
+      await this.queue.fill(perRequest)
+      return this.active && this.queue.length >= perRequest ? this.queue.take(perRequest, room) : undefined
+    }
     const held = this.queue.nextHeld()
     if (held) return [held]
-    const { perRequest, maxDelayMs } = this.destination
     await this.queue.fill(perRequest)
     if (!this.active || this.queue.length === 0) return undefined
     if (maxDelayMs > 0 && this.queue.length < perRequest) {
@@ -211,7 +258,7 @@ export class Courier {
         return undefined
       }
     }
-    return this.queue.take(perRequest, BATCHES_IN_FLIGHT)
+    return this.queue.take(perRequest, room)
   }
 
   /** `getHeaders` is sent only with a request made here, to the url the courier was cleared for. */

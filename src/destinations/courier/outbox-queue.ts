@@ -37,6 +37,8 @@ export class OutboxQueue {
   private offeredSince: OutboxEntry[] = []
   /** The read under way for after the queue, if any. */
   private prefetch: Promise<OutboxEntry[]> | undefined
+  /** Ends the wait of a read from the oldest for the courier's outbox work to settle: an offer came. */
+  private offerCame: (() => void) | undefined
   /** Where the latest read stopped short of the end of the outbox: the next read continues there. */
   private after: OutboxCursor | undefined
   /** Counts `clear()`s: a read that began before one is dropped. */
@@ -61,11 +63,17 @@ export class OutboxQueue {
   append(entries: readonly OutboxEntry[]): void {
     this.queue = this.queue.concat(entries)
     if (this.snapshotTaken) this.offeredSince = this.offeredSince.concat(entries)
+    this.offerCame?.()
   }
 
   /** Batches to send first, in order. */
   hold(...batches: OutboxEntry[][]): void {
     this.held.unshift(...batches)
+  }
+
+  /** Whether batches wait to be sent before the queue. */
+  get holding(): boolean {
+    return this.held.length > 0
   }
 
   nextHeld(): OutboxEntry[] | undefined {
@@ -157,9 +165,12 @@ export class OutboxQueue {
     }
     // Nothing read past a cursor is held any more: offers are taken from here on (`withOffers`).
     this.fromOldest = true
-    await this.source.settled()
     // Entries offered meanwhile go first, as when an offer finds the queue idle: the outbox is
-    // read from the oldest once they are out (the read now would hand them back as well).
+    // read from the oldest once they are out (the read now would hand them back as well). So an
+    // offer ends the wait: a burst is not held back until the last removal (and the burst's own
+    // write, queued behind it) has committed.
+    await Promise.race([this.source.settled(), new Promise<void>((resolve) => (this.offerCame = resolve))])
+    this.offerCame = undefined
     if (this.queue.length > 0) return []
     return this.peek(undefined, perRequest, true)
   }
