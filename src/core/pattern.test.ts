@@ -217,6 +217,13 @@ describe('globs match in time linear in the name, whatever the pattern (issue 21
     expect(catchError(() => compilePattern('[z-a]'))).toMatchObject({ code: 'MALFORMED_PATTERN' })
   })
 
+  it('expands repeated equal alternatives once each, not 2^n times', () => {
+    // 40 groups of {a,a}: expanding every group once per alternative took 2^40 steps.
+    const pattern = compilePattern(`x.${'{a,a}'.repeat(40)}`)
+    expect(pattern.type).toBe('segments')
+    expect(pattern.test(`x.${'a'.repeat(40)}`)).toBe(true)
+  })
+
   it('refuses a pattern whose alternatives come to more than 16,384 characters, which would be slow to compile', () => {
     const braces = '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}' // 256 alternatives
     expect(compilePattern(`${braces}${'*x'.repeat(25)}`).test(`acegikmo${'x'.repeat(25)}`)).toBe(true)

@@ -61,29 +61,27 @@ export function compilePattern(source: unknown, what = 'pattern'): Pattern {
  * Expands `{a,b}` alternatives first, at any depth and across segments (`{orders.**,payments}`,
  * `orders{,.eu}`), so each alternative is then an ordinary segment pattern: braces mean the same
  * wherever they stand. A group without a comma is one alternative: `{orders}` is `orders`.
+ *
+ * A group with no brace inside is an innermost one: expanding one in each alternative per round
+ * handles nesting, and merging equal alternatives each round keeps `{a,a}{a,a}…` from doubling.
  */
 function expandBraces(source: string, malformed: Malformed): string[] {
-  const options: string[] = []
-  let depth = 0
-  let open = 0
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]
-    if (char === '{' && !depth++) open = i
-    if (char === ',' && depth === 1) options.push(source.slice(open + 1, i)), (open = i)
-    if (char === '}' && --depth < 0) throw malformed('unbalanced "}"')
-    if (char === '}' && !depth) {
-      options.push(source.slice(open + 1, i))
-      const head = source.slice(0, source.indexOf('{'))
-      const expanded = options.flatMap((option) => expandBraces(head + option + source.slice(i + 1), malformed))
-      if (expanded.length > MAX_ALTERNATIVES || expanded.join('').length > MAX_EXPANDED_LENGTH) {
-        throw malformed(`it expands to more than ${MAX_ALTERNATIVES} alternatives or ${MAX_EXPANDED_LENGTH} characters`)
-      }
-      return [...new Set(expanded)]
+  const group = /\{([^{}]*)\}/
+  let alternatives = [source]
+  while (alternatives.some((alternative) => group.test(alternative))) {
+    const expanded = new Set<string>()
+    for (const alternative of alternatives) {
+      const found = group.exec(alternative)
+      for (const option of found ? found[1]!.split(',') : [alternative]) expanded.add(found ? alternative.replace(found[0], () => option) : option)
+      if (expanded.size > MAX_ALTERNATIVES) throw tooMany(malformed)
     }
+    alternatives = [...expanded]
+    if (alternatives.join('').length > MAX_EXPANDED_LENGTH) throw tooMany(malformed)
   }
-  if (depth) throw malformed('unbalanced "{"')
-  return [source]
+  return alternatives
 }
+
+const tooMany = (malformed: Malformed) => malformed(`it expands to more than ${MAX_ALTERNATIVES} alternatives or ${MAX_EXPANDED_LENGTH} characters`)
 
 /**
  * Translates one brace-free alternative into RegExp source, matched against `.` + name so that
@@ -123,12 +121,12 @@ function character(token: string, malformed: Malformed): string {
   if (token[1]) {
     // `[!abc]` or `[^abc]` is negated; ranges and a `-` first or last read as in a RegExp.
     const [, negated, members] = /^.([!^]?)(.*).$/s.exec(token)!
-    if (!members || /[[!]/.test(members)) throw malformed(`the character class "${token}" is not supported`)
+    if (!members || /[[!{}]/.test(members)) throw malformed(`the character class "${token}" is not supported`)
     // The lookahead keeps a class (say `[!a]` or `[#-z]`) from taking the `.` between segments.
     return `(?!\\.)[${negated && '^'}${members.replace(/[\\^]/g, '\\$&')}]`
   }
-  if (/[[\]()!]/.test(token)) {
-    throw malformed(token === '[' ? 'unbalanced "["' : `"${token}" is not supported here (patterns have *, **, ?, [abc] and {a,b})`)
+  if (/[[\]()!{}]/.test(token)) {
+    throw malformed(/[[{}]/.test(token) ? `unbalanced "${token}"` : `"${token}" is not supported here (patterns have *, **, ?, [abc] and {a,b})`)
   }
   // Any other character is itself; escaping every non-word one is valid outside the `u` flag.
   return token.replace(/\W/, '\\$&')
