@@ -219,6 +219,22 @@ describe('subscribe', () => {
 })
 
 describe('channel and iteration', () => {
+  it('works through a proxy, as an app holding it in a Vue ref() or a MobX observable calls it', async () => {
+    const bus = newBus()
+    // Like a reactive wrapper: every method is called with the proxy as `this`.
+    const sub = new Proxy(bus.subscribe('a'), {})
+    const seen: string[] = []
+    sub.subscribe((event) => seen.push(event.path))
+    const channel = new Proxy(sub.channel(), {})
+    bus.send('a', 'k', '/1')
+    expect(seen).toEqual(['/1'])
+    expect(channel.size).toBe(1)
+    expect((await channel.receive()).ok).toBe(true)
+    sub.close()
+    expect(sub.closed).toBe(true)
+    expect(await channel.receive()).toEqual({ value: undefined, ok: false })
+  })
+
   it('buffers from the first channel() call, the same channel every time', async () => {
     const bus = newBus()
     const sub = bus.subscribe('a')

@@ -66,66 +66,68 @@ export interface BusSubscription<E extends BusEvent = BusEvent> extends Observab
 }
 
 /** @internal The bus's side of a subscription: what the router indexes and delivers to. */
+// TypeScript `private`, not `#` fields, unlike the bus's internal parts: apps hold this object, and
+// a proxy around it (Vue's `ref()`, MobX) must still be able to call its methods.
 export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observable<E> implements BusSubscription<E>, Route {
   readonly serial: number
   readonly info: SubscriptionInfo
   readonly pattern: Pattern
-  readonly #kindFilter: Pattern | undefined
-  readonly #admitsSystem: (system: string) => boolean
-  readonly #host: SubscriptionHost
+  private readonly kindFilter: Pattern | undefined
+  private readonly admitsSystem: (system: string) => boolean
+  private readonly host: SubscriptionHost
   // Replaced, never mutated, so a delivery loop is safe while observers come and go. Typed with
   // the base event so that a subscription to specific events stays assignable to a general one.
-  #observers: readonly Sink[] = []
-  #buffered: BufferedChannel<BusEvent> | undefined
-  #isClosed = false
+  private observers: readonly Sink[] = []
+  private buffered: BufferedChannel<BusEvent> | undefined
+  private isClosed = false
   /** Replay mode: what live events pass, once loaded, between history and live (see `sinks()`). */
-  #seam: { admit(event: BusEvent): boolean } | undefined
+  private seam: { admit(event: BusEvent): boolean } | undefined
   /** What the bus's delivery calls for this subscription (see `sinks()`), until that changes. */
-  #planned: readonly Sink[] | undefined
+  private planned: readonly Sink[] | undefined
   /** Replay mode: the one sink, which passes live events through the seam. */
-  readonly #seamSink: Sink | undefined
-  #channelSink: Sink | undefined
+  private readonly seamSink: Sink | undefined
+  private channelSink: Sink | undefined
 
   constructor(init: SubscriptionInit) {
     let self: RoutedSubscription<E> | undefined
-    super((subscriber) => self!.#attach(subscriber))
+    super((subscriber) => self!.attach(subscriber))
     self = this
     this.info = init.info
     this.serial = init.info.id
     this.pattern = init.pattern
-    this.#kindFilter = init.kind
-    this.#admitsSystem = init.admits
-    this.#host = init.host
-    if (init.history) this.#seamSink = this.#replay(init.history)
+    this.kindFilter = init.kind
+    this.admitsSystem = init.admits
+    this.host = init.host
+    if (init.history) this.seamSink = this.replay(init.history)
   }
 
   /**
    * Delivers the history, then the live events held meanwhile, each once. The seam is loaded with
    * the first subscription that replays: a bus without history never loads it.
    */
-  #replay(read: Promise<readonly BusEvent[]>): Sink {
+  private replay(read: Promise<readonly BusEvent[]>): Sink {
     // Live events that come before the seam is loaded.
     const held: BusEvent[] = []
-    const emit = (event: BusEvent) => this.#isClosed || this.#emit(event)
+    const emit = (event: BusEvent) => this.isClosed || this.emit(event)
     const history = read.then(undefined, (cause: unknown) => {
       // Live events go on; the history that could not be read is said, not silently skipped.
-      this.#host.historyFailed(cause, this as RoutedSubscription)
+      this.host.historyFailed(cause, this as RoutedSubscription)
       return []
     })
     import('./replay-seam').then(
-      ({ startReplay }) => (this.#seam = startReplay(held, history, emit)),
+      ({ startReplay }) => (this.seam = startReplay(held, history, emit)),
       (cause: unknown) => {
         // The seam could not be loaded (a chunk that failed to download): live events only.
-        this.#host.historyFailed(cause, this as RoutedSubscription)
-        this.#seam = { admit: () => true }
+        this.host.historyFailed(cause, this as RoutedSubscription)
+        this.seam = { admit: () => true }
         held.forEach(emit)
       },
     )
     return {
       next: (event) => {
-        const seam = this.#seam
+        const seam = this.seam
         if (!seam) held.push(event)
-        else if (seam.admit(event)) this.#emit(event)
+        else if (seam.admit(event)) this.emit(event)
       },
       complete: noop,
     }
@@ -133,7 +135,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
 
   /** `true` once `close()` was called or the bus closed. */
   get closed(): boolean {
-    return this.#isClosed
+    return this.isClosed
   }
 
   /** The system pattern as given, e.g. `orders.*`. */
@@ -143,7 +145,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
 
   /** Events buffered for the channel and not yet received. */
   get backlog(): number {
-    return this.#buffered?.size ?? 0
+    return this.buffered?.size ?? 0
   }
 
   /**
@@ -156,7 +158,7 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
   override subscribe(observerOrNext?: Partial<Observer<E>> | ((value: E) => void) | null): Subscription {
     if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext)
     const observer: Partial<Observer<E>> = typeof observerOrNext === 'function' ? {} : (observerOrNext ?? {})
-    const subscription = new Subscription(() => this.#detach(sink))
+    const subscription = new Subscription(() => this.detach(sink))
     const sink: Sink = {
       // A plain handler is called as is; delivery catches what it throws (see `deliver`).
       next: (typeof observerOrNext === 'function' ? observerOrNext : (event: E) => observer.next?.(event)) as Sink['next'],
@@ -169,19 +171,19 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
         }
       },
     }
-    if (this.#isClosed) sink.complete()
-    else this.#setObservers([...this.#observers, sink])
+    if (this.isClosed) sink.complete()
+    else this.setObservers([...this.observers, sink])
     return subscription
   }
 
   /** The subscription's channel: the same one on every call; it buffers from the first call on. */
   channel(): Channel<E> {
-    if (!this.#buffered) {
-      this.#buffered = new BufferedChannel<BusEvent>()
-      if (this.#isClosed) this.#buffered.close()
-      else this.#setObservers(this.#observers)
+    if (!this.buffered) {
+      this.buffered = new BufferedChannel<BusEvent>()
+      if (this.isClosed) this.buffered.close()
+      else this.setObservers(this.observers)
     }
-    return this.#buffered as Channel<BusEvent> as Channel<E>
+    return this.buffered as Channel<BusEvent> as Channel<E>
   }
 
   /** Reads the channel; leaving the loop early (`break`, `return`, a throw) closes the subscription. */
@@ -201,23 +203,23 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
 
   /** Ends every observer and the channel (which still yields what it holds). Idempotent. */
   close(): void {
-    if (this.#isClosed) return
-    this.#isClosed = true
-    this.#host.release(this as RoutedSubscription)
-    this.#buffered?.close()
-    const observers = this.#observers
-    this.#setObservers([])
+    if (this.isClosed) return
+    this.isClosed = true
+    this.host.release(this as RoutedSubscription)
+    this.buffered?.close()
+    const observers = this.observers
+    this.setObservers([])
     for (const observer of observers) observer.complete()
   }
 
   /** The router's last say: a scoped handle's policy. */
   admits(system: string): boolean {
-    return this.#admitsSystem(system)
+    return this.admitsSystem(system)
   }
 
   /** Whether events of this kind are wanted (the kind filter). */
   wants(kind: string): boolean {
-    return this.#kindFilter === undefined || this.#kindFilter.test(kind)
+    return this.kindFilter === undefined || this.kindFilter.test(kind)
   }
 
   /**
@@ -227,32 +229,32 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
    * nothing attached has a sink that does nothing, so that it still counts as delivered to.
    */
   sinks(): readonly Sink[] {
-    if (this.#planned) return this.#planned
+    if (this.planned) return this.planned
     let sinks: Sink[]
-    if (this.#seamSink) {
-      sinks = [this.#seamSink]
+    if (this.seamSink) {
+      sinks = [this.seamSink]
     } else {
-      sinks = [...this.#observers]
-      const buffered = this.#buffered
-      if (buffered) sinks.push((this.#channelSink ??= { next: (event) => buffered.push(event), complete: noop }))
+      sinks = [...this.observers]
+      const buffered = this.buffered
+      if (buffered) sinks.push((this.channelSink ??= { next: (event) => buffered.push(event), complete: noop }))
       if (sinks.length === 0) sinks.push(IDLE)
     }
-    return (this.#planned = sinks)
+    return (this.planned = sinks)
   }
 
   /** Whether `sink`, planned by `sinks()`, still takes events: the subscription is open and holds it. */
   holds(sink: Sink): boolean {
-    if (this.#isClosed) return false
-    return sink === IDLE || sink === this.#seamSink || sink === this.#channelSink || this.#observers.includes(sink)
+    if (this.isClosed) return false
+    return sink === IDLE || sink === this.seamSink || sink === this.channelSink || this.observers.includes(sink)
   }
 
   /** Reports what one of its sinks threw; delivery to the others goes on. */
   handlerThrew(cause: unknown): void {
-    this.#host.handlerFailed(cause, this as RoutedSubscription)
+    this.host.handlerFailed(cause, this as RoutedSubscription)
   }
 
-  #emit(event: BusEvent): void {
-    const observers = this.#observers
+  private emit(event: BusEvent): void {
+    const observers = this.observers
     for (let i = 0; i < observers.length; i++) {
       try {
         observers[i]!.next(event)
@@ -260,27 +262,27 @@ export class RoutedSubscription<E extends BusEvent = BusEvent> extends Observabl
         this.handlerThrew(cause)
       }
     }
-    this.#buffered?.push(event)
+    this.buffered?.push(event)
   }
 
-  #attach(subscriber: Subscriber<E>): () => void {
-    if (this.#isClosed) {
+  private attach(subscriber: Subscriber<E>): () => void {
+    if (this.isClosed) {
       subscriber.complete()
       return noop
     }
     const sink = subscriber as Subscriber<unknown> as Sink
-    this.#setObservers([...this.#observers, sink])
-    return () => this.#detach(sink)
+    this.setObservers([...this.observers, sink])
+    return () => this.detach(sink)
   }
 
-  #detach(sink: Sink): void {
-    this.#setObservers(this.#observers.filter((other) => other !== sink))
+  private detach(sink: Sink): void {
+    this.setObservers(this.observers.filter((other) => other !== sink))
   }
 
-  #setObservers(observers: readonly Sink[]): void {
-    this.#observers = observers
-    this.#planned = undefined
-    this.#host.sinksChanged()
+  private setObservers(observers: readonly Sink[]): void {
+    this.observers = observers
+    this.planned = undefined
+    this.host.sinksChanged()
   }
 }
 
