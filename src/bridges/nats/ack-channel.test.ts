@@ -120,4 +120,43 @@ describe('AckChannel', () => {
     await until(witness.heard, 1)
     expect(witness.heard).toEqual([['y']])
   })
+  it('a burst of acks travels as runs and reaches the standby as the same keys, in order; an ack without runs is still heard', async () => {
+    const { raw, open } = setup()
+    const leader = open('leader-tab')
+    const standby = open('standby-tab')
+    leader.channel.lead()
+    standby.channel.follow()
+    const posted: unknown[] = []
+    raw.onmessage = (message: MessageEvent<unknown>) => void posted.push(message.data)
+    const keys = [
+      ...Array.from({ length: 300 }, (_, i) => `6:ordersleader-tab-${i + 1}`),
+      '8:paymentsleader-tab-7',
+      '8:paymentsleader-tab-8',
+      'no-number',
+      'zero-0',
+      'padded-007',
+      'padded-008',
+      '5:huge1x-12345678901234567',
+      '5:huge1x-12345678901234568',
+      '6:ordersleader-tab-9',
+    ]
+    leader.channel.post(keys)
+    await until(standby.heard, 1)
+    expect(standby.heard[0]!.sort()).toEqual([...keys].sort())
+    // One run for the 300: a few strings cross the channel, not one per event.
+    await vi.waitFor(() => expect(posted.length).toBeGreaterThan(0))
+    const message = posted.at(-1) as { acked: string[]; runs: unknown[] }
+    expect(message.acked).toEqual(['no-number', 'zero-0'])
+    expect(message.runs.length).toBeLessThanOrEqual(3 * 6)
+    // Older leaders post every key in acked.
+    const { term } = message as unknown as { term: number }
+    raw.postMessage({ leader: 'leader-tab', term, acked: ['6:ordersleader-tab-301'] })
+    await until(standby.heard, 2)
+    expect(standby.heard[1]).toEqual(['6:ordersleader-tab-301'])
+    // Runs that are not runs, or name too many keys, make the message malformed: ignored.
+    for (const runs of [['p', 1], ['p', 0, 3], ['p', 5, 4], [7, 1, 2], ['p', 1, 2 ** 21]]) raw.postMessage({ leader: 'leader-tab', term, acked: [], runs })
+    raw.postMessage({ leader: 'leader-tab', term, acked: ['sentinel'] })
+    await until(standby.heard, 3)
+    expect(standby.heard[2]).toEqual(['sentinel'])
+  })
 })

@@ -4,8 +4,19 @@ interface AckMessage {
   readonly leader: string
   /** When it took over (epoch ms, or just above the latest term it had seen): later leaders have larger terms. */
   readonly term: number
+  /** Keys that are in no run. */
   readonly acked: readonly string[]
+  /**
+   * Runs of keys that differ only in a trailing number counting up by one (the events of one sender
+   * in one system): `prefix, first, last` each, flat. A burst's acks are then a few runs instead of a
+   * string per event, which cloning and posting cost per string. A standby that reads only `acked`
+   * (an older version of this code) misses these, which costs it repeats in a handover, no more.
+   */
+  readonly runs?: ReadonlyArray<string | number>
 }
+
+// A run can name this many keys at most: a forged one never makes a standby build millions.
+const MAX_RUN_KEYS = 1 << 20
 
 // Every context of an origin reads the same machine clock, so no real leader's term is far ahead
 // of it. A term further ahead than this is a forgery (or a clock set back a lot: then standbys
@@ -49,7 +60,8 @@ export class AckChannel {
         const followed = this.followed
         if (!followed || ack.term > followed.term) this.followed = { leader: ack.leader, term: ack.term }
         else if (ack.term < followed.term || ack.leader !== followed.leader) return
-        if (ack.acked.length > 0) onAcked(ack.acked)
+        const keys = ack.runs ? [...ack.acked, ...expand(ack.runs)] : ack.acked
+        if (keys.length > 0) onAcked(keys)
       }
     }
   }
@@ -77,18 +89,77 @@ export class AckChannel {
     this.channel?.close()
   }
 
-  private send(acked: readonly string[]): void {
-    this.channel?.postMessage({ leader: this.origin, term: this.term, acked } satisfies AckMessage)
+  private send(keys: readonly string[]): void {
+    const { acked, runs } = compress(keys)
+    this.channel?.postMessage({ leader: this.origin, term: this.term, acked, ...(runs.length > 0 ? { runs } : {}) } satisfies AckMessage)
   }
+}
+
+// Longer trailing numbers are not safe integers.
+const MAX_DIGITS = 15
+
+/** Where the number a key ends with starts (no leading zero, at most MAX_DIGITS); its length if none. */
+function numberStart(key: string): number {
+  let start = key.length
+  while (start > 0 && key.length - start < MAX_DIGITS && isDigit(key.charCodeAt(start - 1))) start--
+  while (start < key.length && key.charCodeAt(start) === 0x30) start++
+  return start
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39
+}
+
+/** The keys as runs where they count up (see {@link AckMessage.runs}), the others as they are. */
+function compress(keys: readonly string[]): { acked: string[]; runs: Array<string | number> } {
+  const acked: string[] = []
+  const runs: Array<string | number> = []
+  let prefix: string | undefined
+  let last = 0
+  for (const key of keys) {
+    const start = numberStart(key)
+    if (start === key.length) {
+      acked.push(key)
+      continue
+    }
+    const n = Number(key.slice(start))
+    const keyPrefix = key.slice(0, start)
+    if (keyPrefix === prefix && n === last + 1) runs[runs.length - 1] = last = n
+    else runs.push((prefix = keyPrefix), n, (last = n))
+  }
+  return { acked, runs }
+}
+
+function expand(runs: ReadonlyArray<string | number>): string[] {
+  const keys: string[] = []
+  for (let i = 0; i < runs.length; i += 3) {
+    const prefix = runs[i] as string
+    for (let n = runs[i + 1] as number; n <= (runs[i + 2] as number); n++) keys.push(`${prefix}${n}`)
+  }
+  return keys
+}
+
+/** Well-formed runs naming at most MAX_RUN_KEYS keys. */
+function isRuns(runs: unknown): runs is ReadonlyArray<string | number> {
+  if (!Array.isArray(runs) || runs.length % 3 !== 0) return false
+  let total = 0
+  for (let i = 0; i < runs.length; i += 3) {
+    const [prefix, first, last] = [runs[i], runs[i + 1], runs[i + 2]]
+    if (typeof prefix !== 'string' || !Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 1 || last < first) return false
+    total += last - first + 1
+    if (total > MAX_RUN_KEYS) return false
+  }
+  return true
 }
 
 /** The message if it is a well-formed ack with a believable term; `undefined` for anything else. */
 function asAckMessage(data: unknown): AckMessage | undefined {
   // Structured clone carries no getters or proxies: reading these fields cannot throw.
   if (typeof data !== 'object' || data === null) return undefined
-  const { leader, term, acked } = data as Partial<Record<keyof AckMessage, unknown>>
+  const { leader, term, acked, runs } = data as Partial<Record<keyof AckMessage, unknown>>
   if (typeof leader !== 'string' || leader === '') return undefined
   if (!Number.isSafeInteger(term) || (term as number) <= 0 || (term as number) > Date.now() + MAX_TERM_LEAD_MS) return undefined
   if (!Array.isArray(acked) || !acked.every((key) => typeof key === 'string')) return undefined
-  return { leader, term: term as number, acked }
+  if (runs === undefined) return { leader, term: term as number, acked }
+  return isRuns(runs) ? { leader, term: term as number, acked, runs } : undefined
 }
