@@ -192,6 +192,9 @@ const MAX_STAMP_BYTES = 1100
 /** Where the stamp a message opens with ends (its closing quote, followed by a comma). */
 function stampEnd(payload: Uint8Array): number | undefined {
   for (let i = 0; i < STAMP_BYTES.length; i++) if (payload[i] !== STAMP_BYTES[i]) return undefined
-  const end = payload.subarray(0, STAMP_BYTES.length + MAX_STAMP_BYTES).indexOf(QUOTE, STAMP_BYTES.length)
-  return end > 0 && payload[end + 1] === COMMA ? end : undefined
+  // A loop, not subarray().indexOf(): this runs for every message, and a view costs an allocation.
+  const limit = Math.min(payload.length, STAMP_BYTES.length + MAX_STAMP_BYTES)
+  let end = STAMP_BYTES.length
+  while (end < limit && payload[end] !== QUOTE) end++
+  return end < limit && payload[end + 1] === COMMA ? end : undefined
 }

@@ -25,4 +25,16 @@ describe('publish numbers', () => {
     for (const stamp of [undefined, '', '12', 'tab~0 x', 'tab~0 0', 'tab~0 -3', ' 12']) expect(gaps.seen('a', stamp)).toBe(0)
     expect(gaps.seen('a', 'tab~0 12')).toBe(0)
   })
+  it('a receiver follows many publishers at once, forgetting the one heard longest ago past its bound', () => {
+    const gaps = new GapTracker()
+    expect(gaps.seen('a', 'first~0 1')).toBe(0)
+    for (let p = 0; p < 9000; p++) expect(gaps.seen('a', `p${p}~0 1`)).toBe(0)
+    // Forgotten: a jump from it is no gap anymore (nothing to compare with).
+    expect(gaps.seen('a', 'first~0 5')).toBe(0)
+    // Still followed: the newest ones, heard again and again.
+    expect(gaps.seen('a', 'p8999~0 2')).toBe(0)
+    expect(gaps.seen('a', 'p8999~0 3')).toBe(0)
+    expect(gaps.seen('a', 'p8999~0 6')).toBe(2)
+    expect(gaps.seen('a', 'p8998~0 3')).toBe(1)
+  })
 })

@@ -1,3 +1,5 @@
+import { Oldest } from './recent'
+
 /**
  * Core NATS keeps nothing for a subscriber that is away: a device that reconnects after a sender
  * published misses those messages for good. Origins' seqs cannot show it (a sender exports only
@@ -46,6 +48,9 @@ export class PublishSeqs {
 /** The receiver's side: the latest number of each publisher on each subject. */
 export class GapTracker {
   private readonly latest = new Map<string, number>()
+  /** The key heard last, so the last in `latest`. */
+  private newest: string | undefined
+  private readonly oldest = new Oldest(() => this.latest.keys())
 
   /**
    * How many messages of the stamp's publisher on `subject` were missed before this one: 0 for
@@ -59,10 +64,12 @@ export class GapTracker {
     const key = `${stamp.slice(0, space)} ${subject}`
     const latest = this.latest.get(key)
     if (latest !== undefined && n <= latest) return 0
-    // Most recently heard last, so the bound forgets the publishers gone longest.
-    this.latest.delete(key)
+    // Most recently heard last, so the bound forgets the publishers gone longest. A stream of one
+    // publisher on one subject is the newest already: moving it would leave a deleted entry per message.
+    if (key !== this.newest) this.latest.delete(key)
+    this.newest = key
     this.latest.set(key, n)
-    if (this.latest.size > FOLLOWED_LIMIT) this.latest.delete(this.latest.keys().next().value as string)
+    if (this.latest.size > FOLLOWED_LIMIT) this.latest.delete(this.oldest.take()!)
     return latest === undefined ? 0 : n - latest - 1
   }
 }
