@@ -20,6 +20,9 @@ const SEEN_LIMIT = 10_000
  */
 export class SeenEvents {
   readonly #keys = new Set<string>()
+  // One live iterator walks past each evicted key once; `values().next()` on every add would walk
+  // every key deleted since V8 last rebuilt the table (O(limit) per event once the limit is reached).
+  readonly #oldest = this.#keys.values()
   #recording = false
 
   get active(): boolean {
@@ -40,8 +43,8 @@ export class SeenEvents {
     const key = typeof eventOrKey === 'string' ? eventOrKey : identityOf(eventOrKey)
     if (this.#keys.has(key)) return false
     this.#keys.add(key)
-    // Sets iterate in insertion order: the first key is the oldest.
-    if (this.#keys.size > SEEN_LIMIT) this.#keys.delete(this.#keys.values().next().value as string)
+    // Sets iterate in insertion order, and only eviction deletes: the next key is the oldest.
+    if (this.#keys.size > SEEN_LIMIT) this.#keys.delete(this.#oldest.next().value as string)
     return true
   }
 }
