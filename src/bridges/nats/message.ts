@@ -144,10 +144,11 @@ export class MessageCodec {
 }
 
 /**
- * `JSON.stringify(toCloudEvent(event))` after `head` (`{` and the stamp), byte for byte, written from the route's cached names for
- * the events a bus sequenced (every exported one but those of other producers); `undefined` for the
- * rest, and for what toCloudEvent would refuse, which take the general path. Byte for byte matters:
- * two bridges publishing one event must send the same content (see fingerprintOf).
+ * `JSON.stringify(toCloudEvent(event))` with `head` (`{` and the stamp) for its `{`, byte for byte,
+ * written from the route's cached names for the events a bus sequenced (every exported one but
+ * those of other producers); `undefined` for the rest, and for what toCloudEvent would refuse,
+ * which take the general path. Byte for byte matters: two bridges publishing one event must send
+ * the same content (see fingerprintOf), whichever path wrote it.
  */
 function eventJson(event: BusEvent, route: Route, head: string): string | undefined {
   const { id, path, seq, data } = event
