@@ -60,7 +60,7 @@ type SegmentMatches<P extends string, N extends string> = P extends `*${infer PR
       ? N extends `${PChar}${infer NRest}` ? SegmentMatches<PRest, NRest> : false
       : N extends '' ? true : false
 
-/** The same rule as `matchSegments` in src/core/pattern.ts: `**` takes zero or more whole segments. */
+/** The same rule as `gapped` in src/core/pattern.ts: `**` takes zero or more whole segments. */
 type SegmentsMatch<P extends string[], N extends string[]> = P extends [infer First extends string, ...infer Rest extends string[]]
   ? First extends '**'
     ? SegmentsMatch<Rest, N> extends true
