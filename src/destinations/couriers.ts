@@ -71,13 +71,19 @@ export class Couriers {
   }
 
   offer(entries: readonly OutboxEntry[], written: Promise<unknown>): ReadonlySet<string> {
+    const taken = new Set<string>()
+    const only = entries[0]?.destination
+    // Mostly one destination takes all of a write: its entries need no sorting out.
+    if (only !== undefined && entries.every((entry) => entry.destination === only)) {
+      if (this.byId.get(only)?.offer(entries, written)) taken.add(only)
+      return taken
+    }
     const byDestination = new Map<string, OutboxEntry[]>()
     for (const entry of entries) {
       const list = byDestination.get(entry.destination)
       if (list) list.push(entry)
       else byDestination.set(entry.destination, [entry])
     }
-    const taken = new Set<string>()
     for (const [id, list] of byDestination) if (this.byId.get(id)?.offer(list, written)) taken.add(id)
     return taken
   }

@@ -124,7 +124,7 @@ export class Courier {
    */
   offer(entries: readonly OutboxEntry[], written: Promise<unknown>): boolean {
     if (!this.active || !this.queue.takesOffers || this.state.current.pending + entries.length > this.deps.maxOutbox) return false
-    this.writes.offered(entries, written)
+    this.writes.offered(written)
     // Not written: they are not in the outbox, so they are not forwarded (the plugin reports it).
     written.then(undefined, () => this.state.forgotten(this.queue.forget(entries, false)))
     this.queue.append(entries)
@@ -325,7 +325,7 @@ export class Courier {
    * leadership (they must not be sent again); those offered from memory once their write committed.
    */
   private accepted(batch: readonly OutboxEntry[]): void {
-    this.writes.afterWrites(batch, () => {
+    this.writes.afterWrites(() => {
       this.state.delivered(batch.length)
       return this.sweeper.sweep(batch)
     })
@@ -334,7 +334,7 @@ export class Courier {
   private bury(batch: OutboxEntry[], error: BusError): void {
     const stored = { kind: error.kind, code: String(error.code), message: error.message }
     // Moved once in the outbox: after the write of those offered from memory.
-    this.writes.afterWrites(batch, () => this.deps.store.bury(this.destination.config.id, batch, stored, this.deps.now()))
+    this.writes.afterWrites(() => this.deps.store.bury(this.destination.config.id, batch, stored, this.deps.now()))
     this.deps.report(error)
     this.state.buried(batch.length, error)
   }

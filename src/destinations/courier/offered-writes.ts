@@ -1,5 +1,3 @@
-import type { OutboxEntry } from '../store'
-
 /**
  * The outbox work of one courier that is still settling: the writes of entries it was offered
  * from memory, and its removals. A read from the oldest entry waits for all of it, so it sees
@@ -8,12 +6,15 @@ import type { OutboxEntry } from '../store'
  */
 export class OfferedWrites {
   private readonly settling = new Set<Promise<unknown>>()
-  /** The write each entry offered from memory is in. */
-  private readonly writes = new WeakMap<OutboxEntry, Promise<unknown>>()
+  /** The writes of entries offered from memory that have not settled yet. */
+  private readonly writing = new Set<Promise<unknown>>()
 
-  /** `entries` are being written by `written`. */
-  offered(entries: readonly OutboxEntry[], written: Promise<unknown>): void {
-    for (const entry of entries) this.writes.set(entry, written)
+  /** Entries are being written by `written`, and were offered from memory. */
+  offered(written: Promise<unknown>): void {
+    if (this.writing.has(written)) return
+    this.writing.add(written)
+    const settled = () => this.writing.delete(written)
+    written.then(settled, settled)
     this.track(written)
   }
 
@@ -24,14 +25,14 @@ export class OfferedWrites {
     void settled.then(() => this.settling.delete(settled))
   }
 
-  /** Runs `then` once the writes of the offered entries among `batch` have settled (at once if none), and tracks it. */
-  afterWrites(batch: readonly OutboxEntry[], then: () => Promise<unknown>): void {
-    const writes = new Set<Promise<unknown>>()
-    for (const entry of batch) {
-      const write = this.writes.get(entry)
-      if (write) writes.add(write)
-    }
-    this.track(writes.size === 0 ? then() : Promise.allSettled(writes).then(then))
+  /**
+   * Runs `then` once the writes of entries offered so far have settled (at once if none is under
+   * way), and tracks it. Waiting for all of them, the batch's own among them, rather than looking
+   * up each entry's: the outbox commits them in order anyway, and a burst of 10,000 entries
+   * spared a map entry each.
+   */
+  afterWrites(then: () => Promise<unknown>): void {
+    this.track(this.writing.size === 0 ? then() : Promise.allSettled([...this.writing]).then(then))
   }
 
   /** Resolves once everything tracked so far has settled. */
