@@ -72,7 +72,8 @@ function expandBraces(source: string, malformed: Malformed): string[] {
     const expanded = new Set<string>()
     for (const alternative of alternatives) {
       const found = group.exec(alternative)
-      for (const option of found ? found[1]!.split(',') : [alternative]) expanded.add(found ? alternative.replace(found[0], () => option) : option)
+      const options = found ? found[1]!.split(',').map((option) => alternative.replace(found[0], () => option)) : [alternative]
+      for (const option of options) expanded.add(option)
       if (expanded.size > MAX_ALTERNATIVES) throw tooMany(malformed)
     }
     alternatives = [...expanded]
