@@ -6,8 +6,9 @@
 // budget. 1 KB = 1024 bytes.
 //
 // The budget is on what loads with the entry. Code the library imports only on demand (the
-// IndexedDB replay store, broadcast-channel's fallback transport and leader election, the devtools
-// panel) becomes lazy chunks in an app's bundle; they are printed too, with the total.
+// history and its IndexedDB store, broadcast-channel's fallback transport and leader election,
+// the request protocol, the devtools panel) becomes lazy chunks in an app's bundle; they are
+// printed too, with the total.
 //
 // Two bundlers, one budget. Rolldown is what Vite apps bundle with in production (Vite 8 ships it),
 // so its figure is the one the budget judges. esbuild's is printed beside it: its code splitting
@@ -37,24 +38,29 @@ import { build } from 'esbuild'
  * chunks it shares with its lazy protocol), and crossbus/core exports more of the kit (request and
  * handle, compilePolicy and checkInjected, the devtools hook). The issue's goals, 15 KB and 6 KB,
  * are not reached: see its closing note for what stands in the way.
+ *
+ * Lowered with issue 20's second pass: a smaller glob compiler and leaner core classes (bare bus
+ * 9.12 -> 8.35 KB), the whole history loaded with import() when the bus is created (replay
+ * 5.07 -> 2.22 KB up front), a one-pass clonability check (sync 10.21 -> 9.97). The goals are
+ * still not reached; the closing note measures what each part costs.
  */
 const entries = [
-  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 23.1 },
+  { name: 'crossbus', entry: 'src/index.ts', budgetKb: 18.8 },
   // What most apps import: createBus with sync and replay, without the CloudEvents mapping.
-  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 22.9 },
-  { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 10.4 },
+  { name: 'createBus from crossbus (sync and replay)', entry: 'src/index.ts', only: ['createBus'], budgetKb: 18.7 },
+  { name: 'crossbus/core', entry: 'src/core/index.ts', budgetKb: 9.7 },
   // What an app that builds its own bus pays: createBus of crossbus/core and nothing else.
-  { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 9.3 },
-  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 10.4 },
-  { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 5.5 },
+  { name: 'createBus from crossbus/core (no sync, no replay)', entry: 'src/core/index.ts', only: ['createBus'], budgetKb: 8.6 },
+  { name: 'crossbus/sync', entry: 'src/sync/index.ts', budgetKb: 10.2 },
+  { name: 'crossbus/replay', entry: 'src/replay/index.ts', budgetKb: 2.4 },
   { name: 'crossbus/react', entry: 'src/react/index.ts', budgetKb: 2.1, external: ['react', 'react-dom', 'react/*'] },
   { name: 'crossbus/vue', entry: 'src/vue/index.ts', budgetKb: 2, external: ['vue'] },
   { name: 'crossbus/cloudevents', entry: 'src/cloudevents/index.ts', budgetKb: 2.8 },
-  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 10.8 },
+  { name: 'crossbus/destinations', entry: 'src/destinations/index.ts', budgetKb: 10.4 },
   // The NATS clients are the app's (optional peers), loaded on demand: not counted here.
-  { name: 'crossbus/nats', entry: 'src/bridges/nats/index.ts', budgetKb: 6, external: ['@nats-io/nats-core', '@nats-io/jetstream'] },
+  { name: 'crossbus/nats', entry: 'src/bridges/nats/index.ts', budgetKb: 4.7, external: ['@nats-io/nats-core', '@nats-io/jetstream'] },
   // About half of it is core (the policy's globs, event checks, errors) that the app's bus loads anyway.
-  { name: 'crossbus/frames', entry: 'src/bridges/frames/index.ts', budgetKb: 8 },
+  { name: 'crossbus/frames', entry: 'src/bridges/frames/index.ts', budgetKb: 7.4 },
   // The panel's UI is a lazy chunk: what an app pays up front is the recorder and mountDevtools.
   { name: 'crossbus/devtools', entry: 'devtools/index.ts', budgetKb: 6 },
   { name: 'crossbus/vite (dev server only)', entry: 'devtools/vite-plugin.ts', budgetKb: 1.6 },
