@@ -50,16 +50,7 @@ async function readyOutcome(browser: Browser, options: DeviceOptions): Promise<{
 const recorded = (page: Page, key: string): Promise<Delivered[]> =>
   page.evaluate(async ([url, k]) => ((await import(url!)) as typeof import('./fixtures/nats/device')).recorded(k!), [FIXTURE, key] as const)
 
-/** Waits until a device recorded `expected.length` events of `system`, then checks they are exactly those, once each, in order. */
-async function expectRecorded(page: Page, key: string, system: string, expected: number[]): Promise<void> {
-  const of = async () => (await recorded(page, key)).filter((d) => d.system === system)
-  await expect.poll(async () => (await of()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(expected.length)
-  const got = await of()
-  expect(numbers(got)).toEqual(expected)
-  expect(new Set(got.map((d) => d.id)).size).toBe(got.length)
-}
-
-test('a device whose only tab closed while another sent 500 events gets every one once, in order, when it opens again', async ({ browser, device, nats }) => {
+test('a device whose only tab closed while another sent 500 events gets every one in order when it opens again, once each but for the one it was delivering as it closed', async ({ browser, device, nats }) => {
   const busName = uniqueName('js')
   const options = jetstreamOptions(busName, nats.wsUrl)
   const x = await device(options)
@@ -75,17 +66,26 @@ test('a device whose only tab closed while another sent 500 events gets every on
   // It closed mid-stream: what its tab got before closing is part of the 500, not all of them.
   const probe = await yContext.newPage()
   await probe.goto('/e2e/fixtures/blank.html')
-  const firstVisit = (await recorded(probe, 'y-delivered')).length
-  expect(firstVisit).toBeGreaterThanOrEqual(50)
-  expect(firstVisit).toBeLessThan(500)
+  const firstRecords = await recorded(probe, 'y-delivered')
+  expect(firstRecords.length).toBeGreaterThanOrEqual(50)
+  expect(firstRecords.length).toBeLessThan(500)
+  // The page can be stopped anywhere in a task: the event it was delivering may be recorded and not
+  // yet marked delivered, and so come once more, right after itself (docs/nats.md says so). Seen in
+  // CI: 0..56 recorded, then 56 again.
+  const boundary = firstRecords.at(-1)!
 
   // The same device (browser context: same IndexedDB, same consumer) opens a tab again.
   const again = await device(yOptions, probe)
   expect(await expectReading(again.page)).toBe(consumer)
-  await expectRecorded(again.page, 'y-delivered', 'orders', range(0, 500))
+  const orders = async () => (await recorded(again.page, 'y-delivered')).filter((d) => d.system === 'orders')
+  await expect.poll(async () => new Set((await orders()).map((d) => d.id)).size, { timeout: 30_000 }).toBe(500)
   // Nothing more comes before a marker sent after it all.
   await settled(x.page, again.page)
-  expect(numbers((await recorded(again.page, 'y-delivered')).filter((d) => d.system === 'orders'))).toEqual(range(0, 500))
+  const got = await orders()
+  const repeats = got.filter((d, i) => i > 0 && d.id === got[i - 1]!.id)
+  expect(repeats.every((d) => d.id === boundary.id)).toBe(true)
+  expect(repeats.length).toBeLessThanOrEqual(1)
+  expect(numbers(got.filter((d, i) => i === 0 || d.id !== got[i - 1]!.id))).toEqual(range(0, 500))
   expect(await again.page.evaluate(() => window.device!.errors)).toEqual([])
   expect(await x.page.evaluate(() => window.device!.errors)).toEqual([])
   // Its own exports come back on its consumer and are skipped: X never delivers its events twice.
