@@ -41,6 +41,8 @@ export interface Receiver {
   readonly requests: ReceiverRequest[]
   /** Requests the SDK could not parse as CloudEvents (there should be none). */
   readonly unparsable: string[]
+  /** Requests received and not yet answered. */
+  readonly inFlight: number
   /** Decides each answer; 200 when unset. */
   answer: ((events: readonly ReceivedEvent[], request: IncomingMessage) => Answer) | undefined
   reset(): void
@@ -58,6 +60,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     accepted: [],
     requests: [],
     unparsable: [],
+    inFlight: 0,
     answer: undefined,
     reset() {
       receiver.accepted.length = 0
@@ -68,7 +71,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
   const cors = options.cors ?? true
-  const server = createServer((request, response) => void handle(receiver, request, response, cors))
+  const counted = receiver as { inFlight: number }
+  const server = createServer((request, response) => {
+    counted.inFlight++
+    void handle(receiver, request, response, cors).finally(() => counted.inFlight--)
+  })
   // Keep-alive sockets would hold close() open; the browser reconnects as needed.
   server.keepAliveTimeout = 1000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
