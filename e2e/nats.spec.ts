@@ -320,7 +320,20 @@ test('a server restart that drops messages: the receiver reports the gap with it
   await a.page.evaluate(() => window.device!.send('orders', 100, 50))
   await nats.start()
   await expect.poll(() => a.page.evaluate(() => window.device!.statuses.at(-1)), { timeout: 15_000 }).toBe('connected')
-  await a.page.evaluate(() => window.device!.send('orders', 150, 50))
+  // B is let back only once the server has routed all of that (A's queue goes out after its
+  // reconnect, the next 50 when its tab gets to them): let back as soon as A's evaluate returns, B
+  // could subscribe again before some of them reach the server, and get them. A Node client
+  // subscribed now sees 199 last, as NATS keeps the order of A's connection.
+  const node = await connect({ servers: nats.natsUrl })
+  try {
+    const seen: number[] = []
+    node.subscribe(`crossbus.${busName}.orders.>`, { callback: (_error, message) => void seen.push((message.json() as { data: { n: number } }).data.n) })
+    await node.flush()
+    await a.page.evaluate(() => window.device!.send('orders', 150, 50))
+    await expect.poll(() => seen.includes(199), { timeout: 15_000 }).toBe(true)
+  } finally {
+    await node.close()
+  }
   await b.page.evaluate(async ([url]) => (await import(url!)).gate(false), [FIXTURE])
   await expect.poll(() => b.page.evaluate(() => window.device!.statuses.at(-1)), { timeout: 15_000 }).toBe('connected')
 
