@@ -74,6 +74,11 @@ test('two handlers in two tabs give one reply per request', async ({ context }) 
 test('no handler anywhere gives NOT_FOUND within 1 s, not a timeout', async ({ context }) => {
   const name = uniqueName('request')
   const [, asker] = [await tab(context, name), await tab(context, name)]
+  // The protocol loads on a context's first request (import() of this module from the dev server),
+  // and the harness's clock starts before that load. Loaded first here (the same module URL, so the
+  // same instance), the time measured is what NOT_FOUND promises: the claim window (500 ms) and no
+  // claim, not a busy dev server's module load.
+  await asker.page.evaluate(async (url) => void (await import(url)), '/src/rpc/engine.ts')
   await on(asker, (h) => h.ask('n', 'cart.nobody', undefined, { timeoutMs: 60_000 }))
   const result = await outcome(asker, 'n')
   expect(result).toMatchObject({ ok: false, code: 'NOT_FOUND', retryable: false })
