@@ -15,7 +15,9 @@ let baseURL: string
 test.beforeAll(async () => {
   server = await createServer({
     configFile: `${root}e2e/vite.config.ts`,
-    cacheDir: 'node_modules/.vite/e2e-devtools',
+    // A cache of its own per run's port, as e2e/vite.config.ts has: two runs in one work tree never
+    // pre-bundle into (and empty) the same directory.
+    cacheDir: `node_modules/.vite/e2e-devtools-${process.env.E2E_PORT || 5179}`,
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
     plugins: [crossbusDevtools({ entry: '/devtools/index.ts', buses: ['listed-by-config'] })],
