@@ -60,6 +60,16 @@ async function afterFiveEvents(context: BrowserContext, name: string) {
   await startLab(receiver!.page, name)
   await burst(sender!.page, 5)
   await expect.poll(() => realSeqs(receiver!.page, id)).toEqual(range(1, 5))
+  // The attacker has them too, to replay: it hears the channel in its own time, not the receiver's.
+  const sniffed = () =>
+    attacker!.page.evaluate(
+      (from) =>
+        window.attacker.sniffed
+          .filter(({ message }) => message.type === 'events' && message.from === from)
+          .reduce((count, { message }) => count + (message as { events: unknown[] }).events.length, 0),
+      id,
+    )
+  await expect.poll(sniffed).toBe(5)
   return { sender, receiver, attacker, id }
 }
 
