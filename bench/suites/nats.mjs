@@ -119,6 +119,8 @@ async function jetstreamRow(pages, servers, problems) {
     }
   }
   if (problems.length) throw new Error(`page errors: ${problems.join('; ')}`)
+  const unacked = await sender.evaluate(() => window.natsJsBench.unacked())
+  if (unacked > 0) console.log(`  raw @nats-io/jetstream: ${unacked} publishes got no ack in time (every event still arrived)`)
   await Promise.all(pages.map((page) => page.evaluate(() => window.natsJsBench.close())))
   const busRate = (EVENTS / median(times.bus)) * 1000
   const rawRate = (EVENTS / median(times.raw)) * 1000
