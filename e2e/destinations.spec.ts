@@ -207,6 +207,19 @@ test('400 for one event of a batch: that event is dead-lettered, the rest of the
   tab.check()
 })
 
+/**
+ * Resolves once `page` itself had a request to the receiver answered (refused, while the test keeps
+ * it closed) and nothing is in flight: the tab has taken over, and no request of a closed tab is
+ * left for the receiver to accept once it opens.
+ */
+async function refusedFrom(page: Page): Promise<void> {
+  let answered = 0
+  page.on('requestfinished', (request) => {
+    if (request.method() === 'POST' && request.url() === `${receiverOf().origin}/events`) answered++
+  })
+  await expect.poll(() => answered > 0 && receiverOf().inFlight === 0, SLOW).toBe(true)
+}
+
 test('the sending tab closes with 200 events pending: another tab delivers them, once each', async ({ context }) => {
   const name = uniqueName('dest-close')
   let open = false
@@ -227,11 +240,7 @@ test('the sending tab closes with 200 events pending: another tab delivers them,
   // over and been refused, with no request left unanswered. Taken over is seen on B's own requests:
   // counting the receiver's refusals is not enough, as the closed tab's last requests (a retry
   // going out as it closed) are refused after the close too, possibly before B leads.
-  let refusedFromB = 0
-  b.page.on('requestfinished', (request) => {
-    if (request.method() === 'POST' && request.url() === `${receiverOf().origin}/events`) refusedFromB++
-  })
-  await expect.poll(() => refusedFromB > 0 && receiverOf().inFlight === 0, SLOW).toBe(true)
+  await refusedFrom(b.page)
   open = true
   await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(200)
   expect([...acceptedCounts().values()].every((count) => count === 1)).toBe(true)
@@ -252,11 +261,11 @@ test('the only tab closes with 200 events pending: the next tab opened delivers 
   await expect.poll(() => receiverOf().requests.length, SLOW).toBeGreaterThan(0)
   await a.page.close()
   const next = await openTab(context)
+  const refused = refusedFrom(next.page)
   await start(next.page, name)
   // As above: the receiver opens only once the next tab was refused and nothing is in flight, so a
   // request the closed tab had out cannot be accepted after its tab died and then go again.
-  const refusedBefore = receiverOf().requests.length
-  await expect.poll(() => receiverOf().requests.length > refusedBefore + 1 && receiverOf().inFlight === 0, SLOW).toBe(true)
+  await refused
   open = true
   await expect.poll(() => receiverOf().accepted.length, SLOW).toBe(200)
   expect([...acceptedCounts().keys()].sort()).toEqual(paths('n', 200).sort())
